@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cache.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "dname.h"
+
+#define KEY_MAX (NAME_WIRE_MAX + 4)
+
+static size_t make_key(uint8_t *key, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass)
+{
+	size_t n = name_canonical(name, key);
+
+	key[n++] = (uint8_t)(type >> 8);
+	key[n++] = (uint8_t)type;
+	key[n++] = (uint8_t)(klass >> 8);
+	key[n++] = (uint8_t)klass;
+	return n;
+}
+
+static void item_free(void *p)
+{
+	struct cache_item *it = p;
+
+	if (!it)
+		return;
+	ldns_rr_list_deep_free(it->rrs);
+	free(it);
+}
+
+int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_ttl = max_ttl;
+	c->neg_max_ttl = neg_max_ttl;
+	return lru_init(&c->lru, max_entries, item_free);
+}
+
+void cache_destroy(struct cache *c)
+{
+	lru_destroy(&c->lru);
+}
+
+uint32_t rrset_min_ttl(const ldns_rr_list *rrs)
+{
+	uint32_t min = UINT32_MAX;
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		uint32_t t = ldns_rr_ttl(ldns_rr_list_rr(rrs, i));
+
+		if (t < min)
+			min = t;
+	}
+	return min == UINT32_MAX ? 0 : min;
+}
+
+ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass)
+{
+	ldns_rr_list *out = ldns_rr_list_new(), *rest = ldns_rr_list_new();
+
+	if (!out || !rest) {
+		ldns_rr_list_free(out);
+		ldns_rr_list_free(rest);
+		return NULL;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) == type && ldns_rr_get_class(rr) == klass &&
+		    name_equal(ldns_rr_owner(rr), owner))
+			ldns_rr_list_push_rr(out, rr);
+		else
+			ldns_rr_list_push_rr(rest, rr);
+	}
+	/* Move the remainder back without copying the records. */
+	ldns_rr_list_set_rr_count(list, 0);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(rest); i++)
+		ldns_rr_list_push_rr(list, ldns_rr_list_rr(rest, i));
+	ldns_rr_list_free(rest);
+	return out;
+}
+
+/* Whether existing live data outranks what is offered. */
+static bool keep_existing(struct cache *c, const uint8_t *key, size_t keylen, enum rank rank, uint64_t now)
+{
+	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+
+	return e && ((struct cache_item *)e->value)->rank > rank;
+}
+
+static int store(struct cache *c, const uint8_t *key, size_t keylen, struct cache_item *it, uint64_t now)
+{
+	/* Zero TTLs still live one second, so the step that stored them can use them. */
+	uint64_t expires = now + (it->ttl ? it->ttl : 1);
+	int err = lru_put(&c->lru, key, keylen, it, expires, now);
+
+	if (err) {
+		item_free(it);
+		return err;
+	}
+	c->inserts++;
+	return 0;
+}
+
+int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	struct cache_item *it;
+	const ldns_rr *first;
+	uint32_t ttl;
+	size_t keylen;
+
+	if (!rrset || ldns_rr_list_rr_count(rrset) == 0)
+		return -EINVAL;
+	first = ldns_rr_list_rr(rrset, 0);
+	keylen = make_key(key, ldns_rr_owner(first), ldns_rr_get_type(first), ldns_rr_get_class(first));
+	if (keep_existing(c, key, keylen, rank, now))
+		return -EEXIST;
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->rrs = ldns_rr_list_clone(rrset);
+	if (!it->rrs) {
+		free(it);
+		return -ENOMEM;
+	}
+	/* One TTL for the whole RRset (RFC 2181 5.2): the smallest, capped. */
+	ttl = rrset_min_ttl(it->rrs);
+	if (ttl > c->max_ttl)
+		ttl = c->max_ttl;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(it->rrs); i++)
+		ldns_rr_set_ttl(ldns_rr_list_rr(it->rrs, i), ttl);
+	it->ttl = ttl;
+	it->stored = now;
+	it->rank = rank;
+	return store(c, key, keylen, it, now);
+}
+
+int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       const ldns_rr *soa, uint32_t ttl, enum rank rank, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	struct cache_item *it;
+	size_t keylen = make_key(key, name, type, klass);
+
+	if (keep_existing(c, key, keylen, rank, now))
+		return -EEXIST;
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->rrs = ldns_rr_list_new();
+	if (!it->rrs) {
+		free(it);
+		return -ENOMEM;
+	}
+	if (ttl > c->neg_max_ttl)
+		ttl = c->neg_max_ttl;
+	if (soa) {
+		ldns_rr *copy = ldns_rr_clone(soa);
+
+		if (!copy || !ldns_rr_list_push_rr(it->rrs, copy)) {
+			ldns_rr_free(copy);
+			item_free(it);
+			return -ENOMEM;
+		}
+		ldns_rr_set_ttl(copy, ttl);
+	}
+	it->ttl = ttl;
+	it->stored = now;
+	it->rank = rank;
+	it->negative = true;
+	it->rcode = type == 0 ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR;
+	return store(c, key, keylen, it, now);
+}
+
+static ldns_rr_list *aged_copy(const struct cache_item *it, uint64_t now)
+{
+	ldns_rr_list *copy = ldns_rr_list_clone(it->rrs);
+	uint64_t age = now > it->stored ? now - it->stored : 0;
+	uint32_t left = age >= it->ttl ? 0 : (uint32_t)(it->ttl - age);
+
+	for (size_t i = 0; copy && i < ldns_rr_list_rr_count(copy); i++)
+		ldns_rr_set_ttl(ldns_rr_list_rr(copy, i), left);
+	return copy;
+}
+
+ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			enum rank min_rank, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	size_t keylen = make_key(key, name, type, klass);
+	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct cache_item *it;
+
+	if (!e) {
+		c->misses++;
+		return NULL;
+	}
+	it = e->value;
+	if (it->negative || it->rank < min_rank) {
+		c->misses++;
+		return NULL;
+	}
+	c->hits++;
+	return aged_copy(it, now);
+}
+
+int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       ldns_rr **soa, uint64_t now)
+{
+	ldns_rr_type types[2] = { 0, type };
+
+	*soa = NULL;
+	for (int i = 0; i < 2; i++) {
+		uint8_t key[KEY_MAX];
+		size_t keylen = make_key(key, name, types[i], klass);
+		struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+		struct cache_item *it = e ? e->value : NULL;
+
+		if (!it || !it->negative)
+			continue;
+		if (ldns_rr_list_rr_count(it->rrs) > 0) {
+			ldns_rr_list *copy = aged_copy(it, now);
+
+			if (copy && ldns_rr_list_rr_count(copy) > 0)
+				*soa = ldns_rr_list_pop_rr(copy);
+			ldns_rr_list_deep_free(copy);
+		}
+		c->hits++;
+		return it->rcode;
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_CACHE_H
+#define NFDNSD_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "lru.h"
+
+/*
+ * How much an RRset is believed (RFC 2181 5.4.1, simplified).  Data of a
+ * lower rank never replaces live data of a higher rank.
+ */
+enum rank {
+	RANK_NONE,
+	RANK_HINT,	/* root hints */
+	RANK_GLUE,	/* additional section of a referral, in bailiwick */
+	RANK_REFERRAL,	/* NS of a referral: the parent's copy */
+	RANK_NONAUTH,	/* answer section without AA */
+	RANK_AUTH,	/* answer section with AA, or authoritative negative */
+};
+
+struct cache {
+	struct lru lru;
+	uint32_t max_ttl;
+	uint32_t neg_max_ttl;
+	uint64_t hits, misses, inserts;
+};
+
+struct cache_item {
+	ldns_rr_list *rrs;	/* positive: the RRset; negative: the SOA (maybe empty) */
+	uint64_t stored;	/* seconds */
+	uint32_t ttl;
+	enum rank rank;
+	bool negative;
+	uint8_t rcode;		/* negative: NXDOMAIN or NOERROR (NODATA) */
+};
+
+int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl);
+void cache_destroy(struct cache *c);
+
+/* rrset: records of one owner, type and class (copied). */
+int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, uint64_t now);
+/*
+ * type 0 records NXDOMAIN for every type of name; otherwise NODATA for that
+ * type.  soa may be NULL; it is stored with its TTL set to ttl.
+ */
+int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       const ldns_rr *soa, uint32_t ttl, enum rank rank, uint64_t now);
+
+/* A copy of the RRset with TTLs aged, or NULL. */
+ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			enum rank min_rank, uint64_t now);
+/*
+ * A cached NXDOMAIN for name or NODATA for (name, type): returns the RCODE
+ * and a copy of the SOA (aged; NULL when none was stored) in *soa, or
+ * -ENOENT.
+ */
+int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       ldns_rr **soa, uint64_t now);
+
+/* RRsets of one owner/type/class taken out of list (which keeps the rest), in order. */
+ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass);
+uint32_t rrset_min_ttl(const ldns_rr_list *rrs);
+
+#endif

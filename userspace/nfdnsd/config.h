@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_CONFIG_H
+#define NFDNSD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#define DEFAULT_CONFIG_FILE "/etc/nfdns/nfdnsd.conf"
+/* "nf" in ASCII; packets with this mark pass the nfdns hook untouched. */
+#define DEFAULT_MARK 0x6e66
+#define MAX_LISTEN 32
+
+struct options {
+	char *config_file;
+	char *root_hints;		/* NULL: the built-in hints */
+	struct sockaddr_storage listen[MAX_LISTEN];
+	size_t n_listen;
+	bool listen_set;		/* listen given (possibly "none") */
+	bool no_kernel;
+	bool trace;
+	uint32_t mark;
+	int log_level;
+	bool syslog;
+	size_t cache_size;		/* RRsets */
+	size_t infra_size;		/* server addresses */
+	uint32_t max_ttl;		/* seconds */
+	uint32_t neg_max_ttl;		/* seconds */
+	uint32_t kernel_min_ttl;	/* clamp of NFDNS_A_TTL */
+	uint32_t kernel_max_ttl;
+	uint32_t kernel_retry;		/* seconds between registration attempts */
+	uint16_t edns_size;
+	bool use_0x20;
+	bool do_ip4, do_ip6;		/* address families of upstream queries */
+	uint32_t max_queries;		/* upstream queries per client question */
+	uint32_t max_referrals;
+	uint32_t max_cname;
+	uint32_t max_ns_chase;		/* NS names without glue resolved per referral */
+	uint32_t max_clients;		/* client questions being resolved at once */
+	uint32_t tcp_idle_ms;
+};
+
+void options_defaults(struct options *o);
+void options_free(struct options *o);
+
+/*
+ * Command line then configuration file: the file is read first (the one
+ * named by --config, or the default, which may be missing), then the
+ * command line overrides it.  Returns 0 to run, 1 when --help or
+ * --version was handled, -errno on error (message printed).
+ */
+int options_parse(struct options *o, int argc, char **argv);
+/* One setting by its long option name (the config file key). */
+int options_set(struct options *o, const char *key, const char *value, const char *where);
+int options_load_file(struct options *o, const char *path, bool must_exist);
+
+/* "1.2.3.4", "1.2.3.4:53", "::1", "[::1]", "[::1]:5353"; port 53 when none. */
+int parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out);
+/* Decimal, 0x hex or 0 octal, within [min, max]. */
+int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
+int parse_bool(const char *text, bool *out);
+
+void options_usage(FILE *out);
+
+#endif

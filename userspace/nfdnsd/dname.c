@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dname.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+int wire_name_len(const uint8_t *p, size_t max)
+{
+	size_t off = 0;
+
+	while (off < max) {
+		uint8_t l = p[off];
+
+		if (l == 0)
+			return off + 1 <= NAME_WIRE_MAX ? (int)(off + 1) : -EINVAL;
+		if (l > 63)
+			return -EINVAL;
+		off += 1 + (size_t)l;
+	}
+	return -EINVAL;
+}
+
+int wire_label_count(const uint8_t *name, size_t len)
+{
+	size_t off = 0;
+	int n = 0;
+
+	while (off < len && name[off] != 0) {
+		off += 1 + (size_t)name[off];
+		n++;
+	}
+	return n;
+}
+
+bool wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+bool wire_name_under(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen)
+{
+	int nl = wire_label_count(name, nlen), zl = wire_label_count(zone, zlen);
+	size_t off = 0;
+
+	if (nl < zl)
+		return false;
+	/* Drop leading labels until both names have as many; then the rests must match. */
+	for (int i = 0; i < nl - zl; i++)
+		off += 1 + (size_t)name[off];
+	if (off > nlen)
+		return false;
+	return wire_name_equal(name + off, nlen - off, zone, zlen);
+}
+
+bool name_equal(const ldns_rdf *a, const ldns_rdf *b)
+{
+	return wire_name_equal(ldns_rdf_data(a), ldns_rdf_size(a), ldns_rdf_data(b), ldns_rdf_size(b));
+}
+
+bool name_under(const ldns_rdf *name, const ldns_rdf *zone)
+{
+	return wire_name_under(ldns_rdf_data(name), ldns_rdf_size(name), ldns_rdf_data(zone),
+			       ldns_rdf_size(zone));
+}
+
+bool name_identical(const ldns_rdf *a, const ldns_rdf *b)
+{
+	return ldns_rdf_size(a) == ldns_rdf_size(b) &&
+	       memcmp(ldns_rdf_data(a), ldns_rdf_data(b), ldns_rdf_size(a)) == 0;
+}
+
+size_t name_canonical(const ldns_rdf *name, uint8_t *out)
+{
+	size_t len = ldns_rdf_size(name);
+
+	if (len > NAME_WIRE_MAX)
+		len = NAME_WIRE_MAX;
+	/* Length bytes are at most 63, below 'A', so lowering every byte is safe. */
+	for (size_t i = 0; i < len; i++)
+		out[i] = lower(ldns_rdf_data(name)[i]);
+	return len;
+}
+
+void name_randomize_case(ldns_rdf *name)
+{
+	uint8_t *p = ldns_rdf_data(name);
+	size_t len = ldns_rdf_size(name), off = 0;
+	uint32_t bits = 0;
+	int nbits = 0;
+
+	while (off < len && p[off] != 0) {
+		size_t l = p[off];
+
+		for (size_t i = off + 1; i <= off + l && i < len; i++) {
+			uint8_t c = lower(p[i]);
+
+			if (c < 'a' || c > 'z')
+				continue;
+			if (nbits == 0) {
+				bits = rnd_u32();
+				nbits = 32;
+			}
+			p[i] = (bits & 1) ? (uint8_t)(c - 32) : c;
+			bits >>= 1;
+			nbits--;
+		}
+		off += 1 + l;
+	}
+}
+
+const char *name_str(const ldns_rdf *name, char buf[NAME_STRLEN])
+{
+	char *s = name ? ldns_rdf2str(name) : NULL;
+
+	snprintf(buf, NAME_STRLEN, "%s", s ? s : "?");
+	free(s);
+	return buf;
+}
+
+const char *type_str(ldns_rr_type type, char buf[16])
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript(type);
+
+	if (d && d->_name)
+		snprintf(buf, 16, "%s", d->_name);
+	else
+		snprintf(buf, 16, "TYPE%u", (unsigned)type);
+	return buf;
+}
+
+const char *rcode_str(unsigned rcode, char buf[16])
+{
+	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					     "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					     "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rcode < ARRAY_SIZE(names))
+		snprintf(buf, 16, "%s", names[rcode]);
+	else
+		snprintf(buf, 16, "RCODE%u", rcode);
+	return buf;
+}

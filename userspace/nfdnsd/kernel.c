@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The link to the nfdns kernel module: register as the namespace's
+ * resolver, take NFDNS_CMD_MISS questions, resolve them, and push the
+ * answer back (CACHE_PUT) or report the failure (CACHE_FAIL).  Without the
+ * module the daemon runs alone and keeps trying, so that loading (or
+ * reloading) the module later is picked up.
+ */
+#include "kernel.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/nfdns.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dname.h"
+#include "log.h"
+#include "server.h"
+#include "stats.h"
+#include "trace.h"
+
+#define MSG_BUF_SIZE (NFDNS_RESPONSE_MAX + 4096)
+
+struct miss {
+	struct kernel_link *k;
+	struct miss *next, *prev;
+	uint8_t qname[NFDNS_NAME_MAX];
+	size_t qname_len;
+	uint16_t qtype, qclass;
+	bool dnssec_ok;
+	uint64_t start_ms;
+	struct task *task;
+};
+
+struct kernel_link {
+	uv_loop_t *loop;
+	struct resolver *r;
+	const struct options *opt;
+	struct mnl_socket *nl;
+	uv_poll_t poll;
+	bool poll_open;
+	uv_timer_t timer;
+	uint16_t family;
+	bool registered;
+	bool said_missing;
+	uint32_t seq, register_seq;
+	struct miss *misses;
+	uint8_t *buf;
+};
+
+/* ---- family lookup ---- */
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID && mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+		*id = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+}
+
+/* The id of the nfdns family, -ENOENT when the module is not loaded. */
+static int lookup_family(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	struct timeval tv = { .tv_sec = 1 };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	uint16_t id = 0;
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	int err;
+	ssize_t n;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFDNS_GENL_NAME);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	err = 0;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, family_msg_cb, &id);
+
+		if (ret < 0) {
+			err = -errno;
+			break;
+		}
+		if (ret == MNL_CB_STOP)
+			break;
+	}
+	if (n < 0)
+		err = -errno;
+	mnl_socket_close(nl);
+	if (err)
+		return err;
+	return id ? id : -ENOENT;
+}
+
+/* ---- sending ---- */
+
+static struct nlmsghdr *start_msg(struct kernel_link *k, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = k->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++k->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = NFDNS_GENL_VERSION;
+	return nlh;
+}
+
+static int send_msg(struct kernel_link *k, struct nlmsghdr *nlh)
+{
+	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0) {
+		int err = -errno;
+
+		stats.kernel_errors++;
+		log_warn("netlink send to nfdns failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static void put_question(struct nlmsghdr *nlh, const struct miss *m)
+{
+	mnl_attr_put(nlh, NFDNS_A_QNAME, m->qname_len, m->qname);
+	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, m->qtype);
+	mnl_attr_put_u16(nlh, NFDNS_A_QCLASS, m->qclass);
+	if (m->dnssec_ok)
+		mnl_attr_put(nlh, NFDNS_A_DO, 0, NULL);
+}
+
+static void send_fail(struct kernel_link *k, const struct miss *m, uint8_t rcode)
+{
+	struct nlmsghdr *nlh;
+
+	if (!k->nl || !k->registered)
+		return;
+	nlh = start_msg(k, NFDNS_CMD_CACHE_FAIL, 0);
+	put_question(nlh, m);
+	mnl_attr_put_u8(nlh, NFDNS_A_RCODE, rcode);
+	if (send_msg(k, nlh) == 0)
+		stats.kernel_fails++;
+}
+
+static uint32_t smallest_ttl(const ldns_pkt *p, bool *any)
+{
+	const ldns_rr_list *sections[] = { ldns_pkt_answer(p), ldns_pkt_authority(p), ldns_pkt_additional(p) };
+	uint32_t min = UINT32_MAX;
+
+	*any = false;
+	for (size_t s = 0; s < 3; s++)
+		for (size_t i = 0; i < ldns_rr_list_rr_count(sections[s]); i++) {
+			uint32_t t = ldns_rr_ttl(ldns_rr_list_rr(sections[s], i));
+
+			*any = true;
+			if (t < min)
+				min = t;
+		}
+	return min;
+}
+
+static void send_put(struct kernel_link *k, const struct miss *m, const struct resolve_result *res)
+{
+	ldns_rdf *owner = ldns_dname_new_frm_data((uint16_t)m->qname_len, m->qname);
+	ldns_rr *question = ldns_rr_new();
+	ldns_pkt *resp = NULL;
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	uint32_t ttl;
+	bool any;
+
+	if (!owner || !question)
+		goto fail;
+	/* The question is the cache key exactly, bytes and all. */
+	ldns_rr_set_owner(question, owner);
+	owner = NULL;
+	ldns_rr_set_type(question, m->qtype);
+	ldns_rr_set_class(question, m->qclass);
+	ldns_rr_set_question(question, true);
+	resp = response_build(question, 0, true, res);
+	if (!resp || ldns_pkt2wire(&wire, resp, &len) != LDNS_STATUS_OK)
+		goto fail;
+	/* An attribute's length field is 16 bits, header included. */
+	if (len > NFDNS_RESPONSE_MAX - NLA_HDRLEN) {
+		log_info("answer too big for the kernel cache (%zu bytes)", len);
+		goto fail;
+	}
+	ttl = smallest_ttl(resp, &any);
+	if (!any)
+		ttl = 0;
+	if (ttl < k->opt->kernel_min_ttl)
+		ttl = k->opt->kernel_min_ttl;
+	if (ttl > k->opt->kernel_max_ttl)
+		ttl = k->opt->kernel_max_ttl;
+
+	struct nlmsghdr *nlh = start_msg(k, NFDNS_CMD_CACHE_PUT, 0);
+
+	put_question(nlh, m);
+	mnl_attr_put(nlh, NFDNS_A_RESPONSE, len, wire);
+	mnl_attr_put_u32(nlh, NFDNS_A_TTL, ttl);
+	if (send_msg(k, nlh) == 0)
+		stats.kernel_puts++;
+	free(wire);
+	ldns_pkt_free(resp);
+	ldns_rr_free(question);
+	return;
+fail:
+	ldns_rdf_deep_free(owner);
+	ldns_rr_free(question);
+	ldns_pkt_free(resp);
+	free(wire);
+	send_fail(k, m, LDNS_RCODE_SERVFAIL);
+}
+
+/* ---- misses ---- */
+
+static void miss_free(struct miss *m)
+{
+	struct kernel_link *k = m->k;
+
+	if (m->prev)
+		m->prev->next = m->next;
+	else if (k->misses == m)
+		k->misses = m->next;
+	if (m->next)
+		m->next->prev = m->prev;
+	if (m->task)
+		resolve_cancel(m->task);
+	free(m);
+}
+
+static void on_miss_resolved(void *arg, const struct resolve_result *res)
+{
+	struct miss *m = arg;
+	struct kernel_link *k = m->k;
+	ldns_rdf *owner = ldns_dname_new_frm_data((uint16_t)m->qname_len, m->qname);
+	ldns_rr *q = ldns_rr_new();
+
+	m->task = NULL;
+	if (owner && q) {
+		ldns_rr_set_owner(q, owner);
+		owner = NULL;
+		ldns_rr_set_type(q, m->qtype);
+		ldns_rr_set_class(q, m->qclass);
+		trace_answered("kernel", q, res, m->start_ms, uv_now(k->loop));
+	}
+	ldns_rdf_deep_free(owner);
+	ldns_rr_free(q);
+	if (res->rcode == LDNS_RCODE_NOERROR || res->rcode == LDNS_RCODE_NXDOMAIN)
+		send_put(k, m, res);
+	else
+		send_fail(k, m, LDNS_RCODE_SERVFAIL);
+	miss_free(m);
+}
+
+struct miss_attrs {
+	const struct nlattr *tb[NFDNS_A_MAX + 1];
+};
+
+static int miss_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct miss_attrs *a = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type > 0 && type <= NFDNS_A_MAX)
+		a->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void handle_miss(struct kernel_link *k, const struct nlmsghdr *nlh)
+{
+	struct miss_attrs a;
+	struct miss *m;
+	ldns_rdf *name;
+	uint16_t len;
+
+	memset(&a, 0, sizeof(a));
+	stats.client_queries++;
+	stats.kernel_misses++;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), miss_attr_cb, &a) < 0 || !a.tb[NFDNS_A_QNAME] ||
+	    !a.tb[NFDNS_A_QTYPE] || mnl_attr_validate(a.tb[NFDNS_A_QTYPE], MNL_TYPE_U16) < 0 ||
+	    (a.tb[NFDNS_A_QCLASS] && mnl_attr_validate(a.tb[NFDNS_A_QCLASS], MNL_TYPE_U16) < 0)) {
+		stats.client_malformed++;
+		log_warn("malformed miss from the kernel");
+		return;
+	}
+	len = mnl_attr_get_payload_len(a.tb[NFDNS_A_QNAME]);
+	if (len == 0 || len > NFDNS_NAME_MAX ||
+	    wire_name_len(mnl_attr_get_payload(a.tb[NFDNS_A_QNAME]), len) != (int)len) {
+		stats.client_malformed++;
+		log_warn("miss from the kernel with a malformed name");
+		return;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return;
+	m->k = k;
+	memcpy(m->qname, mnl_attr_get_payload(a.tb[NFDNS_A_QNAME]), len);
+	m->qname_len = len;
+	m->qtype = mnl_attr_get_u16(a.tb[NFDNS_A_QTYPE]);
+	m->qclass = a.tb[NFDNS_A_QCLASS] ? mnl_attr_get_u16(a.tb[NFDNS_A_QCLASS]) : LDNS_RR_CLASS_IN;
+	m->dnssec_ok = a.tb[NFDNS_A_DO] != NULL;
+	m->start_ms = uv_now(k->loop);
+	m->next = k->misses;
+	if (k->misses)
+		k->misses->prev = m;
+	k->misses = m;
+
+	name = ldns_dname_new_frm_data(len, m->qname);
+	if (!name || m->qclass != LDNS_RR_CLASS_IN || k->r->in_flight >= k->opt->max_clients ||
+	    resolve_start(k->r, name, m->qtype, m->qclass, on_miss_resolved, m, &m->task) < 0) {
+		send_fail(k, m, LDNS_RCODE_SERVFAIL);
+		miss_free(m);
+	}
+	/* m may be gone here: answered from the cache. */
+	ldns_rdf_deep_free(name);
+}
+
+/* ---- receiving ---- */
+
+static const char *ext_ack_msg(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	unsigned int offset = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	/* Without NETLINK_CAP_ACK the original request follows the error. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	mnl_attr_for_each(attr, nlh, offset)
+	{
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e;
+	const char *msg;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return;
+	e = mnl_nlmsg_get_payload(nlh);
+	msg = ext_ack_msg(nlh);
+	if (e->msg.nlmsg_seq == k->register_seq && k->register_seq) {
+		k->register_seq = 0;
+		if (e->error == 0) {
+			k->registered = true;
+			stats.kernel_registrations++;
+			log_info("registered as the resolver of the nfdns kernel module");
+		} else {
+			log_warn("nfdns refused the registration: %s%s%s", strerror(-e->error), msg ? ": " : "",
+				 msg ? msg : "");
+		}
+		return;
+	}
+	if (e->error) {
+		stats.kernel_errors++;
+		log_warn("nfdns refused a message: %s%s%s", strerror(-e->error), msg ? ": " : "", msg ? msg : "");
+	}
+}
+
+static void close_socket(struct kernel_link *k);
+
+struct ctrl_attrs {
+	const char *name;
+};
+
+static int ctrl_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ctrl_attrs *a = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+		a->name = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+/* True when the message says the nfdns family went away (module unloaded). */
+static bool family_removed(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct ctrl_attrs a = { NULL };
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) || g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (mnl_attr_parse(nlh, sizeof(*g), ctrl_attr_cb, &a) < 0 || !a.name)
+		return false;
+	return strcmp(a.name, NFDNS_GENL_NAME) == 0;
+}
+
+static void on_readable(uv_poll_t *p, int status, int events)
+{
+	struct kernel_link *k = p->data;
+
+	(void)events;
+	if (status < 0) {
+		log_warn("netlink socket: %s", uv_strerror(status));
+		return;
+	}
+	for (int budget = 0; budget < 64 && k->nl; budget++) {
+		ssize_t n = recv(mnl_socket_get_fd(k->nl), k->buf, MSG_BUF_SIZE, MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			/* ENOBUFS: misses were lost; the kernel times them out. */
+			stats.kernel_errors++;
+			log_warn("netlink receive: %s", strerror(errno));
+			if (errno == ENOBUFS)
+				continue;
+			return;
+		}
+		if (n == 0)
+			return;
+		nlh = (const struct nlmsghdr *)k->buf;
+		for (int len = (int)n; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				handle_error(k, nlh);
+			} else if (nlh->nlmsg_type == GENL_ID_CTRL) {
+				if (family_removed(nlh)) {
+					log_warn("the nfdns module went away; running alone until it is back");
+					close_socket(k);
+					return;
+				}
+			} else if (nlh->nlmsg_type == k->family &&
+				   mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct genlmsghdr)) {
+				const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+				if (g->cmd == NFDNS_CMD_MISS)
+					handle_miss(k, nlh);
+			}
+		}
+	}
+}
+
+static void on_poll_closed(uv_handle_t *h)
+{
+	struct mnl_socket *nl = h->data;
+
+	mnl_socket_close(nl);
+}
+
+static void close_socket(struct kernel_link *k)
+{
+	/* Questions the old registration took are answered by the kernel's timeout. */
+	while (k->misses)
+		miss_free(k->misses);
+	if (k->poll_open) {
+		uv_poll_stop(&k->poll);
+		k->poll.data = k->nl;
+		uv_close((uv_handle_t *)&k->poll, on_poll_closed);
+		k->poll_open = false;
+	} else if (k->nl) {
+		mnl_socket_close(k->nl);
+	}
+	k->nl = NULL;
+	k->registered = false;
+	k->register_seq = 0;
+}
+
+static int open_socket(struct kernel_link *k)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int one = 1, size = 4 << 20, err;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/*
+	 * The controller's "notify" group (its id is GENL_ID_CTRL) says when a
+	 * family goes away; the module being unloaded must end the registration
+	 * even if a reload brings the same family id back.
+	 */
+	unsigned int notify = GENL_ID_CTRL;
+
+	mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &notify, sizeof(notify));
+	/* Bursts of misses should not overflow the queue while a resolution is being set up. */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	err = uv_poll_init(k->loop, &k->poll, mnl_socket_get_fd(nl));
+	if (err) {
+		mnl_socket_close(nl);
+		return err;
+	}
+	k->poll.data = k;
+	k->poll_open = true;
+	k->nl = nl;
+	return uv_poll_start(&k->poll, UV_READABLE, on_readable);
+}
+
+static void try_register(struct kernel_link *k)
+{
+	int id = lookup_family();
+
+	if (id < 0) {
+		if (k->nl)
+			log_warn("the nfdns netlink family is gone; running alone until it is back");
+		else if (!k->said_missing)
+			log_info("no nfdns netlink family (%s): running as a plain resolver, retrying every %u s",
+				 strerror(-id), k->opt->kernel_retry);
+		k->said_missing = true;
+		close_socket(k);
+		return;
+	}
+	if (k->nl && id == k->family && (k->registered || k->register_seq))
+		return;
+	/* A new family id means the module was reloaded: start over on a fresh socket. */
+	if (k->nl && id != k->family)
+		close_socket(k);
+	k->family = (uint16_t)id;
+	if (!k->nl) {
+		int err = open_socket(k);
+
+		if (err) {
+			log_warn("cannot open a netlink socket: %s", strerror(-err));
+			close_socket(k);
+			return;
+		}
+	}
+	struct nlmsghdr *nlh = start_msg(k, NFDNS_CMD_RESOLVER_REGISTER, NLM_F_ACK);
+
+	k->register_seq = nlh->nlmsg_seq;
+	if (send_msg(k, nlh))
+		k->register_seq = 0;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct kernel_link *k = t->data;
+
+	/* An unanswered registration is abandoned and tried again. */
+	if (k->register_seq && !k->registered)
+		k->register_seq = 0;
+	try_register(k);
+}
+
+int kernel_start(struct kernel_link **out, uv_loop_t *loop, struct resolver *r, const struct options *opt)
+{
+	struct kernel_link *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return -ENOMEM;
+	k->buf = malloc(MSG_BUF_SIZE);
+	if (!k->buf) {
+		free(k);
+		return -ENOMEM;
+	}
+	k->loop = loop;
+	k->r = r;
+	k->opt = opt;
+	uv_timer_init(loop, &k->timer);
+	k->timer.data = k;
+	try_register(k);
+	uv_timer_start(&k->timer, on_timer, opt->kernel_retry * 1000ULL, opt->kernel_retry * 1000ULL);
+	*out = k;
+	return 0;
+}
+
+void kernel_stop(struct kernel_link *k)
+{
+	if (!k)
+		return;
+	uv_timer_stop(&k->timer);
+	uv_close((uv_handle_t *)&k->timer, NULL);
+	while (k->misses)
+		miss_free(k->misses);
+	if (k->nl && k->registered) {
+		struct nlmsghdr *nlh = start_msg(k, NFDNS_CMD_RESOLVER_UNREGISTER, 0);
+
+		if (send_msg(k, nlh) == 0)
+			log_info("unregistered from the nfdns kernel module");
+	}
+	close_socket(k);
+}
+
+void kernel_free(struct kernel_link *k)
+{
+	if (!k)
+		return;
+	free(k->buf);
+	free(k);
+}

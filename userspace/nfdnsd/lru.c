@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "lru.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int lru_init(struct lru *t, size_t max, void (*free_value)(void *))
+{
+	size_t n = 64;
+
+	memset(t, 0, sizeof(*t));
+	if (max == 0)
+		return -EINVAL;
+	while (n < max && n < ((size_t)1 << 24))
+		n <<= 1;
+	t->buckets = calloc(n, sizeof(*t->buckets));
+	if (!t->buckets)
+		return -ENOMEM;
+	t->nbuckets = n;
+	t->max = max;
+	t->free_value = free_value;
+	t->list.next = t->list.prev = &t->list;
+	t->seed = ((uint64_t)rnd_u32() << 32) | rnd_u32();
+	return 0;
+}
+
+static void unlink_entry(struct lru *t, struct lru_entry *e)
+{
+	struct lru_entry **pp = &t->buckets[e->hash & (t->nbuckets - 1)];
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+	t->count--;
+}
+
+void lru_remove(struct lru *t, struct lru_entry *e)
+{
+	unlink_entry(t, e);
+	if (t->free_value)
+		t->free_value(e->value);
+	free(e);
+}
+
+void lru_destroy(struct lru *t)
+{
+	while (t->buckets && t->list.next != &t->list)
+		lru_remove(t, t->list.next);
+	free(t->buckets);
+	t->buckets = NULL;
+}
+
+static struct lru_entry *find(struct lru *t, const void *key, size_t keylen, uint64_t hash)
+{
+	for (struct lru_entry *e = t->buckets[hash & (t->nbuckets - 1)]; e; e = e->hnext)
+		if (e->hash == hash && e->keylen == keylen && memcmp(e->key, key, keylen) == 0)
+			return e;
+	return NULL;
+}
+
+static void to_front(struct lru *t, struct lru_entry *e)
+{
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+	e->next = t->list.next;
+	e->prev = &t->list;
+	t->list.next->prev = e;
+	t->list.next = e;
+}
+
+struct lru_entry *lru_get(struct lru *t, const void *key, size_t keylen, uint64_t now)
+{
+	uint64_t hash = hash_bytes(t->seed, key, keylen);
+	struct lru_entry *e = find(t, key, keylen, hash);
+
+	if (!e)
+		return NULL;
+	if (e->expires <= now) {
+		t->expirations++;
+		lru_remove(t, e);
+		return NULL;
+	}
+	to_front(t, e);
+	return e;
+}
+
+int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t expires, uint64_t now)
+{
+	uint64_t hash = hash_bytes(t->seed, key, keylen);
+	struct lru_entry *e = find(t, key, keylen, hash);
+
+	if (e)
+		lru_remove(t, e);
+	/* Expired entries at the cold end go first, then the coldest live ones. */
+	while (t->count >= t->max) {
+		struct lru_entry *victim = t->list.prev;
+
+		if (victim->expires <= now)
+			t->expirations++;
+		else
+			t->evictions++;
+		lru_remove(t, victim);
+	}
+	e = malloc(sizeof(*e) + keylen);
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	e->hash = hash;
+	e->expires = expires;
+	e->value = value;
+	e->hnext = t->buckets[hash & (t->nbuckets - 1)];
+	t->buckets[hash & (t->nbuckets - 1)] = e;
+	e->next = t->list.next;
+	e->prev = &t->list;
+	t->list.next->prev = e;
+	t->list.next = e;
+	t->count++;
+	return 0;
+}

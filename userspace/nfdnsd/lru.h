@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_LRU_H
+#define NFDNSD_LRU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A hash table whose entries also sit on a recency list, bounded by an
+ * entry count.  Keys are byte strings; values are owned and freed with the
+ * table's free function.  Each entry carries an expiry time in the caller's
+ * unit; lookups never return expired entries.
+ */
+struct lru_entry {
+	struct lru_entry *hnext;
+	struct lru_entry *prev, *next;
+	uint64_t hash;
+	uint64_t expires;
+	void *value;
+	size_t keylen;
+	uint8_t key[];
+};
+
+struct lru {
+	struct lru_entry **buckets;
+	size_t nbuckets;
+	size_t count, max;
+	struct lru_entry list; /* list.next is the most recently used */
+	uint64_t seed;
+	void (*free_value)(void *value);
+	uint64_t evictions, expirations;
+};
+
+int lru_init(struct lru *t, size_t max, void (*free_value)(void *));
+void lru_destroy(struct lru *t);
+/* Marks the entry most recently used.  NULL when absent or expired (an expired one is freed). */
+struct lru_entry *lru_get(struct lru *t, const void *key, size_t keylen, uint64_t now);
+/* Replaces any entry with the same key; evicts expired then least recently used entries. */
+int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t expires, uint64_t now);
+void lru_remove(struct lru *t, struct lru_entry *e);
+
+#endif

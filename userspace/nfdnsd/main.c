@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "config.h"
+#include "kernel.h"
+#include "log.h"
+#include "resolve.h"
+#include "server.h"
+#include "stats.h"
+#include "trace.h"
+
+struct daemon {
+	uv_loop_t *loop;
+	struct options opt;
+	struct resolver resolver;
+	struct service *service;
+	struct kernel_link *kernel;
+	uv_signal_t sigterm, sigint, sigusr1;
+	bool stopping;
+};
+
+static void stop(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	kernel_stop(d->kernel);
+	service_stop(d->service);
+	resolver_destroy(&d->resolver);
+	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	uv_close((uv_handle_t *)&d->sigint, NULL);
+	uv_close((uv_handle_t *)&d->sigusr1, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct daemon *d = h->data;
+
+	if (signum == SIGUSR1) {
+		stats_log();
+		return;
+	}
+	log_info("%s: shutting down", strsignal(signum));
+	stop(d);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d;
+	int err;
+
+	memset(&d, 0, sizeof(d));
+	options_defaults(&d.opt);
+	err = options_parse(&d.opt, argc, argv);
+	if (err) {
+		options_free(&d.opt);
+		return err > 0 ? 0 : 2;
+	}
+	log_setup(d.opt.log_level, d.opt.syslog, "nfdnsd");
+	trace_on = d.opt.trace;
+	signal(SIGPIPE, SIG_IGN);
+
+	d.loop = uv_default_loop();
+	err = resolver_init(&d.resolver, d.loop, &d.opt);
+	if (!err)
+		err = resolver_load_hints(&d.resolver, d.opt.root_hints);
+	if (err) {
+		log_err("cannot start the resolver: %s", strerror(-err));
+		resolver_destroy(&d.resolver);
+		options_free(&d.opt);
+		return 1;
+	}
+	err = service_start(&d.service, d.loop, &d.resolver, &d.opt);
+	if (err) {
+		resolver_destroy(&d.resolver);
+		uv_run(d.loop, UV_RUN_DEFAULT);
+		uv_loop_close(d.loop);
+		options_free(&d.opt);
+		return 1;
+	}
+	if (!d.opt.no_kernel)
+		kernel_start(&d.kernel, d.loop, &d.resolver, &d.opt);
+
+	uv_signal_init(d.loop, &d.sigterm);
+	uv_signal_init(d.loop, &d.sigint);
+	uv_signal_init(d.loop, &d.sigusr1);
+	d.sigterm.data = d.sigint.data = d.sigusr1.data = &d;
+	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d.sigint, on_signal, SIGINT);
+	uv_signal_start(&d.sigusr1, on_signal, SIGUSR1);
+	log_info("started (mark 0x%x, %s root hints%s)", d.opt.mark, d.opt.root_hints ? d.opt.root_hints : "built-in",
+		 d.opt.no_kernel ? ", kernel link off" : "");
+
+	uv_run(d.loop, UV_RUN_DEFAULT);
+
+	service_free(d.service);
+	kernel_free(d.kernel);
+	err = uv_loop_close(d.loop);
+	if (err)
+		log_warn("event loop closed with handles open: %s", uv_strerror(err));
+	stats_log();
+	log_info("stopped");
+	log_close();
+	options_free(&d.opt);
+	return 0;
+}

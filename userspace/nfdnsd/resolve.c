@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The iterative state machine.  A task resolves one (name, type, class):
+ * answer from the cache if it can, else find the closest enclosing zone
+ * whose name servers are cached (the root hints at worst), ask the best of
+ * its addresses, and act on the answer: cache it, follow a referral one
+ * level down, follow a CNAME (maybe into another zone), or try another
+ * server.  Name servers without addresses are resolved by child tasks.
+ * Every task of one client question shares one budget of upstream queries.
+ */
+#include "resolve.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dname.h"
+#include "log.h"
+#include "roothints.h"
+#include "stats.h"
+#include "trace.h"
+#include "upstream.h"
+#include "util.h"
+
+#define MAX_NS 32		/* NS names of a zone considered; the rest ignored */
+#define MAX_SERVERS 64		/* addresses of a zone considered */
+#define MAX_DEPTH 6		/* nesting of NS-name lookups */
+#define MAX_ROUNDS 2		/* passes over a zone's silent servers */
+
+struct budget {
+	uint32_t queries;
+	uint32_t ns_chased;
+};
+
+struct ns_name {
+	ldns_rdf *name;
+	bool chased_a, chased_aaaa;
+};
+
+struct server {
+	struct sockaddr_storage addr;
+	const ldns_rdf *ns;	/* points into ns_names */
+	bool tried;
+	bool timed_out;
+};
+
+struct task {
+	struct resolver *r;
+	struct task *parent, *child;
+	struct task *next, *prev;	/* resolver's list, client tasks only */
+	struct task **handle;
+	struct budget *budget;
+	struct budget own_budget;
+	unsigned depth;
+	bool is_client;
+
+	ldns_rdf *qname_orig;
+	ldns_rdf *qname;
+	ldns_rr_type qtype;
+	ldns_rr_class qclass;
+	ldns_rr_list *chain;
+	uint32_t referrals;
+
+	ldns_rdf *zone;
+	struct ns_name ns[MAX_NS];
+	size_t n_ns;
+	struct server srv[MAX_SERVERS];
+	size_t n_srv;
+	uint32_t chased_here;
+	uint32_t rounds;
+	int cur;
+	bool use_tcp;
+	bool sent_edns;
+	struct upstream_query *uq;
+	ldns_rdf *sent_qname;
+
+	resolve_cb cb;
+	void *arg;
+};
+
+static void task_run(struct task *t);
+static void next_server(struct task *t);
+
+static uint64_t now_s(const struct resolver *r)
+{
+	return uv_now(r->loop) / 1000;
+}
+
+static uint64_t now_ms(const struct resolver *r)
+{
+	return uv_now(r->loop);
+}
+
+/* ---- root hints ---- */
+
+static int parse_hints(FILE *f, const char *what, ldns_rr_list **out)
+{
+	ldns_rr_list *list = ldns_rr_list_new();
+	ldns_rdf *origin = NULL, *prev = NULL;
+	uint32_t default_ttl = 3600;
+	int line = 0, n_ns = 0, n_addr = 0;
+
+	if (!list)
+		return -ENOMEM;
+	while (!feof(f)) {
+		ldns_rr *rr = NULL;
+		ldns_status s = ldns_rr_new_frm_fp_l(&rr, f, &default_ttl, &origin, &prev, &line);
+
+		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
+		    s == LDNS_STATUS_SYNTAX_ORIGIN || s == LDNS_STATUS_SYNTAX_INCLUDE)
+			continue;
+		if (s != LDNS_STATUS_OK) {
+			if (feof(f))
+				break;
+			log_err("%s:%d: %s", what, line, ldns_get_errorstr_by_id(s));
+			ldns_rr_list_deep_free(list);
+			ldns_rdf_deep_free(origin);
+			ldns_rdf_deep_free(prev);
+			return -EINVAL;
+		}
+		switch (ldns_rr_get_type(rr)) {
+		case LDNS_RR_TYPE_NS:
+			if (ldns_dname_label_count(ldns_rr_owner(rr)) != 0) {
+				log_warn("%s:%d: NS not for the root, ignored", what, line);
+				ldns_rr_free(rr);
+				continue;
+			}
+			n_ns++;
+			break;
+		case LDNS_RR_TYPE_A:
+		case LDNS_RR_TYPE_AAAA:
+			n_addr++;
+			break;
+		default:
+			ldns_rr_free(rr);
+			continue;
+		}
+		ldns_rr_list_push_rr(list, rr);
+	}
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	if (n_ns == 0 || n_addr == 0) {
+		log_err("%s: no root NS records with addresses", what);
+		ldns_rr_list_deep_free(list);
+		return -EINVAL;
+	}
+	*out = list;
+	return 0;
+}
+
+int resolver_load_hints(struct resolver *r, const char *path)
+{
+	ldns_rr_list *hints = NULL;
+	FILE *f;
+	int err;
+
+	if (path) {
+		f = fopen(path, "r");
+		if (!f) {
+			err = -errno;
+			log_err("root hints %s: %s", path, strerror(errno));
+			return err;
+		}
+	} else {
+		f = fmemopen((void *)builtin_root_hints, strlen(builtin_root_hints), "r");
+		if (!f)
+			return -errno;
+	}
+	err = parse_hints(f, path ? path : "built-in root hints", &hints);
+	fclose(f);
+	if (err)
+		return err;
+	ldns_rr_list_deep_free(r->hints);
+	r->hints = hints;
+	return 0;
+}
+
+/* The root's NS and addresses go into the cache whenever it has lost them. */
+static void prime_from_hints(struct resolver *r)
+{
+	ldns_rr_list *work = ldns_rr_list_clone(r->hints);
+
+	while (work && ldns_rr_list_rr_count(work) > 0) {
+		const ldns_rr *first = ldns_rr_list_rr(work, 0);
+		ldns_rr_list *set = rrset_take(work, ldns_rr_owner(first), ldns_rr_get_type(first),
+					       ldns_rr_get_class(first));
+
+		if (!set)
+			break;
+		cache_put_rrset(&r->cache, set, RANK_HINT, now_s(r));
+		ldns_rr_list_deep_free(set);
+	}
+	ldns_rr_list_deep_free(work);
+}
+
+int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->loop = loop;
+	r->opt = opt;
+	err = cache_init(&r->cache, opt->cache_size, opt->max_ttl, opt->neg_max_ttl);
+	if (err)
+		return err;
+	err = infra_init(&r->infra, opt->infra_size);
+	if (err) {
+		cache_destroy(&r->cache);
+		return err;
+	}
+	return 0;
+}
+
+/* ---- tasks ---- */
+
+static void clear_delegation(struct task *t)
+{
+	for (size_t i = 0; i < t->n_ns; i++)
+		ldns_rdf_deep_free(t->ns[i].name);
+	t->n_ns = 0;
+	t->n_srv = 0;
+	t->chased_here = 0;
+	t->rounds = 0;
+	ldns_rdf_deep_free(t->zone);
+	t->zone = NULL;
+}
+
+static void task_free(struct task *t)
+{
+	if (t->child) {
+		t->child->parent = NULL;
+		resolve_cancel(t->child);
+		t->child = NULL;
+	}
+	upstream_cancel(t->uq);
+	t->uq = NULL;
+	clear_delegation(t);
+	ldns_rdf_deep_free(t->qname_orig);
+	ldns_rdf_deep_free(t->qname);
+	ldns_rdf_deep_free(t->sent_qname);
+	ldns_rr_list_deep_free(t->chain);
+	if (t->is_client) {
+		if (t->prev)
+			t->prev->next = t->next;
+		else if (t->r->tasks == t)
+			t->r->tasks = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		t->r->in_flight--;
+	}
+	free(t);
+}
+
+void resolve_cancel(struct task *t)
+{
+	if (!t)
+		return;
+	if (t->handle)
+		*t->handle = NULL;
+	task_free(t);
+}
+
+static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, const ldns_rr *soa)
+{
+	struct resolve_result res = { .rcode = rcode };
+	ldns_rr_list *answer = ldns_rr_list_new(), *authority = ldns_rr_list_new();
+
+	if (rcode != LDNS_RCODE_SERVFAIL) {
+		for (size_t i = 0; answer && i < ldns_rr_list_rr_count(t->chain); i++)
+			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->chain, i)));
+		for (size_t i = 0; answer && final && i < ldns_rr_list_rr_count(final); i++)
+			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(final, i)));
+		if (soa && authority)
+			ldns_rr_list_push_rr(authority, ldns_rr_clone(soa));
+	}
+	res.answer = answer;
+	res.authority = authority;
+	res.queries = t->budget->queries;
+	res.from_cache = t->budget->queries == 0;
+	if (t->handle)
+		*t->handle = NULL;
+	t->handle = NULL;
+	/* Children and queries stop before the caller hears, so it may start others. */
+	if (t->child) {
+		t->child->parent = NULL;
+		resolve_cancel(t->child);
+		t->child = NULL;
+	}
+	upstream_cancel(t->uq);
+	t->uq = NULL;
+	if (t->cb)
+		t->cb(t->arg, &res);
+	ldns_rr_list_deep_free(answer);
+	ldns_rr_list_deep_free(authority);
+	task_free(t);
+}
+
+static void task_fail(struct task *t, const char *why)
+{
+	char n[NAME_STRLEN], ty[16];
+
+	TRACE("%s %s: SERVFAIL, %s", name_str(t->qname, n), type_str(t->qtype, ty), why);
+	task_finish(t, LDNS_RCODE_SERVFAIL, NULL, NULL);
+}
+
+static struct task *task_new(struct resolver *r, struct task *parent, const ldns_rdf *qname,
+			     ldns_rr_type qtype, ldns_rr_class qclass, resolve_cb cb, void *arg)
+{
+	struct task *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->r = r;
+	t->parent = parent;
+	t->budget = parent ? parent->budget : &t->own_budget;
+	t->depth = parent ? parent->depth + 1 : 0;
+	t->qname_orig = ldns_rdf_clone(qname);
+	t->qname = ldns_rdf_clone(qname);
+	t->chain = ldns_rr_list_new();
+	t->qtype = qtype;
+	t->qclass = qclass;
+	t->cur = -1;
+	t->cb = cb;
+	t->arg = arg;
+	if (!t->qname_orig || !t->qname || !t->chain) {
+		ldns_rdf_deep_free(t->qname_orig);
+		ldns_rdf_deep_free(t->qname);
+		ldns_rr_list_free(t->chain);
+		free(t);
+		return NULL;
+	}
+	if (!parent) {
+		t->is_client = true;
+		t->next = r->tasks;
+		if (r->tasks)
+			r->tasks->prev = t;
+		r->tasks = t;
+		r->in_flight++;
+	}
+	return t;
+}
+
+int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		  resolve_cb cb, void *arg, struct task **handle)
+{
+	struct task *t = task_new(r, NULL, qname, qtype, qclass, cb, arg);
+
+	if (!t)
+		return -ENOMEM;
+	t->handle = handle;
+	if (handle)
+		*handle = t;
+	task_run(t);
+	return 0;
+}
+
+void resolver_destroy(struct resolver *r)
+{
+	while (r->tasks)
+		resolve_cancel(r->tasks);
+	ldns_rr_list_deep_free(r->hints);
+	r->hints = NULL;
+	cache_destroy(&r->cache);
+	infra_destroy(&r->infra);
+}
+
+/* Whether name is already an owner in the chain or the original question (a loop). */
+static bool chain_has(const struct task *t, const ldns_rdf *name)
+{
+	if (name_equal(t->qname_orig, name))
+		return true;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(t->chain); i++)
+		if (name_equal(ldns_rr_owner(ldns_rr_list_rr(t->chain, i)), name))
+			return true;
+	return false;
+}
+
+/* Appends a CNAME and moves the question to its target; false on a loop or the bound. */
+static bool follow_cname(struct task *t, const ldns_rr *cname)
+{
+	const ldns_rdf *target = ldns_rr_rdf(cname, 0);
+	ldns_rdf *copy;
+
+	if (!target || ldns_rr_list_rr_count(t->chain) >= t->r->opt->max_cname || chain_has(t, target))
+		return false;
+	copy = ldns_rdf_clone(target);
+	if (!copy || !ldns_rr_list_push_rr(t->chain, ldns_rr_clone(cname))) {
+		ldns_rdf_deep_free(copy);
+		return false;
+	}
+	ldns_rdf_deep_free(t->qname);
+	t->qname = copy;
+	stats.cname_followed++;
+	return true;
+}
+
+/* Answers from the cache; true when the task is finished (and freed). */
+static bool answer_from_cache(struct task *t)
+{
+	struct resolver *r = t->r;
+	char n[NAME_STRLEN], ty[16];
+
+	for (;;) {
+		ldns_rr_list *rrs = cache_get(&r->cache, t->qname, t->qtype, t->qclass, RANK_NONAUTH, now_s(r));
+		ldns_rr *soa = NULL;
+		int rc;
+
+		if (rrs) {
+			TRACE("cache: %s %s -> answer (%zu records)", name_str(t->qname, n), type_str(t->qtype, ty),
+			      ldns_rr_list_rr_count(rrs));
+			task_finish(t, LDNS_RCODE_NOERROR, rrs, NULL);
+			ldns_rr_list_deep_free(rrs);
+			return true;
+		}
+		if (t->qtype != LDNS_RR_TYPE_CNAME) {
+			rrs = cache_get(&r->cache, t->qname, LDNS_RR_TYPE_CNAME, t->qclass, RANK_NONAUTH, now_s(r));
+			if (rrs && ldns_rr_list_rr_count(rrs) > 0) {
+				bool ok = follow_cname(t, ldns_rr_list_rr(rrs, 0));
+
+				TRACE("cache: %s CNAME -> %s", name_str(ldns_rr_owner(ldns_rr_list_rr(rrs, 0)), n),
+				      ok ? "following" : "loop or chain too long");
+				ldns_rr_list_deep_free(rrs);
+				if (!ok) {
+					stats.limit_hits++;
+					task_fail(t, "CNAME loop or chain too long");
+					return true;
+				}
+				continue;
+			}
+			ldns_rr_list_deep_free(rrs);
+		}
+		rc = cache_get_negative(&r->cache, t->qname, t->qtype, t->qclass, &soa, now_s(r));
+		if (rc >= 0) {
+			TRACE("cache: %s %s -> %s", name_str(t->qname, n), type_str(t->qtype, ty),
+			      rc == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" : "NODATA");
+			task_finish(t, rc, NULL, soa);
+			ldns_rr_free(soa);
+			return true;
+		}
+		return false;
+	}
+}
+
+static bool have_server(const struct task *t, const struct sockaddr_storage *ss)
+{
+	for (size_t i = 0; i < t->n_srv; i++)
+		if (sa_equal((const struct sockaddr *)&t->srv[i].addr, (const struct sockaddr *)ss))
+			return true;
+	return false;
+}
+
+static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
+{
+	struct resolver *r = t->r;
+	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	size_t found = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		ldns_rr_list *rrs;
+
+		if ((k == 0 && !r->opt->do_ip4) || (k == 1 && !r->opt->do_ip6))
+			continue;
+		rrs = cache_get(&r->cache, t->ns[ns_index].name, types[k], t->qclass, RANK_HINT, now_s(r));
+		for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
+			const ldns_rdf *a = ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0);
+			struct sockaddr_storage ss;
+
+			memset(&ss, 0, sizeof(ss));
+			if (a && ldns_rdf_get_type(a) == LDNS_RDF_TYPE_A && ldns_rdf_size(a) == 4) {
+				struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+				s4->sin_family = AF_INET;
+				s4->sin_port = htons(53);
+				memcpy(&s4->sin_addr, ldns_rdf_data(a), 4);
+			} else if (a && ldns_rdf_get_type(a) == LDNS_RDF_TYPE_AAAA && ldns_rdf_size(a) == 16) {
+				struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+				s6->sin6_family = AF_INET6;
+				s6->sin6_port = htons(53);
+				memcpy(&s6->sin6_addr, ldns_rdf_data(a), 16);
+			} else {
+				continue;
+			}
+			found++;
+			if (!add || have_server(t, &ss) || t->n_srv >= MAX_SERVERS)
+				continue;
+			if (infra_is_lame(&r->infra, t->zone, (struct sockaddr *)&ss, now_ms(r)))
+				continue;
+			t->srv[t->n_srv].addr = ss;
+			t->srv[t->n_srv].ns = t->ns[ns_index].name;
+			t->srv[t->n_srv].tried = false;
+			t->srv[t->n_srv].timed_out = false;
+			t->n_srv++;
+		}
+		ldns_rr_list_deep_free(rrs);
+	}
+	return found;
+}
+
+static void collect_servers(struct task *t)
+{
+	for (size_t i = 0; i < t->n_ns; i++)
+		ns_addresses(t, i, true);
+}
+
+/* The closest enclosing zone with cached NS: the delegation to ask. */
+static int find_delegation(struct task *t)
+{
+	struct resolver *r = t->r;
+	ldns_rdf *name = ldns_rdf_clone(t->qname);
+	bool primed = false;
+
+	clear_delegation(t);
+	while (name) {
+		ldns_rr_list *ns = cache_get(&r->cache, name, LDNS_RR_TYPE_NS, t->qclass, RANK_HINT, now_s(r));
+
+		if (ns && ldns_rr_list_rr_count(ns) > 0) {
+			t->zone = name;
+			for (size_t i = 0; i < ldns_rr_list_rr_count(ns) && t->n_ns < MAX_NS; i++) {
+				const ldns_rdf *target = ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0);
+
+				if (!target || ldns_rdf_get_type(target) != LDNS_RDF_TYPE_DNAME)
+					continue;
+				t->ns[t->n_ns].name = ldns_rdf_clone(target);
+				if (t->ns[t->n_ns].name)
+					t->n_ns++;
+			}
+			ldns_rr_list_deep_free(ns);
+			collect_servers(t);
+			return 0;
+		}
+		ldns_rr_list_deep_free(ns);
+		if (ldns_dname_label_count(name) == 0) {
+			if (primed || !r->hints)
+				break;
+			prime_from_hints(r);
+			primed = true;
+			continue;
+		}
+		ldns_rdf *up = ldns_dname_left_chop(name);
+
+		ldns_rdf_deep_free(name);
+		name = up;
+	}
+	ldns_rdf_deep_free(name);
+	return -ENOENT;
+}
+
+static void task_run(struct task *t)
+{
+	if (answer_from_cache(t))
+		return;
+	if (find_delegation(t)) {
+		task_fail(t, "no delegation found, not even the root hints");
+		return;
+	}
+	next_server(t);
+}
+
+static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms);
+
+static void send_query(struct task *t, int idx)
+{
+	struct resolver *r = t->r;
+	struct server *s = &t->srv[idx];
+	struct upstream_request req;
+	struct infra_server *info;
+	int err;
+
+	if (t->budget->queries >= r->opt->max_queries) {
+		stats.limit_hits++;
+		task_fail(t, "upstream query budget spent");
+		return;
+	}
+	s->tried = true;
+	t->cur = idx;
+	ldns_rdf_deep_free(t->sent_qname);
+	t->sent_qname = ldns_rdf_clone(t->qname);
+	if (!t->sent_qname) {
+		task_fail(t, "out of memory");
+		return;
+	}
+	if (r->opt->use_0x20)
+		name_randomize_case(t->sent_qname);
+	info = infra_server(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
+	memset(&req, 0, sizeof(req));
+	req.server = s->addr;
+	req.qname = t->sent_qname;
+	req.qtype = t->qtype;
+	req.qclass = t->qclass;
+	req.edns = !(info && info->no_edns);
+	req.edns_size = r->opt->edns_size;
+	req.tcp = t->use_tcp;
+	req.exact_case = r->opt->use_0x20;
+	/* TCP needs a handshake too: give it room beyond one round trip. */
+	req.timeout_ms = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r)) * (t->use_tcp ? 3 : 1);
+	req.mark = r->opt->mark;
+	t->sent_edns = req.edns;
+	t->budget->queries++;
+	err = upstream_send(r->loop, &req, on_upstream, t, &t->uq);
+	if (err) {
+		char a[SA_STRLEN];
+
+		t->uq = NULL;
+		TRACE("cannot query %s: %s", sa_str((struct sockaddr *)&s->addr, false, a), uv_strerror(err));
+		t->use_tcp = false;
+		next_server(t);
+	}
+}
+
+static void on_child_done(void *arg, const struct resolve_result *res)
+{
+	struct task *t = arg;
+
+	(void)res;
+	t->child = NULL;
+	/* Whatever the child found is in the cache now. */
+	collect_servers(t);
+	next_server(t);
+}
+
+/* Starts a lookup of one NS name without addresses; false when none is left to try. */
+static bool chase_ns_name(struct task *t)
+{
+	struct resolver *r = t->r;
+	char n[NAME_STRLEN], z[NAME_STRLEN];
+
+	if (t->depth >= MAX_DEPTH)
+		return false;
+	for (size_t i = 0; i < t->n_ns; i++) {
+		struct ns_name *ns = &t->ns[i];
+		ldns_rr_type type;
+		struct task *c;
+
+		if (ns_addresses(t, i, false) > 0)
+			continue;
+		if (r->opt->do_ip4 && !ns->chased_a) {
+			type = LDNS_RR_TYPE_A;
+			ns->chased_a = true;
+		} else if (r->opt->do_ip6 && !ns->chased_aaaa) {
+			type = LDNS_RR_TYPE_AAAA;
+			ns->chased_aaaa = true;
+		} else {
+			continue;
+		}
+		/* Only a new name counts against the bound; its AAAA rides along. */
+		if (type == LDNS_RR_TYPE_A || !r->opt->do_ip4) {
+			if (t->chased_here >= r->opt->max_ns_chase) {
+				stats.limit_hits++;
+				return false;
+			}
+			t->chased_here++;
+			t->budget->ns_chased++;
+			stats.ns_chased++;
+		}
+		/* A lookup already under way further up would only come back here. */
+		bool loop = false;
+
+		for (struct task *a = t; a; a = a->parent)
+			if (a->qtype == type && name_equal(a->qname, ns->name))
+				loop = true;
+		if (loop) {
+			TRACE("NS name %s %s for %s: dependency loop, skipped", name_str(ns->name, n),
+			      type == LDNS_RR_TYPE_A ? "A" : "AAAA", name_str(t->zone, z));
+			continue;
+		}
+		TRACE("resolving NS name %s %s for %s", name_str(ns->name, n), type == LDNS_RR_TYPE_A ? "A" : "AAAA",
+		      name_str(t->zone, z));
+		c = task_new(r, t, ns->name, type, t->qclass, on_child_done, t);
+		if (!c)
+			return false;
+		t->child = c;
+		task_run(c);
+		return true;
+	}
+	return false;
+}
+
+static void next_server(struct task *t)
+{
+	struct resolver *r = t->r;
+	struct sockaddr_storage addrs[MAX_SERVERS];
+	bool skip[MAX_SERVERS];
+	int idx;
+
+	t->use_tcp = false;
+	for (size_t i = 0; i < t->n_srv; i++) {
+		addrs[i] = t->srv[i].addr;
+		skip[i] = t->srv[i].tried;
+	}
+	idx = infra_select(&r->infra, addrs, skip, t->n_srv, now_ms(r));
+	if (idx >= 0) {
+		send_query(t, idx);
+		return;
+	}
+	if (chase_ns_name(t))
+		return;
+	/* A lost datagram should not sink the question: silent servers get another go. */
+	if (++t->rounds < MAX_ROUNDS) {
+		bool again = false;
+
+		for (size_t i = 0; i < t->n_srv; i++) {
+			if (t->srv[i].timed_out) {
+				t->srv[i].tried = false;
+				t->srv[i].timed_out = false;
+				again = true;
+			}
+		}
+		if (again) {
+			next_server(t);
+			return;
+		}
+	}
+	task_fail(t, "no name server of the zone answered");
+}
+
+static const char *ns_label(const struct task *t, char buf[NAME_STRLEN])
+{
+	char tmp[NAME_STRLEN];
+	size_t len;
+
+	name_str(t->srv[t->cur].ns, tmp);
+	len = strlen(tmp);
+	/* Trace lines read better without the root's dot on server names. */
+	if (len > 1 && tmp[len - 1] == '.')
+		tmp[len - 1] = '\0';
+	snprintf(buf, NAME_STRLEN, "%s", tmp);
+	return buf;
+}
+
+static void handle_answer(struct task *t, ldns_pkt *pkt)
+{
+	struct resolver *r = t->r;
+	struct server *s = &t->srv[t->cur];
+	struct sockaddr *sa = (struct sockaddr *)&s->addr;
+	char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16], rc[16], z[NAME_STRLEN];
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+	struct classified cl;
+	int err;
+
+#define STEP(...)                                                                                  \
+	TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
+#define STEP_ARGS ns_label(t, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->qtype, ty)
+
+	if ((rcode == LDNS_RCODE_FORMERR || rcode == LDNS_RCODE_NOTIMPL) && t->sent_edns) {
+		STEP("%s, retrying without EDNS", STEP_ARGS, rcode_str(rcode, rc));
+		infra_set_no_edns(&r->infra, sa, now_ms(r));
+		stats.edns_fallbacks++;
+		send_query(t, t->cur);
+		return;
+	}
+	if (ldns_pkt_tc(pkt) && !t->use_tcp) {
+		STEP("truncated, retrying over TCP", STEP_ARGS);
+		stats.tc_retries++;
+		t->use_tcp = true;
+		send_query(t, t->cur);
+		return;
+	}
+	t->use_tcp = false;
+
+	err = classify_answer(pkt, t->zone, t->qname, t->qtype, t->qclass, (uint32_t)ldns_rr_list_rr_count(t->chain),
+			      r->opt->max_cname, &cl);
+	if (err) {
+		classified_free(&cl);
+		task_fail(t, "out of memory");
+		return;
+	}
+	if (cl.glue_ignored) {
+		stats.glue_ignored += cl.glue_ignored;
+		log_debug("%s ignored %u additional records outside %s", a, cl.glue_ignored, name_str(t->zone, z));
+	}
+	switch (cl.kind) {
+	case ANSWER_ERROR:
+		STEP("%s, trying another server", STEP_ARGS, rcode_str(rcode, rc));
+		if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
+			infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
+			stats.lame_servers++;
+		}
+		classified_free(&cl);
+		next_server(t);
+		return;
+	case ANSWER_LAME:
+		STEP("lame for %s (no answer, no referral), trying another server", STEP_ARGS, name_str(t->zone, z));
+		infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
+		stats.lame_servers++;
+		classified_free(&cl);
+		next_server(t);
+		return;
+	case ANSWER_LOOP:
+		STEP("CNAME loop or chain longer than %u", STEP_ARGS, r->opt->max_cname);
+		classified_free(&cl);
+		stats.limit_hits++;
+		task_fail(t, "CNAME loop or chain too long");
+		return;
+	default:
+		break;
+	}
+
+	cache_classified(&r->cache, &cl, pkt, t->qtype, t->qclass, now_s(r));
+	/* CNAMEs of this answer join the chain, each checked against the whole chain. */
+	for (size_t i = 0; i < ldns_rr_list_rr_count(cl.chain); i++) {
+		if (!follow_cname(t, ldns_rr_list_rr(cl.chain, i))) {
+			STEP("CNAME loop or chain longer than %u", STEP_ARGS, r->opt->max_cname);
+			classified_free(&cl);
+			stats.limit_hits++;
+			task_fail(t, "CNAME loop or chain too long");
+			return;
+		}
+	}
+
+	switch (cl.kind) {
+	case ANSWER_POSITIVE:
+		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->qtype, rc),
+		     ldns_rr_list_rr_count(cl.chain) ? ", after CNAME" : "");
+		task_finish(t, LDNS_RCODE_NOERROR, cl.rrset, NULL);
+		break;
+	case ANSWER_NXDOMAIN:
+		STEP("NXDOMAIN (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
+		task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl.soa);
+		break;
+	case ANSWER_NODATA:
+		STEP("NODATA (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
+		task_finish(t, LDNS_RCODE_NOERROR, NULL, cl.soa);
+		break;
+	case ANSWER_CNAME:
+		STEP("CNAME to %s", STEP_ARGS, name_str(cl.target, z));
+		classified_free(&cl);
+		task_run(t);
+		return;
+	case ANSWER_REFERRAL:
+		STEP("referral to %s (%zu NS, %zu glue)", STEP_ARGS, name_str(cl.cut, z), ldns_rr_list_rr_count(cl.ns),
+		     ldns_rr_list_rr_count(cl.glue));
+		stats.referrals++;
+		if (++t->referrals > r->opt->max_referrals) {
+			classified_free(&cl);
+			stats.limit_hits++;
+			task_fail(t, "too many referrals");
+			return;
+		}
+		classified_free(&cl);
+		task_run(t);
+		return;
+	default:
+		break;
+	}
+	classified_free(&cl);
+#undef STEP
+#undef STEP_ARGS
+}
+
+static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
+{
+	struct task *t = arg;
+	struct resolver *r = t->r;
+	struct sockaddr *sa = (struct sockaddr *)&t->srv[t->cur].addr;
+
+	t->uq = NULL;
+	if (err) {
+		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
+
+		if (err == -ETIMEDOUT) {
+			infra_timeout(&r->infra, sa, now_ms(r));
+			t->srv[t->cur].timed_out = true;
+		}
+		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", ns_label(t, who), sa_str(sa, false, a),
+		      name_str(t->sent_qname, n), type_str(t->qtype, ty),
+		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, t->use_tcp ? " (TCP)" : "");
+		next_server(t);
+		return;
+	}
+	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
+	handle_answer(t, pkt);
+	ldns_pkt_free(pkt);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_RESOLVE_H
+#define NFDNSD_RESOLVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+#include <uv.h>
+
+#include "cache.h"
+#include "config.h"
+#include "infra.h"
+
+struct task;
+
+struct resolver {
+	uv_loop_t *loop;
+	const struct options *opt;
+	struct cache cache;
+	struct infra infra;
+	ldns_rr_list *hints;		/* root NS and their addresses */
+	struct task *tasks;		/* client resolutions in flight */
+	uint64_t in_flight;
+};
+
+struct resolve_result {
+	int rcode;
+	ldns_rr_list *answer;		/* CNAME chain then the final RRset */
+	ldns_rr_list *authority;	/* SOA of a negative answer */
+	uint32_t queries;		/* upstream queries spent */
+	bool from_cache;
+};
+
+/* The result and its lists are valid during the call only. */
+typedef void (*resolve_cb)(void *arg, const struct resolve_result *res);
+
+int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt);
+/* Root hints from a zone-format file (named.root), or the built-in ones for NULL. */
+int resolver_load_hints(struct resolver *r, const char *path);
+/* Ends every resolution without calling back. */
+void resolver_destroy(struct resolver *r);
+
+/*
+ * Resolves (qname, qtype, qclass).  *handle is set to the resolution and
+ * reset to NULL just before the callback; the callback may run before
+ * this returns (cache hits).
+ */
+int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		  resolve_cb cb, void *arg, struct task **handle);
+void resolve_cancel(struct task *t);
+
+/*
+ * What an upstream answer means for a question asked of a zone's server.
+ * Pure classification, shared with the fuzzer and the unit tests.
+ */
+enum answer_kind {
+	ANSWER_POSITIVE,	/* the RRset asked for (maybe after CNAMEs) */
+	ANSWER_CNAME,		/* CNAME(s) leading out of what this answer covers */
+	ANSWER_NXDOMAIN,
+	ANSWER_NODATA,
+	ANSWER_REFERRAL,	/* NS for a zone below the one asked */
+	ANSWER_LAME,		/* neither: the server does not serve the zone */
+	ANSWER_ERROR,		/* SERVFAIL, REFUSED...: try another server */
+	ANSWER_LOOP,		/* CNAME loop or chain too long */
+};
+
+struct classified {
+	enum answer_kind kind;
+	ldns_rr_list *chain;		/* CNAMEs accepted, in order */
+	ldns_rr_list *rrset;		/* positive: the answer RRset */
+	ldns_rdf *target;		/* the name reached after the CNAMEs (or the qname) */
+	ldns_rr *soa;			/* negative: SOA, TTL set to the negative TTL */
+	uint32_t neg_ttl;
+	ldns_rdf *cut;			/* referral: the zone delegated */
+	ldns_rr_list *ns;		/* referral: its NS RRset */
+	ldns_rr_list *glue;		/* referral: in-bailiwick addresses of its NS names */
+	uint32_t glue_ignored;		/* additional records refused */
+};
+
+/*
+ * zone: the zone the answering server was asked as an authority for.
+ * chain_before: CNAME links already followed (for the bound).
+ */
+int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *qname, ldns_rr_type qtype,
+		    ldns_rr_class qclass, uint32_t chain_before, uint32_t max_cname, struct classified *out);
+void classified_free(struct classified *c);
+/* Puts what a classified answer holds into the cache. */
+void cache_classified(struct cache *c, const struct classified *cl, const ldns_pkt *pkt, ldns_rr_type qtype,
+		      ldns_rr_class qclass, uint64_t now);
+
+#endif

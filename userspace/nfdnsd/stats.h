@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_STATS_H
+#define NFDNSD_STATS_H
+
+#include <stdint.h>
+
+/* Process-wide counters, logged on SIGUSR1 and at exit. */
+#define STATS_FIELDS(X)                                                                      \
+	X(client_queries)      /* questions from clients (UDP, TCP, kernel) */               \
+	X(client_udp)          X(client_tcp) X(kernel_misses)                                \
+	X(client_malformed)    /* dropped or answered FORMERR */                             \
+	X(answered_from_cache) /* answered without any upstream query */                     \
+	X(answers_noerror)     X(answers_nxdomain) X(answers_servfail) X(answers_other)      \
+	X(upstream_queries)    /* every query sent, UDP and TCP */                           \
+	X(upstream_tcp)        X(upstream_timeouts) X(upstream_errors)                       \
+	X(upstream_accepted)   /* answers that passed every check */                        \
+	X(dropped_wrong_source) /* from an address or port not queried */                   \
+	X(dropped_wrong_id)    X(dropped_wrong_question) X(dropped_malformed)                \
+	X(edns_fallbacks)      X(tc_retries) X(lame_servers)                                 \
+	X(referrals)           X(cname_followed) X(ns_chased)                                \
+	X(glue_ignored)        /* out-of-bailiwick or unrequested additional records */      \
+	X(limit_hits)          /* resolutions stopped by a work bound */                     \
+	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)
+
+struct stats {
+#define STATS_DECLARE(name) uint64_t name;
+	STATS_FIELDS(STATS_DECLARE)
+#undef STATS_DECLARE
+};
+
+extern struct stats stats;
+
+void stats_log(void);
+
+#endif
