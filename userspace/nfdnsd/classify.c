@@ -226,7 +226,7 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 		return -ENOMEM;
 	if (!name_under(name, zone)) {
 		/* This server cannot speak for the target: look it up elsewhere. */
-		out->kind = ANSWER_CNAME;
+		out->kind = ldns_rr_list_rr_count(out->chain) ? ANSWER_CNAME : ANSWER_LAME;
 		return 0;
 	}
 

@@ -1,0 +1,18 @@
+# nfdnsd host unit tests (included by tests/unit/Makefile).
+NFDNSD_DIR := ../../userspace/nfdnsd
+NFDNSD_TEST_CFLAGS := -I$(NFDNSD_DIR) -I../../kmod/uapi -D_GNU_SOURCE \
+	$(shell pkg-config --cflags ldns libuv 2>/dev/null)
+NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
+
+UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
+
+UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test
+
+NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c log.c)
+NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
+
+nfdnsd_config_test: nfdnsd_config_test.c $(NFDNSD_CONFIG_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_CONFIG_SRCS)
+
+nfdnsd_resolver_test: nfdnsd_resolver_test.c $(NFDNSD_RESOLVER_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVER_SRCS) $(NFDNSD_TEST_LIBS)

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfdnsd: command line, configuration file and address parsing. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+
+static int tests, failures;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!cond)
+		failures++;
+	printf("%s %d - ", cond ? "ok" : "not ok", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int addr_is(const struct sockaddr_storage *ss, const char *text, unsigned port)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, buf, sizeof(buf));
+		return strcmp(buf, text) == 0 && ntohs(s->sin_port) == port;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, buf, sizeof(buf));
+		return strcmp(buf, text) == 0 && ntohs(s->sin6_port) == port;
+	}
+	return 0;
+}
+
+static void test_addresses(void)
+{
+	static const struct {
+		const char *in, *addr;
+		unsigned port;
+	} good[] = {
+		{ "127.0.0.1", "127.0.0.1", 53 },   { "127.53.255.1:5353", "127.53.255.1", 5353 },
+		{ "::1", "::1", 53 },		    { "[::1]", "::1", 53 },
+		{ "[2001:db8::1]:853", "2001:db8::1", 853 }, { "0.0.0.0:53", "0.0.0.0", 53 },
+	};
+	static const char *const bad[] = { "",		"1.2.3",      "[::1",	 "[::1]x", "127.0.0.1:0",
+					   "127.0.0.1:70000", "example.com", "::1:53x", "[::1]:", "1.2.3.4:" };
+	struct sockaddr_storage ss;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(parse_address(good[i].in, 53, &ss) == 0 && addr_is(&ss, good[i].addr, good[i].port),
+		   "address \"%s\" is %s port %u", good[i].in, good[i].addr, good[i].port);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(parse_address(bad[i], 53, &ss) < 0, "address \"%s\" refused", bad[i]);
+}
+
+static void test_numbers(void)
+{
+	uint32_t v = 0;
+	bool b = false;
+
+	ok(parse_u32("0x6e66", 0, UINT32_MAX, &v) == 0 && v == 0x6e66, "hex number");
+	ok(parse_u32("4294967295", 0, UINT32_MAX, &v) == 0 && v == UINT32_MAX, "largest u32");
+	ok(parse_u32("4294967296", 0, UINT32_MAX, &v) < 0, "u32 overflow refused");
+	ok(parse_u32("-1", 0, 10, &v) < 0, "negative refused");
+	ok(parse_u32("12abc", 0, 100, &v) < 0, "trailing garbage refused");
+	ok(parse_u32("11", 0, 10, &v) < 0, "above the maximum refused");
+	ok(parse_u32("", 0, 10, &v) < 0, "empty refused");
+	ok(parse_bool("yes", &b) == 0 && b, "yes");
+	ok(parse_bool("Off", &b) == 0 && !b, "Off");
+	ok(parse_bool("maybe", &b) < 0, "maybe refused");
+	ok(log_level_parse("debug") == LOG_LEVEL_DEBUG && log_level_parse("warn") == LOG_LEVEL_WARN &&
+		   log_level_parse("loud") < 0,
+	   "log levels");
+}
+
+static int parse(struct options *o, int argc, const char **argv)
+{
+	options_free(o);
+	options_defaults(o);
+	return options_parse(o, argc, (char **)argv);
+}
+
+static char *write_file(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/nfdnsd-config-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+static void test_command_line(void)
+{
+	struct options o;
+	char *path;
+
+	options_defaults(&o);
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", NULL };
+
+		ok(parse(&o, 3, argv) == 0 && o.mark == DEFAULT_MARK && o.n_listen == 2 && !o.no_kernel &&
+			   o.max_queries == 48 && o.edns_size == 1232 && o.cache_size == 100000,
+		   "defaults: mark 0x6e66, two listen addresses, kernel link on");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--listen", "127.53.255.1:5300", "-l", "[::1]:5301",
+				       "--no-kernel", "--trace", "--mark", "0x10", "--log-level", "debug", "--0x20",
+				       "--root-hints", "/tmp/hints", "--max-ns-chase", "2", NULL };
+
+		ok(parse(&o, 18, argv) == 0, "every kind of flag parses");
+		ok(o.n_listen == 2 && addr_is(&o.listen[0], "127.53.255.1", 5300) && addr_is(&o.listen[1], "::1", 5301),
+		   "--listen is repeatable");
+		ok(o.no_kernel && o.trace && o.mark == 0x10 && o.log_level == LOG_LEVEL_DEBUG && o.use_0x20 &&
+			   o.max_ns_chase == 2,
+		   "switches and numbers set");
+		ok(o.root_hints && strcmp(o.root_hints, "/tmp/hints") == 0, "--root-hints kept");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--listen", "none", NULL };
+
+		ok(parse(&o, 5, argv) == 0 && o.n_listen == 0, "--listen none serves nothing");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--bogus", NULL };
+
+		ok(parse(&o, 4, argv) < 0, "unknown flag refused");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--mark", NULL };
+
+		ok(parse(&o, 4, argv) < 0, "flag without its value refused");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--max-queries", "2", NULL };
+
+		ok(parse(&o, 5, argv) < 0, "value out of range refused");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--no-ipv4", "--no-ipv6", NULL };
+
+		ok(parse(&o, 5, argv) < 0, "no address family left refused");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/nonexistent/nfdnsd.conf", NULL };
+
+		ok(parse(&o, 3, argv) < 0, "missing explicit config file is an error");
+	}
+
+	path = write_file("# a comment\n"
+			  "listen 127.53.255.9:5353   # trailing comment\n"
+			  "listen [::1]:5354\n"
+			  "mark 0x99\n"
+			  "no-kernel yes\n"
+			  "trace no\n"
+			  "\n"
+			  "cache-size 500\n"
+			  "max-cname 8\n");
+	ok(path != NULL, "config file written");
+	if (path) {
+		{
+			const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+			ok(parse(&o, 3, argv) == 0 && o.n_listen == 2 && addr_is(&o.listen[0], "127.53.255.9", 5353) &&
+				   o.mark == 0x99 && o.no_kernel && !o.trace && o.cache_size == 500 && o.max_cname == 8,
+			   "config file settings applied");
+		}
+		{
+			const char *argv[] = { "nfdnsd", "--config", path, "--mark", "7", "--listen", "127.0.0.2", NULL };
+
+			ok(parse(&o, 7, argv) == 0 && o.mark == 7 && o.n_listen == 1 &&
+				   addr_is(&o.listen[0], "127.0.0.2", 53) && o.cache_size == 500,
+			   "command line overrides the file; its --listen replaces the file's");
+		}
+		unlink(path);
+	}
+	path = write_file("mark 1\nfrobnicate yes\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+		ok(parse(&o, 3, argv) < 0, "unknown config key refused");
+		unlink(path);
+	}
+	path = write_file("cache-size lots\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+		ok(parse(&o, 3, argv) < 0, "bad config value refused");
+		unlink(path);
+	}
+	path = write_file("config /etc/other.conf\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+		ok(parse(&o, 3, argv) < 0, "config key inside a config file refused");
+		unlink(path);
+	}
+	options_free(&o);
+}
+
+int main(void)
+{
+	test_addresses();
+	test_numbers();
+	test_command_line();
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}
