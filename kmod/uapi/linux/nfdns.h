@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * nfdns: in-kernel DNS cache, generic netlink interface.
+ *
+ * This header is the only definition of the nfdns netlink ABI.  The kernel
+ * module, nfdnsd and nfdnsctl all include it from this path.
+ *
+ * Conventions:
+ *  - Names (NFDNS_A_QNAME) are in DNS wire format: length-prefixed labels
+ *    ending with the root label, no compression, at most 255 bytes.
+ *  - Integers are in host byte order unless said otherwise.
+ *  - Every command that changes state needs CAP_NET_ADMIN in the user
+ *    namespace that owns the network namespace of the socket.  Read-only
+ *    commands (CACHE_GET, STATS_GET, CONFIG_GET) need nothing.
+ *  - Every refusal carries an extended-ack message.
+ *  - All state is per network namespace.
+ */
+#ifndef _UAPI_LINUX_NFDNS_H
+#define _UAPI_LINUX_NFDNS_H
+
+#include <linux/types.h>
+
+#define NFDNS_GENL_NAME		"nfdns"
+#define NFDNS_GENL_VERSION	1
+
+/* The longest name in wire format (RFC 1035 3.1). */
+#define NFDNS_NAME_MAX		255
+/* The largest response the kernel stores for one question. */
+#define NFDNS_RESPONSE_MAX	65535
+
+/*
+ * The skb mark nfdnsd puts on its upstream sockets by default, and the one
+ * the module lets pass untouched by default, so that the resolver's own
+ * queries are never intercepted.
+ */
+#define NFDNS_DEFAULT_MARK	0x6e66
+
+/**
+ * enum nfdns_cmd - commands of the nfdns family
+ * @NFDNS_CMD_UNSPEC: unused
+ * @NFDNS_CMD_RESOLVER_REGISTER: (admin) the sending socket becomes the
+ *	namespace's resolver and receives %NFDNS_CMD_MISS.  Refused with
+ *	-EBUSY when another live socket is registered.  The registration
+ *	ends when the socket closes.  Reply: none (ack).
+ * @NFDNS_CMD_RESOLVER_UNREGISTER: (admin) the sending socket stops being
+ *	the resolver; its pending questions are answered SERVFAIL.
+ * @NFDNS_CMD_MISS: kernel to resolver, unicast: a question to resolve.
+ *	Attributes: %NFDNS_A_QNAME, %NFDNS_A_QTYPE, %NFDNS_A_QCLASS,
+ *	%NFDNS_A_DO.
+ * @NFDNS_CMD_CACHE_PUT: (admin) store a response and answer every client
+ *	waiting for it.  Attributes: %NFDNS_A_QNAME, %NFDNS_A_QTYPE,
+ *	%NFDNS_A_QCLASS, %NFDNS_A_DO (optional), %NFDNS_A_RESPONSE,
+ *	%NFDNS_A_TTL, %NFDNS_A_FLAGS (optional, %NFDNS_ENTRY_F_STATIC).
+ *	The response must parse, must carry the question given, and must
+ *	have no OPT record.
+ * @NFDNS_CMD_CACHE_FAIL: (admin) resolution failed.  Attributes: the
+ *	question, %NFDNS_A_RCODE; %NFDNS_A_TTL (optional) stores a short
+ *	negative entry for that long.
+ * @NFDNS_CMD_CACHE_GET: one entry (with the question) or, as a dump, all
+ *	of them.  Each reply carries %NFDNS_A_ENTRY.
+ * @NFDNS_CMD_CACHE_DEL: (admin) delete the entries of %NFDNS_A_QNAME:
+ *	one type (%NFDNS_A_QTYPE given) or all; with %NFDNS_A_SUBTREE, every
+ *	name at or below it.  Reply: %NFDNS_A_COUNT, the entries deleted.
+ * @NFDNS_CMD_CACHE_FLUSH: (admin) delete every entry.  Reply:
+ *	%NFDNS_A_COUNT.
+ * @NFDNS_CMD_STATS_GET: counters.  Reply: %NFDNS_A_STATS.
+ * @NFDNS_CMD_CONFIG_GET: settings.  Reply: %NFDNS_A_CONFIG and, when a
+ *	resolver is registered, %NFDNS_A_RESOLVER_PID.
+ * @NFDNS_CMD_CONFIG_SET: (admin) change settings.  Attribute:
+ *	%NFDNS_A_CONFIG holding the settings to change; the others keep
+ *	their value.  All are checked before any is applied.
+ * @__NFDNS_CMD_MAX: internal
+ * @NFDNS_CMD_MAX: highest command
+ */
+enum nfdns_cmd {
+	NFDNS_CMD_UNSPEC,
+	NFDNS_CMD_RESOLVER_REGISTER,
+	NFDNS_CMD_RESOLVER_UNREGISTER,
+	NFDNS_CMD_MISS,
+	NFDNS_CMD_CACHE_PUT,
+	NFDNS_CMD_CACHE_FAIL,
+	NFDNS_CMD_CACHE_GET,
+	NFDNS_CMD_CACHE_DEL,
+	NFDNS_CMD_CACHE_FLUSH,
+	NFDNS_CMD_STATS_GET,
+	NFDNS_CMD_CONFIG_GET,
+	NFDNS_CMD_CONFIG_SET,
+
+	__NFDNS_CMD_MAX,
+	NFDNS_CMD_MAX = __NFDNS_CMD_MAX - 1
+};
+
+/**
+ * enum nfdns_attr - top-level attributes
+ * @NFDNS_A_UNSPEC: unused
+ * @NFDNS_A_QNAME: binary, wire-format name, 1..255 bytes
+ * @NFDNS_A_QTYPE: u16, RR type
+ * @NFDNS_A_QCLASS: u16, class (default 1, IN)
+ * @NFDNS_A_DO: flag, the question was asked with the DNSSEC OK bit
+ * @NFDNS_A_RESPONSE: binary, a whole DNS message, 12..65535 bytes
+ * @NFDNS_A_TTL: u32, seconds the entry stays fresh (before clamping)
+ * @NFDNS_A_RCODE: u8, DNS RCODE (0..15)
+ * @NFDNS_A_FLAGS: u32, %NFDNS_ENTRY_F_* bits
+ * @NFDNS_A_SUBTREE: flag, CACHE_DEL applies to the name and all below it
+ * @NFDNS_A_ENTRY: nest, &enum nfdns_entry_attr
+ * @NFDNS_A_STATS: nest, &enum nfdns_stat_attr
+ * @NFDNS_A_CONFIG: nest, &enum nfdns_config_attr
+ * @NFDNS_A_RESOLVER_PID: u32, port id of the registered resolver socket
+ * @NFDNS_A_COUNT: u64, entries affected
+ * @NFDNS_A_PAD: padding for 64-bit attributes
+ * @__NFDNS_A_MAX: internal
+ * @NFDNS_A_MAX: highest attribute
+ */
+enum nfdns_attr {
+	NFDNS_A_UNSPEC,
+	NFDNS_A_QNAME,
+	NFDNS_A_QTYPE,
+	NFDNS_A_QCLASS,
+	NFDNS_A_DO,
+	NFDNS_A_RESPONSE,
+	NFDNS_A_TTL,
+	NFDNS_A_RCODE,
+	NFDNS_A_FLAGS,
+	NFDNS_A_SUBTREE,
+	NFDNS_A_ENTRY,
+	NFDNS_A_STATS,
+	NFDNS_A_CONFIG,
+	NFDNS_A_RESOLVER_PID,
+	NFDNS_A_COUNT,
+	NFDNS_A_PAD,
+
+	__NFDNS_A_MAX,
+	NFDNS_A_MAX = __NFDNS_A_MAX - 1
+};
+
+/* Entry flags (NFDNS_A_FLAGS, NFDNS_ENTRY_A_FLAGS). */
+#define NFDNS_ENTRY_F_STATIC	(1U << 0)	/* never expires, never evicted */
+#define NFDNS_ENTRY_F_NEGATIVE	(1U << 1)	/* NXDOMAIN or NODATA */
+#define NFDNS_ENTRY_F_STALE	(1U << 2)	/* past its TTL, kept for serve-stale */
+
+/**
+ * enum nfdns_entry_attr - attributes of one cache entry (in NFDNS_A_ENTRY)
+ * @NFDNS_ENTRY_A_UNSPEC: unused
+ * @NFDNS_ENTRY_A_QNAME: binary, wire-format name (lower case)
+ * @NFDNS_ENTRY_A_QTYPE: u16
+ * @NFDNS_ENTRY_A_QCLASS: u16
+ * @NFDNS_ENTRY_A_DO: flag
+ * @NFDNS_ENTRY_A_RESPONSE: binary, the stored response with its TTLs
+ *	as stored (not decremented)
+ * @NFDNS_ENTRY_A_TTL: u32, TTL the entry was stored with (after clamping)
+ * @NFDNS_ENTRY_A_REMAINING: u32, seconds left before it expires (0 when
+ *	stale; meaningless for static entries)
+ * @NFDNS_ENTRY_A_FLAGS: u32, %NFDNS_ENTRY_F_* bits
+ * @NFDNS_ENTRY_A_HITS: u64, answers served from this entry (approximate)
+ * @NFDNS_ENTRY_A_PAD: padding
+ * @__NFDNS_ENTRY_A_MAX: internal
+ * @NFDNS_ENTRY_A_MAX: highest entry attribute
+ */
+enum nfdns_entry_attr {
+	NFDNS_ENTRY_A_UNSPEC,
+	NFDNS_ENTRY_A_QNAME,
+	NFDNS_ENTRY_A_QTYPE,
+	NFDNS_ENTRY_A_QCLASS,
+	NFDNS_ENTRY_A_DO,
+	NFDNS_ENTRY_A_RESPONSE,
+	NFDNS_ENTRY_A_TTL,
+	NFDNS_ENTRY_A_REMAINING,
+	NFDNS_ENTRY_A_FLAGS,
+	NFDNS_ENTRY_A_HITS,
+	NFDNS_ENTRY_A_PAD,
+
+	__NFDNS_ENTRY_A_MAX,
+	NFDNS_ENTRY_A_MAX = __NFDNS_ENTRY_A_MAX - 1
+};
+
+/**
+ * enum nfdns_stat_attr - counters (in NFDNS_A_STATS), all u64
+ * @NFDNS_STAT_A_UNSPEC: unused
+ * @NFDNS_STAT_A_HITS: queries answered from the cache
+ * @NFDNS_STAT_A_MISSES: queries not in the cache
+ * @NFDNS_STAT_A_UPCALLS: %NFDNS_CMD_MISS messages sent
+ * @NFDNS_STAT_A_UPCALL_ERRORS: %NFDNS_CMD_MISS messages that could not be
+ *	sent (resolver socket full or gone)
+ * @NFDNS_STAT_A_COALESCED: queries that joined a question already pending
+ * @NFDNS_STAT_A_ANSWERS: replies sent (hits and answered waiters)
+ * @NFDNS_STAT_A_SERVFAILS: SERVFAIL replies sent (failures, timeouts)
+ * @NFDNS_STAT_A_STALE_ANSWERS: replies served from expired entries
+ * @NFDNS_STAT_A_TRUNCATED: replies sent with TC=1 because too big
+ * @NFDNS_STAT_A_PASS_NOT_QUERY: packets passed: not a DNS query
+ * @NFDNS_STAT_A_PASS_MALFORMED: packets passed: malformed query
+ * @NFDNS_STAT_A_PASS_MARKED: packets passed: carried the resolver's mark
+ * @NFDNS_STAT_A_PASS_NORECURSE: packets passed: RD=0
+ * @NFDNS_STAT_A_PASS_FAIL_OPEN: misses passed: no resolver registered
+ * @NFDNS_STAT_A_PASS_OVER_LIMIT: misses passed: pending or waiter bound hit
+ * @NFDNS_STAT_A_REPLY_ERRORS: replies that could not be built or routed
+ * @NFDNS_STAT_A_INSERTS: entries stored
+ * @NFDNS_STAT_A_INSERT_REJECTS: pushed responses refused
+ * @NFDNS_STAT_A_EVICTIONS: live entries evicted for room
+ * @NFDNS_STAT_A_EXPIRATIONS: expired entries reclaimed
+ * @NFDNS_STAT_A_TIMEOUTS: pending questions that timed out
+ * @NFDNS_STAT_A_ENTRIES: gauge: entries in the cache
+ * @NFDNS_STAT_A_BYTES: gauge: bytes charged to the cache
+ * @NFDNS_STAT_A_PENDING: gauge: questions pending
+ * @NFDNS_STAT_A_WAITERS: gauge: clients waiting
+ * @NFDNS_STAT_A_PAD: padding
+ * @__NFDNS_STAT_A_MAX: internal
+ * @NFDNS_STAT_A_MAX: highest counter
+ */
+enum nfdns_stat_attr {
+	NFDNS_STAT_A_UNSPEC,
+	NFDNS_STAT_A_HITS,
+	NFDNS_STAT_A_MISSES,
+	NFDNS_STAT_A_UPCALLS,
+	NFDNS_STAT_A_UPCALL_ERRORS,
+	NFDNS_STAT_A_COALESCED,
+	NFDNS_STAT_A_ANSWERS,
+	NFDNS_STAT_A_SERVFAILS,
+	NFDNS_STAT_A_STALE_ANSWERS,
+	NFDNS_STAT_A_TRUNCATED,
+	NFDNS_STAT_A_PASS_NOT_QUERY,
+	NFDNS_STAT_A_PASS_MALFORMED,
+	NFDNS_STAT_A_PASS_MARKED,
+	NFDNS_STAT_A_PASS_NORECURSE,
+	NFDNS_STAT_A_PASS_FAIL_OPEN,
+	NFDNS_STAT_A_PASS_OVER_LIMIT,
+	NFDNS_STAT_A_REPLY_ERRORS,
+	NFDNS_STAT_A_INSERTS,
+	NFDNS_STAT_A_INSERT_REJECTS,
+	NFDNS_STAT_A_EVICTIONS,
+	NFDNS_STAT_A_EXPIRATIONS,
+	NFDNS_STAT_A_TIMEOUTS,
+	NFDNS_STAT_A_ENTRIES,
+	NFDNS_STAT_A_BYTES,
+	NFDNS_STAT_A_PENDING,
+	NFDNS_STAT_A_WAITERS,
+	NFDNS_STAT_A_PAD,
+
+	__NFDNS_STAT_A_MAX,
+	NFDNS_STAT_A_MAX = __NFDNS_STAT_A_MAX - 1
+};
+
+/**
+ * enum nfdns_config_attr - settings (in NFDNS_A_CONFIG)
+ * @NFDNS_CONF_A_UNSPEC: unused
+ * @NFDNS_CONF_A_MAX_BYTES: u64, byte budget of the cache (4096..2^40)
+ * @NFDNS_CONF_A_MAX_ENTRIES: u32, entry limit of the cache (1..2^24)
+ * @NFDNS_CONF_A_MIN_TTL: u32, seconds; shorter TTLs are raised to this
+ * @NFDNS_CONF_A_MAX_TTL: u32, seconds; longer TTLs are lowered to this
+ *	(min_ttl <= max_ttl <= 604800)
+ * @NFDNS_CONF_A_NEG_MAX_TTL: u32, seconds; cap for negative entries
+ * @NFDNS_CONF_A_PENDING_TIMEOUT_MS: u32, how long a question waits for
+ *	the resolver before it is answered SERVFAIL (100..60000)
+ * @NFDNS_CONF_A_MAX_PENDING: u32, questions pending at once (1..65536)
+ * @NFDNS_CONF_A_MAX_WAITERS: u32, clients waiting on one question (1..4096)
+ * @NFDNS_CONF_A_MARK: u32, packets with this skb mark pass untouched
+ *	(0: none); nfdnsd sets it on its upstream sockets
+ * @NFDNS_CONF_A_SERVE_STALE: u32, seconds an expired entry may still be
+ *	served when the resolver does not answer in time (0: off)
+ * @NFDNS_CONF_A_NORECURSE_PASS: u8, 1: queries with RD=0 pass untouched
+ * @NFDNS_CONF_A_PORTS: nest of u16 (%NFDNS_CONF_A_PORT), UDP destination
+ *	ports intercepted (1..8 ports)
+ * @NFDNS_CONF_A_ADDRS: nest of %NFDNS_CONF_A_ADDR4 (be32) and
+ *	%NFDNS_CONF_A_ADDR6 (16 bytes); when not empty, only queries to
+ *	these addresses are intercepted (up to 16)
+ * @NFDNS_CONF_A_PORT: u16, inside %NFDNS_CONF_A_PORTS
+ * @NFDNS_CONF_A_ADDR4: be32, inside %NFDNS_CONF_A_ADDRS
+ * @NFDNS_CONF_A_ADDR6: binary, 16 bytes, inside %NFDNS_CONF_A_ADDRS
+ * @NFDNS_CONF_A_ENABLED: u8, 0: the hooks pass everything untouched
+ * @NFDNS_CONF_A_PAD: padding
+ * @__NFDNS_CONF_A_MAX: internal
+ * @NFDNS_CONF_A_MAX: highest setting
+ */
+enum nfdns_config_attr {
+	NFDNS_CONF_A_UNSPEC,
+	NFDNS_CONF_A_MAX_BYTES,
+	NFDNS_CONF_A_MAX_ENTRIES,
+	NFDNS_CONF_A_MIN_TTL,
+	NFDNS_CONF_A_MAX_TTL,
+	NFDNS_CONF_A_NEG_MAX_TTL,
+	NFDNS_CONF_A_PENDING_TIMEOUT_MS,
+	NFDNS_CONF_A_MAX_PENDING,
+	NFDNS_CONF_A_MAX_WAITERS,
+	NFDNS_CONF_A_MARK,
+	NFDNS_CONF_A_SERVE_STALE,
+	NFDNS_CONF_A_NORECURSE_PASS,
+	NFDNS_CONF_A_PORTS,
+	NFDNS_CONF_A_ADDRS,
+	NFDNS_CONF_A_PORT,
+	NFDNS_CONF_A_ADDR4,
+	NFDNS_CONF_A_ADDR6,
+	NFDNS_CONF_A_ENABLED,
+	NFDNS_CONF_A_PAD,
+
+	__NFDNS_CONF_A_MAX,
+	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_NFDNS_H */

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Install every Debian package that building, testing, the demo and the
+# benchmarks of nfdns need.  Idempotent: a second run installs nothing.
+set -euo pipefail
+
+packages=(
+	# build: module, userspace, test kernel
+	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
+	pkg-config python3 rsync
+	libnl-3-dev libnl-genl-3-dev libmnl-dev libldns-dev libuv1-dev
+	clang llvm libclang-rt-14-dev sparse
+	# kernels: source for the debug test kernel, stock images and headers
+	linux-source-6.12
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# VM
+	qemu-system-x86 busybox-static
+	# networking and DNS peers used by tests, demo and benchmarks
+	iproute2 iputils-ping nftables procps psmisc jq
+	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
+	gnuplot-nox
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages (${missing[*]}); run as root to install" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Packaged DNS servers must not start as system services: the tests start
+# their own instances, in their own namespaces.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	own_policy=1
+fi
+trap '[ $own_policy -eq 1 ] && rm -f "$policy"' EXIT
+
+apt-get update -qq || true
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

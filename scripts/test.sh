@@ -1,0 +1,92 @@
+#!/bin/bash
+# The whole test suite (`make test`): host tests, then in VMs the debug test
+# kernel (KUnit, kselftest, netns end-to-end) and Debian's stock 6.1 and
+# 6.12 kernels (the module loads; the kselftest and end-to-end scripts).
+# Every stage prints TAP; the last line counts every result:
+#   N passed, N failed
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$NFDNS_TOP"
+
+"$NFDNS_TOP/scripts/deps.sh" || die "installing dependencies failed"
+
+passed=0
+failed=0
+logdir=$NFDNS_TOP/build/test-logs
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+# stage NAME CMD...: run CMD, show its output, count its TAP results.  A
+# stage that fails without a failing result, or reports none, counts as
+# one failure, so a crash or a silent stage cannot pass.
+stage() {
+	local name=$1 log=$logdir/$1.log rc start ok nok
+	shift
+	echo "=== $name"
+	start=$(date +%s)
+	"$@" 2>&1 | tr -d '\r' | tee "$log"
+	rc=${PIPESTATUS[0]}
+	ok=$(grep -cE '^ok( |$)' "$log")
+	nok=$(grep -cE '^not ok( |$)' "$log")
+	if grep -q '^vm.sh: FAIL' "$log"; then
+		echo "not ok - $name: $(grep -m1 '^vm.sh: FAIL' "$log")"
+		nok=$((nok + 1))
+	elif [ "$rc" -ne 0 ] && [ "$nok" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		nok=$((nok + 1))
+	elif [ "$ok" -eq 0 ] && [ "$nok" -eq 0 ]; then
+		echo "not ok - $name ran no test"
+		nok=1
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + nok))
+	echo "=== $name: $ok passed, $nok failed ($(( $(date +%s) - start ))s)"
+}
+
+# step DESC CMD...: one result for a command that has no TAP of its own.
+step() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok - $desc"
+	else
+		printf '%s\n' "$out" | tail -40 | sed 's/^/# /'
+		echo "not ok - $desc"
+		return 1
+	fi
+}
+
+host_build() {
+	step "userspace builds" make -s userspace
+}
+
+stage host-build host_build
+stage host-unit make -s -C tests/unit check
+[ -f tests/fuzz/Makefile ] && stage host-fuzz-replay make -s -C tests/fuzz replay
+[ -f tests/fuzz/nfdnsd/Makefile ] && stage host-nfdnsd-fuzz-replay make -s -C tests/fuzz/nfdnsd replay
+[ -x tests/resolver/run.sh ] && stage host-resolver tests/resolver/run.sh
+
+kernel_builds() {
+	local k
+	step "debug test kernel builds" scripts/test-kernel.sh || return 1
+	step "kselftest programs build" make -s selftests || return 1
+	for k in debug 6.1 6.12; do
+		step "module builds without warnings for the $k kernel" \
+			scripts/build-module.sh $k
+	done
+}
+stage builds kernel_builds
+
+NFDNS_KSRC=$(dirname "$(scripts/test-kernel.sh --path 2>/dev/null)")/src
+export NFDNS_KSRC
+for k in debug 6.1 6.12; do
+	if [ -e "build/$k/kmod/nfdns.ko" ]; then
+		stage "vm-$k" scripts/vm.sh --kernel $k -- tests/selftests/run.sh "build/$k/kmod"
+	else
+		echo "not ok - vm-$k: no module built"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
