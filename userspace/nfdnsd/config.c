@@ -37,6 +37,7 @@ void options_defaults(struct options *o)
 	o->max_cname = 16;
 	o->max_ns_chase = 4;
 	o->max_clients = 4096;
+	o->resolve_timeout_ms = 8000;
 	o->tcp_idle_ms = 10000;
 }
 
@@ -164,6 +165,7 @@ static const struct u32_setting u32_settings[] = {
 	U32("max-ns-chase", max_ns_chase, 1, 64),
 	U32("max-clients", max_clients, 1, 1000000),
 	U32("tcp-idle-ms", tcp_idle_ms, 100, 600000),
+	U32("resolve-timeout-ms", resolve_timeout_ms, 100, 120000),
 };
 
 struct bool_setting {
@@ -347,6 +349,7 @@ static const struct option long_options[] = {
 	{ "max-ns-chase", required_argument, NULL, OPT_GENERIC },
 	{ "max-clients", required_argument, NULL, OPT_GENERIC },
 	{ "tcp-idle-ms", required_argument, NULL, OPT_GENERIC },
+	{ "resolve-timeout-ms", required_argument, NULL, OPT_GENERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -385,6 +388,7 @@ void options_usage(FILE *out)
 		"      --max-cname N        CNAME links followed (default 16)\n"
 		"      --max-ns-chase N     NS names without glue resolved per referral (default 4)\n"
 		"      --max-clients N      client questions resolved at once (default 4096)\n"
+		"      --resolve-timeout-ms N  give a question up (SERVFAIL) after N ms (default 8000)\n"
 		"      --tcp-idle-ms N      idle time before a client TCP connection is closed\n"
 		"                           (default 10000)\n"
 		"  -h, --help               this text\n"

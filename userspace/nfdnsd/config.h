@@ -39,6 +39,7 @@ struct options {
 	uint32_t max_cname;
 	uint32_t max_ns_chase;		/* NS names without glue resolved per referral */
 	uint32_t max_clients;		/* client questions being resolved at once */
+	uint32_t resolve_timeout_ms;	/* a client question is given up after this */
 	uint32_t tcp_idle_ms;
 };
 

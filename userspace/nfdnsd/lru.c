@@ -2,10 +2,27 @@
 #include "lru.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+#define ENTRY(l) ((struct lru_entry *)(void *)((char *)(l) - offsetof(struct lru_entry, link)))
+
+static void link_front(struct lru *t, struct lru_link *l)
+{
+	l->next = t->list.next;
+	l->prev = &t->list;
+	t->list.next->prev = l;
+	t->list.next = l;
+}
+
+static void link_remove(struct lru_link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+}
 
 int lru_init(struct lru *t, size_t max, void (*free_value)(void *))
 {
@@ -35,8 +52,7 @@ static void unlink_entry(struct lru *t, struct lru_entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
+	link_remove(&e->link);
 	t->count--;
 }
 
@@ -51,7 +67,7 @@ void lru_remove(struct lru *t, struct lru_entry *e)
 void lru_destroy(struct lru *t)
 {
 	while (t->buckets && t->list.next != &t->list)
-		lru_remove(t, t->list.next);
+		lru_remove(t, ENTRY(t->list.next));
 	free(t->buckets);
 	t->buckets = NULL;
 }
@@ -66,12 +82,8 @@ static struct lru_entry *find(struct lru *t, const void *key, size_t keylen, uin
 
 static void to_front(struct lru *t, struct lru_entry *e)
 {
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
-	e->next = t->list.next;
-	e->prev = &t->list;
-	t->list.next->prev = e;
-	t->list.next = e;
+	link_remove(&e->link);
+	link_front(t, &e->link);
 }
 
 struct lru_entry *lru_get(struct lru *t, const void *key, size_t keylen, uint64_t now)
@@ -99,7 +111,7 @@ int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t
 		lru_remove(t, e);
 	/* Expired entries at the cold end go first, then the coldest live ones. */
 	while (t->count >= t->max) {
-		struct lru_entry *victim = t->list.prev;
+		struct lru_entry *victim = ENTRY(t->list.prev);
 
 		if (victim->expires <= now)
 			t->expirations++;
@@ -117,10 +129,7 @@ int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t
 	e->value = value;
 	e->hnext = t->buckets[hash & (t->nbuckets - 1)];
 	t->buckets[hash & (t->nbuckets - 1)] = e;
-	e->next = t->list.next;
-	e->prev = &t->list;
-	t->list.next->prev = e;
-	t->list.next = e;
+	link_front(t, &e->link);
 	t->count++;
 	return 0;
 }

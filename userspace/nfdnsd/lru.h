@@ -11,9 +11,13 @@
  * table's free function.  Each entry carries an expiry time in the caller's
  * unit; lookups never return expired entries.
  */
+struct lru_link {
+	struct lru_link *prev, *next;
+};
+
 struct lru_entry {
 	struct lru_entry *hnext;
-	struct lru_entry *prev, *next;
+	struct lru_link link;
 	uint64_t hash;
 	uint64_t expires;
 	void *value;
@@ -25,7 +29,7 @@ struct lru {
 	struct lru_entry **buckets;
 	size_t nbuckets;
 	size_t count, max;
-	struct lru_entry list; /* list.next is the most recently used */
+	struct lru_link list; /* list.next is the most recently used */
 	uint64_t seed;
 	void (*free_value)(void *value);
 	uint64_t evictions, expirations;

@@ -29,6 +29,7 @@
 #define MAX_ROUNDS 2		/* passes over a zone's silent servers */
 
 struct budget {
+	uint64_t started_ms;
 	uint32_t queries;
 	uint32_t ns_chased;
 };
@@ -331,6 +332,7 @@ static struct task *task_new(struct resolver *r, struct task *parent, const ldns
 		return NULL;
 	}
 	if (!parent) {
+		t->own_budget.started_ms = now_ms(r);
 		t->is_client = true;
 		t->next = r->tasks;
 		if (r->tasks)
@@ -571,6 +573,11 @@ static void send_query(struct task *t, int idx)
 	if (t->budget->queries >= r->opt->max_queries) {
 		stats.limit_hits++;
 		task_fail(t, "upstream query budget spent");
+		return;
+	}
+	if (now_ms(r) - t->budget->started_ms >= r->opt->resolve_timeout_ms) {
+		stats.limit_hits++;
+		task_fail(t, "out of time");
 		return;
 	}
 	s->tried = true;
