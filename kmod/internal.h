@@ -6,19 +6,29 @@
 #define _NFDNS_INTERNAL_H
 
 #include <linux/in6.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/rhashtable.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include <linux/nfdns.h>
 
+#include "dnswire.h"
+
 #define NFDNS_MAX_PORTS		8
 #define NFDNS_MAX_ADDRS		16
+/* TTL fields one stored response may have (one per record). */
+#define NFDNS_MAX_RRS		2048
+#define NFDNS_PENDING_BUCKETS	1024
 
 /**
  * struct nfdns_config - the settings of one network namespace
@@ -78,6 +88,120 @@ struct nfdns_stats {
 };
 
 /**
+ * struct nfdns_key - what a cache entry or a pending question is found by
+ * @name: lower-cased QNAME, wire format
+ * @name_len: length of @name
+ * @do_bit: the DNSSEC OK bit of the question
+ * @qtype: question type
+ * @qclass: question class
+ */
+struct nfdns_key {
+	const u8 *name;
+	u8 name_len;
+	u8 do_bit;
+	u16 qtype;
+	u16 qclass;
+};
+
+/**
+ * struct nfdns_entry - one cached response
+ * @node: in the namespace's hash table
+ * @clock: position in the eviction clock, under the cache lock
+ * @rcu: frees the entry after the last reader
+ * @stored: jiffies when stored
+ * @ttl: seconds the entry is fresh, after clamping
+ * @flags: %NFDNS_ENTRY_F_* bits
+ * @size: bytes charged to the cache
+ * @resp_len: length of the response
+ * @n_ttl: TTL fields in the response
+ * @qname_len: length of the question name (it starts at offset 12)
+ * @do_bit: the DNSSEC OK bit of the key
+ * @qtype: question type
+ * @qclass: question class
+ * @referenced: answered from since the clock hand last passed; set on a
+ *	hit only when clear, so a busy entry is not written by every hit
+ * @data: @n_ttl TTL offsets (u16), then the response with its question
+ *	name lower-cased (the key)
+ */
+struct nfdns_entry {
+	struct rhash_head node;
+	struct list_head clock;
+	struct rcu_head rcu;
+	u64 stored;
+	u32 ttl;
+	u32 flags;
+	u32 size;
+	u16 resp_len;
+	u16 n_ttl;
+	u8 qname_len;
+	u8 do_bit;
+	u16 qtype;
+	u16 qclass;
+	u8 referenced;
+	u8 data[] __aligned(2);
+};
+
+static inline const u16 *nfdns_entry_ttl_offs(const struct nfdns_entry *e)
+{
+	return (const u16 *)e->data;
+}
+
+static inline const u8 *nfdns_entry_resp(const struct nfdns_entry *e)
+{
+	return e->data + e->n_ttl * sizeof(u16);
+}
+
+/**
+ * struct nfdns_cache - the response cache of one namespace
+ * @table: entries by key; lookups are lock-free under RCU
+ * @lock: serialises writers; protects @clock, @entries and @bytes
+ * @clock: every entry, oldest first; the eviction clock hand is its head
+ * @entries: entries in @table
+ * @bytes: bytes charged
+ * @reclaim: periodic removal of expired entries
+ */
+struct nfdns_cache {
+	struct rhashtable table;
+	spinlock_t lock;
+	struct list_head clock;
+	u32 entries;
+	u64 bytes;
+	struct delayed_work reclaim;
+};
+
+/**
+ * struct nfdns_client - where a query came from and what it asked
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @saddr: the client's address
+ * @daddr: the address the client sent the query to (the reply's source)
+ * @sport: the client's port
+ * @dport: the port the client asked (the reply's source port)
+ * @ifindex: interface the query came in on or left by
+ */
+struct nfdns_client {
+	u8 family;
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	int ifindex;
+};
+
+/**
+ * struct nfdns_pending_table - questions waiting for the resolver
+ * @lock: protects everything here and the pending entries
+ * @buckets: pending questions by key hash
+ * @count: pending questions
+ * @waiters: waiting clients, over all questions
+ */
+struct nfdns_pending_table {
+	spinlock_t lock;
+	struct hlist_head buckets[NFDNS_PENDING_BUCKETS];
+	u32 count;
+	u32 waiters;
+};
+
+/**
  * struct nfdns_net - per network namespace state
  * @net: the namespace
  * @config: current settings, read under RCU
@@ -85,6 +209,8 @@ struct nfdns_stats {
  * @resolver_lock: protects @resolver_portid
  * @resolver_portid: netlink port of the registered resolver (0: none)
  * @stats: per-CPU counters
+ * @cache: the response cache
+ * @pending: questions waiting for the resolver
  */
 struct nfdns_net {
 	struct net *net;
@@ -93,6 +219,8 @@ struct nfdns_net {
 	spinlock_t resolver_lock;
 	u32 resolver_portid;
 	struct nfdns_stats __percpu *stats;
+	struct nfdns_cache cache;
+	struct nfdns_pending_table *pending;
 };
 
 extern unsigned int nfdns_net_id;
@@ -118,9 +246,59 @@ static inline void nfdns_stat_inc(struct nfdns_net *nn, unsigned int which)
 	nfdns_stat_add(nn, which, 1);
 }
 
+static inline struct nfdns_config *nfdns_config_rcu(struct nfdns_net *nn)
+{
+	return rcu_dereference(nn->config);
+}
+
 void nfdns_config_defaults(struct nfdns_config *c);
 int nfdns_config_check(const struct nfdns_config *c, const char **why);
 
+u32 nfdns_key_hash(const struct nfdns_key *key);
+
+void nfdns_cache_secret_init(void);
+int nfdns_cache_init(struct nfdns_net *nn);
+void nfdns_cache_destroy(struct nfdns_net *nn);
+struct nfdns_entry *nfdns_cache_lookup(struct nfdns_net *nn,
+				       const struct nfdns_key *key);
+bool nfdns_entry_fresh(const struct nfdns_entry *e, u64 now);
+u32 nfdns_entry_age(const struct nfdns_entry *e, u64 now);
+u32 nfdns_entry_remaining(const struct nfdns_entry *e, u64 now);
+int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
+		       const u8 *resp, unsigned int len, const u16 *ttl_offs,
+		       unsigned int n_ttl, u32 ttl, u32 flags,
+		       const char **why);
+u64 nfdns_cache_delete(struct nfdns_net *nn, const u8 *name, u8 name_len,
+		       int qtype, bool subtree);
+u64 nfdns_cache_flush(struct nfdns_net *nn);
+extern const struct rhashtable_params nfdns_cache_params;
+
+int nfdns_pending_init(struct nfdns_net *nn);
+void nfdns_pending_destroy(struct nfdns_net *nn);
+int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
+		      const struct nfdns_client *client,
+		      const struct dnswire_query *q);
+void nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key);
+int nfdns_pending_answer(struct nfdns_net *nn, const struct nfdns_key *key,
+			 const u8 *resp, unsigned int len,
+			 const u16 *ttl_offs, unsigned int n_ttl);
+int nfdns_pending_fail(struct nfdns_net *nn, const struct nfdns_key *key,
+		       u8 rcode);
+void nfdns_pending_fail_all(struct nfdns_net *nn);
+
+int nfdns_reply_from_response(struct net *net, const struct nfdns_client *c,
+			      const struct dnswire_query *q,
+			      const u8 *client_qname, const u8 *resp,
+			      unsigned int len, const u16 *ttl_offs,
+			      unsigned int n_ttl, u32 elapsed, bool *truncated);
+int nfdns_reply_error(struct net *net, const struct nfdns_client *c,
+		      const struct dnswire_query *q, const u8 *client_qname,
+		      u8 rcode);
+
+int nfdns_hooks_register(struct net *net);
+void nfdns_hooks_unregister(struct net *net);
+
+int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key);
 int nfdns_netlink_init(void);
 void nfdns_netlink_exit(void);
 void nfdns_stats_sum(struct nfdns_net *nn, u64 *sum);

@@ -16,7 +16,7 @@ static int __net_init nfdns_net_init(struct net *net)
 {
 	struct nfdns_net *nn = nfdns_pernet(net);
 	struct nfdns_config *config;
-	int cpu;
+	int cpu, err;
 
 	nn->net = net;
 	mutex_init(&nn->config_lock);
@@ -29,23 +29,44 @@ static int __net_init nfdns_net_init(struct net *net)
 	nfdns_config_defaults(config);
 	RCU_INIT_POINTER(nn->config, config);
 
+	err = -ENOMEM;
 	nn->stats = alloc_percpu(struct nfdns_stats);
 	if (!nn->stats)
 		goto err_free_config;
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(nn->stats, cpu)->syncp);
+
+	err = nfdns_cache_init(nn);
+	if (err)
+		goto err_free_stats;
+	err = nfdns_pending_init(nn);
+	if (err)
+		goto err_cache;
+	err = nfdns_hooks_register(net);
+	if (err)
+		goto err_pending;
 	return 0;
 
+err_pending:
+	nfdns_pending_destroy(nn);
+err_cache:
+	nfdns_cache_destroy(nn);
+err_free_stats:
+	free_percpu(nn->stats);
 err_free_config:
 	kfree(config);
 	RCU_INIT_POINTER(nn->config, NULL);
-	return -ENOMEM;
+	return err;
 }
 
 static void __net_exit nfdns_net_exit(struct net *net)
 {
 	struct nfdns_net *nn = nfdns_pernet(net);
 
+	/* Returns once no hook runs: nothing reaches the tables after it. */
+	nfdns_hooks_unregister(net);
+	nfdns_pending_destroy(nn);
+	nfdns_cache_destroy(nn);
 	free_percpu(nn->stats);
 	/* No reader is left: the namespace is gone and so are its sockets. */
 	kfree(rcu_dereference_protected(nn->config, true));
@@ -62,6 +83,7 @@ static int __init nfdns_init(void)
 {
 	int err;
 
+	nfdns_cache_secret_init();
 	err = register_pernet_subsys(&nfdns_net_ops);
 	if (err)
 		return err;

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "internal.h"
 
@@ -56,6 +57,35 @@ static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
 
 static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
 	[NFDNS_A_CONFIG] = NLA_POLICY_NESTED(nfdns_config_policy),
+};
+
+#define NFDNS_QUESTION_POLICY						\
+	[NFDNS_A_QNAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },	\
+	[NFDNS_A_QTYPE] = { .type = NLA_U16 },				\
+	[NFDNS_A_QCLASS] = { .type = NLA_U16 },				\
+	[NFDNS_A_DO] = { .type = NLA_FLAG }
+
+static const struct nla_policy nfdns_put_policy[NFDNS_A_MAX + 1] = {
+	NFDNS_QUESTION_POLICY,
+	[NFDNS_A_RESPONSE] = { .type = NLA_BINARY, .len = NFDNS_RESPONSE_MAX },
+	[NFDNS_A_TTL] = { .type = NLA_U32 },
+	[NFDNS_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, NFDNS_ENTRY_F_STATIC),
+};
+
+static const struct nla_policy nfdns_fail_policy[NFDNS_A_MAX + 1] = {
+	NFDNS_QUESTION_POLICY,
+	[NFDNS_A_RCODE] = NLA_POLICY_MAX(NLA_U8, 15),
+	[NFDNS_A_TTL] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy nfdns_get_policy[NFDNS_A_MAX + 1] = {
+	NFDNS_QUESTION_POLICY,
+};
+
+static const struct nla_policy nfdns_del_policy[NFDNS_A_MAX + 1] = {
+	[NFDNS_A_QNAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },
+	[NFDNS_A_QTYPE] = { .type = NLA_U16 },
+	[NFDNS_A_SUBTREE] = { .type = NLA_FLAG },
 };
 
 /*
@@ -331,6 +361,14 @@ static int nfdns_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (!sum)
 		return -ENOMEM;
 	nfdns_stats_sum(nn, sum);
+	spin_lock_bh(&nn->cache.lock);
+	sum[NFDNS_STAT_A_ENTRIES] = nn->cache.entries;
+	sum[NFDNS_STAT_A_BYTES] = nn->cache.bytes;
+	spin_unlock_bh(&nn->cache.lock);
+	spin_lock_bh(&nn->pending->lock);
+	sum[NFDNS_STAT_A_PENDING] = nn->pending->count;
+	sum[NFDNS_STAT_A_WAITERS] = nn->pending->waiters;
+	spin_unlock_bh(&nn->pending->lock);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -398,7 +436,366 @@ static int nfdns_cmd_resolver_unregister(struct sk_buff *skb,
 		nn->resolver_portid = 0;
 	}
 	spin_unlock_bh(&nn->resolver_lock);
+	if (!err)
+		nfdns_pending_fail_all(nn);
 	return err;
+}
+
+
+/*
+ * Read the question of a command into @key, with the name lower-cased
+ * into @name.  QTYPE is required unless @need_type is false.
+ */
+static int nfdns_parse_question(struct genl_info *info, struct nfdns_key *key,
+				u8 *name, bool need_type)
+{
+	struct nlattr **attrs = info->attrs;
+	const struct nlattr *a = attrs[NFDNS_A_QNAME];
+
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QNAME is required");
+		return -EINVAL;
+	}
+	if (dnswire_name_check(nla_data(a), nla_len(a)) != nla_len(a)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "nfdns: QNAME is not a wire-format name");
+		return -EINVAL;
+	}
+	if (need_type && !attrs[NFDNS_A_QTYPE]) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QTYPE is required");
+		return -EINVAL;
+	}
+	dnswire_name_lower(name, nla_data(a), nla_len(a));
+	key->name = name;
+	key->name_len = nla_len(a);
+	key->qtype = attrs[NFDNS_A_QTYPE] ? nla_get_u16(attrs[NFDNS_A_QTYPE]) : 0;
+	key->qclass = attrs[NFDNS_A_QCLASS] ?
+		      nla_get_u16(attrs[NFDNS_A_QCLASS]) : DNSWIRE_CLASS_IN;
+	key->do_bit = nla_get_flag(attrs[NFDNS_A_DO]);
+	return 0;
+}
+
+static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	struct dnswire_resp_info ri;
+	const char *why = NULL;
+	const struct nlattr *a;
+	u8 name[NFDNS_NAME_MAX];
+	struct nfdns_key key;
+	u16 *ttl_offs;
+	u32 flags, ttl;
+	int err;
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	err = nfdns_parse_question(info, &key, name, true);
+	if (err)
+		goto reject;
+	a = info->attrs[NFDNS_A_RESPONSE];
+	if (!a || !info->attrs[NFDNS_A_TTL]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nfdns: NFDNS_A_RESPONSE and NFDNS_A_TTL are required");
+		err = -EINVAL;
+		goto reject;
+	}
+	ttl_offs = kmalloc_array(NFDNS_MAX_RRS, sizeof(*ttl_offs), GFP_KERNEL);
+	if (!ttl_offs)
+		return -ENOMEM;
+	err = dnswire_validate_response(nla_data(a), nla_len(a), key.name,
+					key.name_len, key.qtype, key.qclass,
+					ttl_offs, NFDNS_MAX_RRS, &ri, &why);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "nfdns: response refused");
+		nfdns_set_err_msg(info->extack, why);
+		goto free_offs;
+	}
+	flags = info->attrs[NFDNS_A_FLAGS] ?
+		nla_get_u32(info->attrs[NFDNS_A_FLAGS]) : 0;
+	if (ri.negative)
+		flags |= NFDNS_ENTRY_F_NEGATIVE;
+	ttl = nla_get_u32(info->attrs[NFDNS_A_TTL]);
+
+	/* Waiters get the answer even if the cache cannot keep it. */
+	nfdns_pending_answer(nn, &key, nla_data(a), nla_len(a), ttl_offs,
+			     ri.n_ttl);
+	err = nfdns_cache_insert(nn, &key, nla_data(a), nla_len(a), ttl_offs,
+				 ri.n_ttl, ttl, flags, &why);
+	if (err)
+		nfdns_set_err_msg(info->extack, why);
+free_offs:
+	kfree(ttl_offs);
+reject:
+	if (err)
+		nfdns_stat_inc(nn, NFDNS_STAT_A_INSERT_REJECTS);
+	return err;
+}
+
+/*
+ * Keep a failure for a short while, as a response with no records, so a
+ * storm of clients does not make the resolver fail over and over.
+ */
+static void nfdns_store_failure(struct nfdns_net *nn,
+				const struct nfdns_key *key, u8 rcode, u32 ttl)
+{
+	struct {
+		struct dnswire_query q;
+		u8 resp[DNSWIRE_HDR_LEN + NFDNS_NAME_MAX + 4];
+	} *buf;
+	const char *why = NULL;
+	int len;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return;
+	buf->q.rd = true;
+	buf->q.qname = key->name;
+	buf->q.qname_len = key->name_len;
+	buf->q.qtype = key->qtype;
+	buf->q.qclass = key->qclass;
+	buf->q.question_end = DNSWIRE_HDR_LEN + key->name_len + 4;
+	len = dnswire_build_error(buf->resp, sizeof(buf->resp), &buf->q,
+				  key->name, rcode);
+	if (len > 0)
+		nfdns_cache_insert(nn, key, buf->resp, len, NULL, 0, ttl,
+				   NFDNS_ENTRY_F_NEGATIVE, &why);
+	kfree(buf);
+}
+
+static int nfdns_cmd_cache_fail(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	u8 name[NFDNS_NAME_MAX];
+	struct nfdns_key key;
+	u8 rcode;
+	int err;
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	err = nfdns_parse_question(info, &key, name, true);
+	if (err)
+		return err;
+	if (!info->attrs[NFDNS_A_RCODE]) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_RCODE is required");
+		return -EINVAL;
+	}
+	rcode = nla_get_u8(info->attrs[NFDNS_A_RCODE]);
+	if (info->attrs[NFDNS_A_TTL])
+		nfdns_store_failure(nn, &key, rcode,
+				    nla_get_u32(info->attrs[NFDNS_A_TTL]));
+	err = nfdns_pending_fail(nn, &key, rcode);
+	if (err < 0) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nfdns: no client is waiting for that question");
+		return err;
+	}
+	return 0;
+}
+
+static int nfdns_put_entry(struct sk_buff *msg, const struct nfdns_entry *e,
+			   u64 now)
+{
+	const u8 *resp = nfdns_entry_resp(e);
+	struct nlattr *nest;
+	u32 flags = e->flags;
+
+	if (!nfdns_entry_fresh(e, now))
+		flags |= NFDNS_ENTRY_F_STALE;
+	nest = nla_nest_start(msg, NFDNS_A_ENTRY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(msg, NFDNS_ENTRY_A_QNAME, e->qname_len,
+		    resp + DNSWIRE_HDR_LEN) ||
+	    nla_put_u16(msg, NFDNS_ENTRY_A_QTYPE, e->qtype) ||
+	    nla_put_u16(msg, NFDNS_ENTRY_A_QCLASS, e->qclass) ||
+	    (e->do_bit && nla_put_flag(msg, NFDNS_ENTRY_A_DO)) ||
+	    nla_put(msg, NFDNS_ENTRY_A_RESPONSE, e->resp_len, resp) ||
+	    nla_put_u32(msg, NFDNS_ENTRY_A_TTL, e->ttl) ||
+	    nla_put_u32(msg, NFDNS_ENTRY_A_REMAINING,
+			nfdns_entry_remaining(e, now)) ||
+	    nla_put_u32(msg, NFDNS_ENTRY_A_FLAGS, flags)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int nfdns_cmd_cache_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	u8 name[NFDNS_NAME_MAX];
+	struct nfdns_entry *e;
+	struct nfdns_key key;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = nfdns_parse_question(info, &key, name, true);
+	if (err)
+		return err;
+	msg = genlmsg_new(NFDNS_RESPONSE_MAX + NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfdns_genl_family, 0,
+				NFDNS_CMD_CACHE_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_msg;
+	}
+	rcu_read_lock();
+	e = rhashtable_lookup(&nn->cache.table, &key, nfdns_cache_params);
+	if (e)
+		err = nfdns_put_entry(msg, e, get_jiffies_64());
+	rcu_read_unlock();
+	if (!e) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: no such entry");
+		err = -ENOENT;
+	}
+	if (err)
+		goto err_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_msg:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* A dump walks the table across calls; the walker lives in cb->args[0]. */
+static int nfdns_dump_start(struct netlink_callback *cb)
+{
+	struct nfdns_net *nn = nfdns_pernet(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	rhashtable_walk_enter(&nn->cache.table, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+static int nfdns_dump_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (iter) {
+		rhashtable_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
+static int nfdns_cmd_cache_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	u64 now = get_jiffies_64();
+	struct nfdns_entry *e;
+	int err = 0;
+	void *hdr;
+
+	rhashtable_walk_start(iter);
+	for (e = rhashtable_walk_peek(iter); e; e = rhashtable_walk_next(iter)) {
+		if (IS_ERR(e)) {
+			/* The table was resized: the walk goes on. */
+			if (PTR_ERR(e) == -EAGAIN)
+				continue;
+			err = PTR_ERR(e);
+			break;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfdns_genl_family,
+				  NLM_F_MULTI, NFDNS_CMD_CACHE_GET);
+		if (!hdr)
+			break;
+		if (nfdns_put_entry(skb, e, now)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rhashtable_walk_stop(iter);
+	return err ? err : skb->len;
+}
+
+static int nfdns_reply_count(struct genl_info *info, u8 cmd, u64 count)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfdns_genl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, NFDNS_A_COUNT, count, NFDNS_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int nfdns_cmd_cache_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	u8 name[NFDNS_NAME_MAX];
+	struct nfdns_key key;
+	u64 count;
+	int err;
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	err = nfdns_parse_question(info, &key, name, false);
+	if (err)
+		return err;
+	count = nfdns_cache_delete(nn, key.name, key.name_len,
+				   info->attrs[NFDNS_A_QTYPE] ? key.qtype : -1,
+				   nla_get_flag(info->attrs[NFDNS_A_SUBTREE]));
+	return nfdns_reply_count(info, NFDNS_CMD_CACHE_DEL, count);
+}
+
+static int nfdns_cmd_cache_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	return nfdns_reply_count(info, NFDNS_CMD_CACHE_FLUSH,
+				 nfdns_cache_flush(nn));
+}
+
+/**
+ * nfdns_send_miss() - ask the namespace's resolver a question
+ * @nn: namespace state
+ * @key: the question
+ *
+ * Context: any; does not sleep.
+ * Return: 0, or a negative errno when the resolver could not be told.
+ */
+int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
+{
+	u32 portid = READ_ONCE(nn->resolver_portid);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!portid)
+		return -ENOTCONN;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &nfdns_genl_family, 0, NFDNS_CMD_MISS);
+	if (!hdr ||
+	    nla_put(msg, NFDNS_A_QNAME, key->name_len, key->name) ||
+	    nla_put_u16(msg, NFDNS_A_QTYPE, key->qtype) ||
+	    nla_put_u16(msg, NFDNS_A_QCLASS, key->qclass) ||
+	    (key->do_bit && nla_put_flag(msg, NFDNS_A_DO))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(nn->net, msg, portid);
 }
 
 static const struct genl_ops nfdns_genl_ops[] = {
@@ -411,6 +808,39 @@ static const struct genl_ops nfdns_genl_ops[] = {
 	{
 		.cmd = NFDNS_CMD_RESOLVER_UNREGISTER,
 		.doit = nfdns_cmd_resolver_unregister,
+		.policy = nfdns_no_attrs_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_CACHE_PUT,
+		.doit = nfdns_cmd_cache_put,
+		.policy = nfdns_put_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_CACHE_FAIL,
+		.doit = nfdns_cmd_cache_fail,
+		.policy = nfdns_fail_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_CACHE_GET,
+		.doit = nfdns_cmd_cache_get,
+		.start = nfdns_dump_start,
+		.dumpit = nfdns_cmd_cache_dump,
+		.done = nfdns_dump_done,
+		.policy = nfdns_get_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_CACHE_DEL,
+		.doit = nfdns_cmd_cache_del,
+		.policy = nfdns_del_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_CACHE_FLUSH,
+		.doit = nfdns_cmd_cache_flush,
 		.policy = nfdns_no_attrs_policy,
 		.maxattr = NFDNS_A_MAX,
 	},
@@ -449,14 +879,20 @@ static int nfdns_netlink_event(struct notifier_block *nb, unsigned long event,
 {
 	struct netlink_notify *n = ptr;
 	struct nfdns_net *nn;
+	bool gone = false;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	nn = nfdns_pernet(n->net);
 	spin_lock_bh(&nn->resolver_lock);
-	if (nn->resolver_portid == n->portid)
+	if (n->portid && nn->resolver_portid == n->portid) {
 		nn->resolver_portid = 0;
+		gone = true;
+	}
 	spin_unlock_bh(&nn->resolver_lock);
+	/* Nobody will answer them now: do not keep the clients waiting. */
+	if (gone)
+		nfdns_pending_fail_all(nn);
 	return NOTIFY_DONE;
 }
 
