@@ -146,7 +146,7 @@ else
 	exit 1
 fi
 
-"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" \
+"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" --listen "[::1]:5399" \
 	--trace --log-level debug --max-queries $max_queries --max-ns-chase $max_ns_chase >"$log" 2>&1 &
 nfdnsd_pid=$!
 if wait_listening "$listen"; then
@@ -355,6 +355,12 @@ seq 1 60 | sed 's/^/par/; s/$/.example.com A/' | xargs -P 30 -L 1 dig +time=5 +t
 check "60 concurrent client questions all answered" [ "$(grep -c 'trace: answered par[0-9]*.example.com. A NXDOMAIN' "$log")" = 60 ]
 ask $listen www.example.com A +noedns
 check "client without EDNS gets an answer without OPT" bash -c "[ '$(answers "$out")' = 'www.example.com. IN A 192.0.2.44' ] && ! grep -q 'OPT PSEUDOSECTION' <<<'$(printf %s "$out")'"
+merged=$(counter coalesced)
+seq 1 20 | xargs -P 20 -I{} dig +time=5 +tries=1 +short @$listen www.slow.com A >"$work/slow.out" 2>&1
+check "20 concurrent identical questions for a slow server: all answered" [ "$(grep -c '^192.0.2.111$' "$work/slow.out")" = 20 ]
+check "they were coalesced into one resolution ($(grep -c 'for www.slow.com. A -> answer' "$log") upstream query)" bash -c "[ \$(grep -c 'for www.slow.com. A -> answer' '$log') = 1 ] && [ $(counter coalesced) -ge $((merged + 10)) ]"
+ask ::1 www.example.com A -p 5399
+check "IPv6 listener ([::1]:5399): www.example.com A" [ "$(answers "$out")" = "www.example.com. IN A 192.0.2.44" ]
 ask $listen example.com AXFR
 check "AXFR refused" bash -c "grep -q -e REFUSED -e 'Transfer failed' <<<'$(printf %s "$out")'"
 
@@ -364,11 +370,12 @@ if [ -e /sys/module/nfdns ]; then
 	skip "without the nfdns module: runs as a plain resolver" "nfdns module loaded"
 else
 	"$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" --listen "$alone:53" --kernel-retry 1 \
-		>"$work/alone.log" 2>&1 &
+		--0x20 --trace >"$work/alone.log" 2>&1 &
 	alone_pid=$!
 	wait_listening $alone
 	ask $alone www.example.com A
 	check "without the nfdns module: logs it and runs as a plain resolver" bash -c "grep -q 'no nfdns netlink family' '$work/alone.log' && [ '$(answers "$out")' = 'www.example.com. IN A 192.0.2.44' ]"
+	check "--0x20: upstream names go out in mixed case and the answers are accepted" bash -c "grep -q 'trace: asked .* for [a-zA-Z.]*[A-Z][a-zA-Z.]* A -> ' '$work/alone.log' && grep -q 'answered www.example.com. A NOERROR' '$work/alone.log'"
 fi
 
 # ---- oracle: Unbound ----

@@ -160,24 +160,35 @@ do_start() {
 	done
 }
 
-stop_pid() {
-	local pid=$1 i
-	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -9 "$pid" 2>/dev/null || true
+# Running and not a zombie (a daemon's zombie waits for init to reap it).
+alive() {
+	local state
+	state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
 }
 
 do_stop() {
-	local f
+	local f pids=() p i left
 	[ -d "$dir" ] || return 0
 	for f in "$dir"/srv-*/nsd.pid "$dir"/srv-*/hostile.pid; do
 		[ -s "$f" ] || continue
-		stop_pid "$(cat "$f")"
+		pids+=("$(cat "$f")")
 		rm -f "$f"
 	done
+	[ ${#pids[@]} -gt 0 ] || return 0
+	kill "${pids[@]}" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		left=0
+		for p in "${pids[@]}"; do
+			alive "$p" && left=1
+		done
+		[ $left = 0 ] && return 0
+		sleep 0.1
+	done
+	for p in "${pids[@]}"; do
+		alive "$p" && kill -9 "$p" 2>/dev/null
+	done
+	return 0
 }
 
 case $cmd in

@@ -9,10 +9,12 @@ evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
 noedns  serves noedns.com; answers FORMERR to any query carrying EDNS.
+slow    serves slow.com; answers after 300 ms.
 """
 import socket
 import struct
 import sys
+import threading
 
 A, NS, CNAME, SOA, AAAA, OPT = 1, 2, 5, 6, 28, 41
 
@@ -133,6 +135,11 @@ def main():
             # Right port and ID, another question.
             sock.sendto(message(qid, QR | rd | AA, wire("forged." + qname), qtype, forged), peer)
             sock.sendto(good, peer)
+        elif mode == "slow":
+            f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111"},
+                                            qname, qtype)
+            reply = message(qid, QR | rd | f, qwire, qtype, ans, auth, add)
+            threading.Timer(0.3, sock.sendto, (reply, peer)).start()
         else:
             sys.exit("unknown mode " + mode)
 

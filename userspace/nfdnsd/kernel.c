@@ -35,7 +35,7 @@ struct miss {
 	uint16_t qtype, qclass;
 	bool dnssec_ok;
 	uint64_t start_ms;
-	struct task *task;
+	struct resolution *task;
 };
 
 struct kernel_link {
@@ -51,7 +51,8 @@ struct kernel_link {
 	bool said_missing;
 	uint32_t seq, register_seq;
 	struct miss *misses;
-	uint8_t *buf;
+	uint8_t *buf;		/* what the kernel sent; being walked while answers go out */
+	uint8_t *sbuf;		/* what goes to the kernel */
 };
 
 /* ---- family lookup ---- */
@@ -128,7 +129,7 @@ static int lookup_family(void)
 
 static struct nlmsghdr *start_msg(struct kernel_link *k, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->sbuf);
 	struct genlmsghdr *g;
 
 	nlh->nlmsg_type = k->family;
@@ -157,8 +158,11 @@ static void put_question(struct nlmsghdr *nlh, const struct miss *m)
 	mnl_attr_put(nlh, NFDNS_A_QNAME, m->qname_len, m->qname);
 	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, m->qtype);
 	mnl_attr_put_u16(nlh, NFDNS_A_QCLASS, m->qclass);
-	if (m->dnssec_ok)
-		mnl_attr_put(nlh, NFDNS_A_DO, 0, NULL);
+	if (m->dnssec_ok) {
+		static const uint8_t none;
+
+		mnl_attr_put(nlh, NFDNS_A_DO, 0, &none);
+	}
 }
 
 static void send_fail(struct kernel_link *k, const struct miss *m, uint8_t rcode)
@@ -201,6 +205,11 @@ static void send_put(struct kernel_link *k, const struct miss *m, const struct r
 	uint32_t ttl;
 	bool any;
 
+	if (!k->nl || !k->registered) {
+		ldns_rdf_deep_free(owner);
+		ldns_rr_free(question);
+		return;
+	}
 	if (!owner || !question)
 		goto fail;
 	/* The question is the cache key exactly, bytes and all. */
@@ -381,10 +390,13 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 	if (e->msg.nlmsg_seq == k->register_seq && k->register_seq) {
 		k->register_seq = 0;
 		if (e->error == 0) {
+			if (!k->registered) {
+				stats.kernel_registrations++;
+				log_info("registered as the resolver of the nfdns kernel module");
+			}
 			k->registered = true;
-			stats.kernel_registrations++;
-			log_info("registered as the resolver of the nfdns kernel module");
 		} else {
+			k->registered = false;
 			log_warn("nfdns refused the registration: %s%s%s", strerror(-e->error), msg ? ": " : "",
 				 msg ? msg : "");
 		}
@@ -545,7 +557,8 @@ static void try_register(struct kernel_link *k)
 		close_socket(k);
 		return;
 	}
-	if (k->nl && id == k->family && (k->registered || k->register_seq))
+	/* A registration still unanswered is left alone. */
+	if (k->nl && id == k->family && k->register_seq)
 		return;
 	/* A new family id means the module was reloaded: start over on a fresh socket. */
 	if (k->nl && id != k->family)
@@ -571,9 +584,12 @@ static void on_timer(uv_timer_t *t)
 {
 	struct kernel_link *k = t->data;
 
-	/* An unanswered registration is abandoned and tried again. */
-	if (k->register_seq && !k->registered)
-		k->register_seq = 0;
+	/*
+	 * Registering again from the registered socket is harmless, and it
+	 * notices a registration the kernel dropped (another resolver taking
+	 * over, an unregister from elsewhere).  An unanswered one is abandoned.
+	 */
+	k->register_seq = 0;
 	try_register(k);
 }
 
@@ -584,7 +600,10 @@ int kernel_start(struct kernel_link **out, uv_loop_t *loop, struct resolver *r, 
 	if (!k)
 		return -ENOMEM;
 	k->buf = malloc(MSG_BUF_SIZE);
-	if (!k->buf) {
+	k->sbuf = malloc(MSG_BUF_SIZE);
+	if (!k->buf || !k->sbuf) {
+		free(k->buf);
+		free(k->sbuf);
 		free(k);
 		return -ENOMEM;
 	}
@@ -621,5 +640,6 @@ void kernel_free(struct kernel_link *k)
 	if (!k)
 		return;
 	free(k->buf);
+	free(k->sbuf);
 	free(k);
 }

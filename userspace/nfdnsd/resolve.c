@@ -46,11 +46,21 @@ struct server {
 	bool timed_out;
 };
 
+struct resolution {
+	struct task *task;
+	struct resolution *next, **pprev;
+	struct resolution **handle;
+	resolve_cb cb;
+	void *arg;
+};
+
 struct task {
 	struct resolver *r;
 	struct task *parent, *child;
 	struct task *next, *prev;	/* resolver's list, client tasks only */
-	struct task **handle;
+	struct resolution *waiters;	/* client tasks */
+	uint8_t key[NAME_WIRE_MAX + 4];
+	size_t keylen;
 	struct budget *budget;
 	struct budget own_budget;
 	unsigned depth;
@@ -76,7 +86,7 @@ struct task {
 	struct upstream_query *uq;
 	ldns_rdf *sent_qname;
 
-	resolve_cb cb;
+	resolve_cb cb;			/* child tasks */
 	void *arg;
 };
 
@@ -210,6 +220,12 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 		cache_destroy(&r->cache);
 		return err;
 	}
+	err = lru_init(&r->pending, (size_t)opt->max_clients + 16, NULL);
+	if (err) {
+		infra_destroy(&r->infra);
+		cache_destroy(&r->cache);
+		return err;
+	}
 	return 0;
 }
 
@@ -227,11 +243,19 @@ static void clear_delegation(struct task *t)
 	t->zone = NULL;
 }
 
+static void unindex(struct task *t)
+{
+	struct lru_entry *e = lru_get(&t->r->pending, t->key, t->keylen, 0);
+
+	if (e && e->value == t)
+		lru_remove(&t->r->pending, e);
+}
+
 static void task_free(struct task *t)
 {
 	if (t->child) {
 		t->child->parent = NULL;
-		resolve_cancel(t->child);
+		task_free(t->child);
 		t->child = NULL;
 	}
 	upstream_cancel(t->uq);
@@ -242,6 +266,15 @@ static void task_free(struct task *t)
 	ldns_rdf_deep_free(t->sent_qname);
 	ldns_rr_list_deep_free(t->chain);
 	if (t->is_client) {
+		unindex(t);
+		while (t->waiters) {
+			struct resolution *w = t->waiters;
+
+			t->waiters = w->next;
+			if (w->handle)
+				*w->handle = NULL;
+			free(w);
+		}
 		if (t->prev)
 			t->prev->next = t->next;
 		else if (t->r->tasks == t)
@@ -253,13 +286,22 @@ static void task_free(struct task *t)
 	free(t);
 }
 
-void resolve_cancel(struct task *t)
+void resolve_cancel(struct resolution *w)
 {
-	if (!t)
+	struct task *t;
+
+	if (!w)
 		return;
-	if (t->handle)
-		*t->handle = NULL;
-	task_free(t);
+	t = w->task;
+	if (w->handle)
+		*w->handle = NULL;
+	*w->pprev = w->next;
+	if (w->next)
+		w->next->pprev = w->pprev;
+	free(w);
+	/* Nobody left to answer: the work stops. */
+	if (!t->waiters)
+		task_free(t);
 }
 
 static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, const ldns_rr *soa)
@@ -279,19 +321,33 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 	res.authority = authority;
 	res.queries = t->budget->queries;
 	res.from_cache = t->budget->queries == 0;
-	if (t->handle)
-		*t->handle = NULL;
-	t->handle = NULL;
+	/* Answered: later askers start afresh (from the cache). */
+	if (t->is_client)
+		unindex(t);
 	/* Children and queries stop before the caller hears, so it may start others. */
 	if (t->child) {
 		t->child->parent = NULL;
-		resolve_cancel(t->child);
+		task_free(t->child);
 		t->child = NULL;
 	}
 	upstream_cancel(t->uq);
 	t->uq = NULL;
-	if (t->cb)
+	if (t->is_client) {
+		struct resolution *list = t->waiters;
+
+		t->waiters = NULL;
+		while (list) {
+			struct resolution *w = list;
+
+			list = w->next;
+			if (w->handle)
+				*w->handle = NULL;
+			w->cb(w->arg, &res);
+			free(w);
+		}
+	} else if (t->cb) {
 		t->cb(t->arg, &res);
+	}
 	ldns_rr_list_deep_free(answer);
 	ldns_rr_list_deep_free(authority);
 	task_free(t);
@@ -343,16 +399,61 @@ static struct task *task_new(struct resolver *r, struct task *parent, const ldns
 	return t;
 }
 
-int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
-		  resolve_cb cb, void *arg, struct task **handle)
+static size_t question_key(uint8_t *key, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass)
 {
-	struct task *t = task_new(r, NULL, qname, qtype, qclass, cb, arg);
+	size_t n = name_canonical(qname, key);
 
-	if (!t)
+	key[n++] = (uint8_t)(qtype >> 8);
+	key[n++] = (uint8_t)qtype;
+	key[n++] = (uint8_t)(qclass >> 8);
+	key[n++] = (uint8_t)qclass;
+	return n;
+}
+
+static void add_waiter(struct task *t, struct resolution *w)
+{
+	w->task = t;
+	w->next = t->waiters;
+	w->pprev = &t->waiters;
+	if (t->waiters)
+		t->waiters->pprev = &w->next;
+	t->waiters = w;
+}
+
+int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		  resolve_cb cb, void *arg, struct resolution **handle)
+{
+	struct resolution *w = calloc(1, sizeof(*w));
+	uint8_t key[NAME_WIRE_MAX + 4];
+	size_t keylen = question_key(key, qname, qtype, qclass);
+	struct lru_entry *e;
+	struct task *t;
+
+	if (!w)
 		return -ENOMEM;
-	t->handle = handle;
+	w->cb = cb;
+	w->arg = arg;
+	w->handle = handle;
 	if (handle)
-		*handle = t;
+		*handle = w;
+	/* The same question in flight: wait for its answer instead of asking again. */
+	e = lru_get(&r->pending, key, keylen, 0);
+	if (e) {
+		stats.coalesced++;
+		add_waiter(e->value, w);
+		return 0;
+	}
+	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	if (!t) {
+		if (handle)
+			*handle = NULL;
+		free(w);
+		return -ENOMEM;
+	}
+	memcpy(t->key, key, keylen);
+	t->keylen = keylen;
+	lru_put(&r->pending, key, keylen, t, UINT64_MAX, 0);
+	add_waiter(t, w);
 	task_run(t);
 	return 0;
 }
@@ -360,7 +461,8 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 void resolver_destroy(struct resolver *r)
 {
 	while (r->tasks)
-		resolve_cancel(r->tasks);
+		task_free(r->tasks);
+	lru_destroy(&r->pending);
 	ldns_rr_list_deep_free(r->hints);
 	r->hints = NULL;
 	cache_destroy(&r->cache);

@@ -11,8 +11,11 @@
 #include "cache.h"
 #include "config.h"
 #include "infra.h"
+#include "lru.h"
 
 struct task;
+/* One caller waiting for a resolution; several may wait for the same one. */
+struct resolution;
 
 struct resolver {
 	uv_loop_t *loop;
@@ -21,6 +24,7 @@ struct resolver {
 	struct infra infra;
 	ldns_rr_list *hints;		/* root NS and their addresses */
 	struct task *tasks;		/* client resolutions in flight */
+	struct lru pending;		/* the same, by question: to coalesce */
 	uint64_t in_flight;
 };
 
@@ -42,13 +46,15 @@ int resolver_load_hints(struct resolver *r, const char *path);
 void resolver_destroy(struct resolver *r);
 
 /*
- * Resolves (qname, qtype, qclass).  *handle is set to the resolution and
- * reset to NULL just before the callback; the callback may run before
- * this returns (cache hits).
+ * Resolves (qname, qtype, qclass), or joins the resolution of the same
+ * question already under way.  *handle is set and reset to NULL just
+ * before the callback; the callback may run before this returns (cache
+ * hits).
  */
 int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
-		  resolve_cb cb, void *arg, struct task **handle);
-void resolve_cancel(struct task *t);
+		  resolve_cb cb, void *arg, struct resolution **handle);
+/* This caller stops waiting; the resolution goes on while others wait. */
+void resolve_cancel(struct resolution *w);
 
 /*
  * What an upstream answer means for a question asked of a zone's server.

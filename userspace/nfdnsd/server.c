@@ -31,7 +31,7 @@ struct client {
 	ldns_pkt *query;
 	uint16_t max_size;		/* UDP payload the client takes */
 	uint64_t start_ms;
-	struct task *task;
+	struct resolution *task;
 };
 
 struct tcp_conn {

@@ -10,6 +10,7 @@
 	X(client_udp)          X(client_tcp) X(kernel_misses)                                \
 	X(client_malformed)    /* dropped or answered FORMERR */                             \
 	X(answered_from_cache) /* answered without any upstream query */                     \
+	X(coalesced)           /* questions that joined the same question in flight */       \
 	X(answers_noerror)     X(answers_nxdomain) X(answers_servfail) X(answers_other)      \
 	X(upstream_queries)    /* every query sent, UDP and TCP */                           \
 	X(upstream_tcp)        X(upstream_timeouts) X(upstream_errors)                       \
