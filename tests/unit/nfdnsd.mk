@@ -6,7 +6,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test
+UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c log.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -16,3 +16,8 @@ nfdnsd_config_test: nfdnsd_config_test.c $(NFDNSD_CONFIG_SRCS) $(wildcard $(NFDN
 
 nfdnsd_resolver_test: nfdnsd_resolver_test.c $(NFDNSD_RESOLVER_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVER_SRCS) $(NFDNSD_TEST_LIBS)
+
+# Responses for the kernel are checked with the module's own validation.
+NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c) ../../kmod/dnswire.c
+nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDNSD_DIR)/*.h) ../../kmod/dnswire.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS)

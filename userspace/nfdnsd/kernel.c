@@ -21,6 +21,7 @@
 
 #include "dname.h"
 #include "log.h"
+#include "response.h"
 #include "server.h"
 #include "stats.h"
 #include "trace.h"
@@ -178,61 +179,22 @@ static void send_fail(struct kernel_link *k, const struct miss *m, uint8_t rcode
 		stats.kernel_fails++;
 }
 
-static uint32_t smallest_ttl(const ldns_pkt *p, bool *any)
-{
-	const ldns_rr_list *sections[] = { ldns_pkt_answer(p), ldns_pkt_authority(p), ldns_pkt_additional(p) };
-	uint32_t min = UINT32_MAX;
-
-	*any = false;
-	for (size_t s = 0; s < 3; s++)
-		for (size_t i = 0; i < ldns_rr_list_rr_count(sections[s]); i++) {
-			uint32_t t = ldns_rr_ttl(ldns_rr_list_rr(sections[s], i));
-
-			*any = true;
-			if (t < min)
-				min = t;
-		}
-	return min;
-}
-
 static void send_put(struct kernel_link *k, const struct miss *m, const struct resolve_result *res)
 {
-	ldns_rdf *owner = ldns_dname_new_frm_data((uint16_t)m->qname_len, m->qname);
-	ldns_rr *question = ldns_rr_new();
-	ldns_pkt *resp = NULL;
 	uint8_t *wire = NULL;
 	size_t len = 0;
-	uint32_t ttl;
-	bool any;
+	uint32_t ttl = 0;
+	int err;
 
-	if (!k->nl || !k->registered) {
-		ldns_rdf_deep_free(owner);
-		ldns_rr_free(question);
+	if (!k->nl || !k->registered)
+		return;
+	err = response_for_kernel(m->qname, m->qname_len, m->qtype, m->qclass, res, k->opt->kernel_min_ttl,
+				  k->opt->kernel_max_ttl, &wire, &len, &ttl);
+	if (err) {
+		log_info("cannot give the kernel the answer (%s)", strerror(-err));
+		send_fail(k, m, LDNS_RCODE_SERVFAIL);
 		return;
 	}
-	if (!owner || !question)
-		goto fail;
-	/* The question is the cache key exactly, bytes and all. */
-	ldns_rr_set_owner(question, owner);
-	owner = NULL;
-	ldns_rr_set_type(question, m->qtype);
-	ldns_rr_set_class(question, m->qclass);
-	ldns_rr_set_question(question, true);
-	resp = response_build(question, 0, true, res);
-	if (!resp || ldns_pkt2wire(&wire, resp, &len) != LDNS_STATUS_OK)
-		goto fail;
-	/* An attribute's length field is 16 bits, header included. */
-	if (len > NFDNS_RESPONSE_MAX - NLA_HDRLEN) {
-		log_info("answer too big for the kernel cache (%zu bytes)", len);
-		goto fail;
-	}
-	ttl = smallest_ttl(resp, &any);
-	if (!any)
-		ttl = 0;
-	if (ttl < k->opt->kernel_min_ttl)
-		ttl = k->opt->kernel_min_ttl;
-	if (ttl > k->opt->kernel_max_ttl)
-		ttl = k->opt->kernel_max_ttl;
 
 	struct nlmsghdr *nlh = start_msg(k, NFDNS_CMD_CACHE_PUT, 0);
 
@@ -242,15 +204,6 @@ static void send_put(struct kernel_link *k, const struct miss *m, const struct r
 	if (send_msg(k, nlh) == 0)
 		stats.kernel_puts++;
 	free(wire);
-	ldns_pkt_free(resp);
-	ldns_rr_free(question);
-	return;
-fail:
-	ldns_rdf_deep_free(owner);
-	ldns_rr_free(question);
-	ldns_pkt_free(resp);
-	free(wire);
-	send_fail(k, m, LDNS_RCODE_SERVFAIL);
 }
 
 /* ---- misses ---- */

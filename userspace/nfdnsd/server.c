@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "server.h"
 
+#include "response.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -85,50 +87,6 @@ static void client_free(struct client *c)
 		c->conn->in_flight--;
 	ldns_pkt_free(c->query);
 	free(c);
-}
-
-ldns_pkt *response_build(const ldns_rr *question, uint16_t id, bool rd, const struct resolve_result *res)
-{
-	ldns_pkt *p = ldns_pkt_new();
-	ldns_rr_list *q;
-
-	if (!p)
-		return NULL;
-	ldns_pkt_set_id(p, id);
-	ldns_pkt_set_qr(p, true);
-	ldns_pkt_set_opcode(p, LDNS_PACKET_QUERY);
-	ldns_pkt_set_rd(p, rd);
-	ldns_pkt_set_ra(p, true);
-	ldns_pkt_set_rcode(p, (uint8_t)res->rcode);
-	q = ldns_rr_list_new();
-	if (!q || !ldns_rr_list_push_rr(q, ldns_rr_clone(question)) ||
-	    !ldns_pkt_push_rr_list(p, LDNS_SECTION_QUESTION, q)) {
-		ldns_rr_list_deep_free(q);
-		ldns_pkt_free(p);
-		return NULL;
-	}
-	ldns_rr_list_free(q);
-	if (res->answer && ldns_rr_list_rr_count(res->answer)) {
-		ldns_rr_list *a = ldns_rr_list_clone(res->answer);
-
-		if (!a || !ldns_pkt_push_rr_list(p, LDNS_SECTION_ANSWER, a)) {
-			ldns_rr_list_deep_free(a);
-			ldns_pkt_free(p);
-			return NULL;
-		}
-		ldns_rr_list_free(a);
-	}
-	if (res->authority && ldns_rr_list_rr_count(res->authority)) {
-		ldns_rr_list *a = ldns_rr_list_clone(res->authority);
-
-		if (!a || !ldns_pkt_push_rr_list(p, LDNS_SECTION_AUTHORITY, a)) {
-			ldns_rr_list_deep_free(a);
-			ldns_pkt_free(p);
-			return NULL;
-		}
-		ldns_rr_list_free(a);
-	}
-	return p;
 }
 
 void trace_answered(const char *via, const ldns_rr *question, const struct resolve_result *res, uint64_t start_ms,

@@ -20,12 +20,6 @@ void service_stop(struct service *s);
 /* After the loop has run the close callbacks. */
 void service_free(struct service *s);
 
-/*
- * The response a recursive resolver gives for a result: the question as
- * given, RA=1, CNAME chain and answer, SOA in authority for negatives.
- */
-ldns_pkt *response_build(const ldns_rr *question, uint16_t id, bool rd, const struct resolve_result *res);
-
 /* One line for the trace/log about an answered client question. */
 void trace_answered(const char *via, const ldns_rr *question, const struct resolve_result *res, uint64_t start_ms,
 		    uint64_t now_ms);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NFDNSD_RESPONSE_H
+#define NFDNSD_RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "resolve.h"
+
+/*
+ * The response a recursive resolver gives for a result: the question as
+ * given, RA=1, CNAME chain and answer, SOA in authority for negatives.
+ */
+ldns_pkt *response_build(const ldns_rr *question, uint16_t id, bool rd, const struct resolve_result *res);
+
+/*
+ * The response stored in the kernel cache for a question (QNAME in wire
+ * form, exactly as the kernel gave it): QR=1, RA=1, RD=1, ID 0, no OPT.
+ * *ttl is the smallest TTL of its records clamped to [min_ttl, max_ttl]
+ * (min_ttl when it has none).  *wire is malloc'd.  -EMSGSIZE when the
+ * response would not fit a netlink attribute.
+ */
+int response_for_kernel(const uint8_t *qname, size_t qname_len, uint16_t qtype, uint16_t qclass,
+			const struct resolve_result *res, uint32_t min_ttl, uint32_t max_ttl, uint8_t **wire,
+			size_t *len, uint32_t *ttl);
+
+#endif
