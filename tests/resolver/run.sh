@@ -359,6 +359,17 @@ merged=$(counter coalesced)
 seq 1 20 | xargs -P 20 -I{} dig +time=5 +tries=1 +short @$listen www.slow.com A >"$work/slow.out" 2>&1
 check "20 concurrent identical questions for a slow server: all answered" [ "$(grep -c '^192.0.2.111$' "$work/slow.out")" = 20 ]
 check "they were coalesced into one resolution ($(grep -c 'for www.slow.com. A -> answer' "$log") upstream query)" bash -c "[ \$(grep -c 'for www.slow.com. A -> answer' '$log') = 1 ] && [ $(counter coalesced) -ge $((merged + 10)) ]"
+# A query the slow server holds for 300 ms keeps its upstream socket open long enough to look at.
+dig +time=5 +tries=1 @$listen marked.slow.com A >/dev/null 2>&1 &
+dig_pid=$!
+sockets=
+for i in $(seq 1 20); do
+	sleep 0.05
+	sockets=$(ss -uanep 2>/dev/null | grep "pid=$nfdnsd_pid," | grep -v "$listen:53 ")
+	grep -q 'fwmark:' <<<"$sockets" && break
+done
+wait $dig_pid
+check "upstream sockets carry SO_MARK 0x6e66" grep -q 'fwmark:0x6e66' <<<"$sockets"
 ask ::1 www.example.com A -p 5399
 check "IPv6 listener ([::1]:5399): www.example.com A" [ "$(answers "$out")" = "www.example.com. IN A 192.0.2.44" ]
 ask $listen example.com AXFR
