@@ -387,6 +387,15 @@ static void test_classify(void)
 	classified_free(&cl);
 	ldns_pkt_free(p);
 
+	p = pkt(0, true, rrs(". 518400 IN NS a.root-servers.net.", ". 518400 IN NS b.root-servers.net.", NULL), NULL,
+		rrs("a.root-servers.net. 518400 IN A 198.41.0.4", "b.root-servers.net. 518400 IN AAAA 2801:1b8:10::b",
+		    "www.example.com. 518400 IN A 192.0.2.66", NULL));
+	ok(classify(p, ".", ".", LDNS_RR_TYPE_NS, &cl) == ANSWER_POSITIVE && cl.glue &&
+		   ldns_rr_list_rr_count(cl.glue) == 2 && cl.glue_ignored == 1,
+	   "priming answer: the root servers' addresses kept, nothing else");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+
 	p = pkt(2, false, NULL, NULL, NULL);
 	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_ERROR, "SERVFAIL: try another");
 	classified_free(&cl);

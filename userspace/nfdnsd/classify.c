@@ -199,7 +199,16 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 		if (ldns_rr_list_rr_count(out->rrset) > 0) {
 			out->kind = ANSWER_POSITIVE;
 			out->target = ldns_rdf_clone(name);
-			return out->target ? 0 : -ENOMEM;
+			if (!out->target)
+				return -ENOMEM;
+			/* An NS answer (root priming above all) brings the servers' addresses along. */
+			if (qtype == LDNS_RR_TYPE_NS) {
+				out->ns = ldns_rr_list_clone(out->rrset);
+				if (!out->ns)
+					return -ENOMEM;
+				return take_glue(pkt, zone, out, qclass);
+			}
+			return 0;
 		}
 		ldns_rr_list_deep_free(out->rrset);
 		out->rrset = NULL;
@@ -283,6 +292,8 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 			put_each_rrset(c, cl->rrset, rank, now);
 		else
 			cache_put_rrset(c, cl->rrset, rank, now);
+		if (cl->glue)
+			put_each_rrset(c, cl->glue, RANK_GLUE, now);
 		break;
 	case ANSWER_NXDOMAIN:
 		/* Without an SOA there is no negative TTL to honour (RFC 2308 5). */

@@ -22,6 +22,7 @@ struct daemon {
 	struct service *service;
 	struct kernel_link *kernel;
 	uv_signal_t sigterm, sigint, sigusr1;
+	uv_timer_t prime;
 	bool stopping;
 };
 
@@ -36,6 +37,15 @@ static void stop(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigusr1, NULL);
+	uv_timer_stop(&d->prime);
+	uv_close((uv_handle_t *)&d->prime, NULL);
+}
+
+static void on_prime_timer(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	resolver_prime(&d->resolver);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -94,6 +104,10 @@ int main(int argc, char **argv)
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_signal_start(&d.sigusr1, on_signal, SIGUSR1);
+	/* Prime now, and again before the root NS set can expire from the cache. */
+	uv_timer_init(d.loop, &d.prime);
+	d.prime.data = &d;
+	uv_timer_start(&d.prime, on_prime_timer, 0, (uint64_t)d.opt.max_ttl * 1000 / 2);
 	log_info("started (mark 0x%x, %s root hints%s)", d.opt.mark, d.opt.root_hints ? d.opt.root_hints : "built-in",
 		 d.opt.no_kernel ? ", kernel link off" : "");
 

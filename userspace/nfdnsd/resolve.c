@@ -458,6 +458,27 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	return 0;
 }
 
+static void on_primed(void *arg, const struct resolve_result *res)
+{
+	char rc[16];
+
+	(void)arg;
+	if (res->rcode == LDNS_RCODE_NOERROR && res->answer && ldns_rr_list_rr_count(res->answer))
+		log_info("primed: %zu root servers", ldns_rr_list_rr_count(res->answer));
+	else
+		log_warn("priming the root failed (%s); using the hints", rcode_str((unsigned)res->rcode, rc));
+}
+
+void resolver_prime(struct resolver *r)
+{
+	ldns_rdf *root = ldns_dname_new_frm_str(".");
+
+	if (!root)
+		return;
+	resolve_start(r, root, LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, on_primed, r, NULL);
+	ldns_rdf_deep_free(root);
+}
+
 void resolver_destroy(struct resolver *r)
 {
 	while (r->tasks)

@@ -42,6 +42,11 @@ typedef void (*resolve_cb)(void *arg, const struct resolve_result *res);
 int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt);
 /* Root hints from a zone-format file (named.root), or the built-in ones for NULL. */
 int resolver_load_hints(struct resolver *r, const char *path);
+/*
+ * Asks the root servers for their current NS set and addresses (RFC 8109),
+ * so that outdated hints only serve to find them.
+ */
+void resolver_prime(struct resolver *r);
 /* Ends every resolution without calling back. */
 void resolver_destroy(struct resolver *r);
 

@@ -402,6 +402,11 @@ int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_
 	if (err)
 		goto fail_handles;
 	q->timer.data = q;
+	/*
+	 * The loop's clock is cached per iteration; after a long iteration it
+	 * lags, and the wait would start in the past and end at once.
+	 */
+	uv_update_time(loop);
 	q->sent_ns = uv_hrtime();
 	err = uv_timer_start(&q->timer, on_timeout, req->timeout_ms, 0);
 	if (err)
