@@ -67,8 +67,9 @@ if [ -w $kmemleak ]; then
 	sleep 6
 	echo scan >$kmemleak
 	echo scan >$kmemleak
-	if [ -s $kmemleak ]; then
-		cp $kmemleak "$rundir/kmemleak"
+	# debugfs files have no size: read the report to know.
+	cat $kmemleak >"$rundir/kmemleak"
+	if grep -q unreferenced "$rundir/kmemleak"; then
 		verdict="${verdict:+$verdict; }kmemleak reported leaks"
 	fi
 fi
