@@ -11,11 +11,11 @@
 
 #ifdef __KERNEL__
 
-#include <linux/version.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/errno.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+/* The header moved out of asm/ in 6.12; Kbuild says where it is. */
+#ifdef NFDNS_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

@@ -531,7 +531,8 @@ static const u8 dwc_r_ptr_beside_ttl[] = {
 	DWC_PTR(43), DWC_QTAIL(1, 1), DWC_H32(60), DWC_H16(4), 192, 0, 2, 2
 };
 /* A TXT whose RDATA starts with a label running past it, and an owner
- * name pointing there. */
+ * name pointing there.
+ */
 static const u8 dwc_r_ptr_runs_on[] = {
 	DWC_HDR(0, 0x81, 0x80, 1, 2, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
 	DWC_PTR(12), DWC_QTAIL(16, 1), DWC_H32(60), DWC_H16(3), 5, 'a', 'b',
