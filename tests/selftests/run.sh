@@ -39,7 +39,10 @@ if ! insmod "$moddir/nfdns.ko"; then
 	tap_done
 	exit 1
 fi
-"$here/nfdns_genl" || rc=1
+for prog in nfdns_genl nfdns_cache; do
+	echo "# $prog"
+	"$here/$prog" || rc=1
+done
 
 for script in "$here"/netns_*.sh; do
 	echo "# ${script##*/}"
