@@ -9,7 +9,7 @@ evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
 noedns  serves noedns.com; answers FORMERR to any query carrying EDNS.
-slow    serves slow.com; answers after 300 ms.
+slow    serves slow.com; answers after 300 ms (2 s for names under held.).
 """
 import socket
 import struct
@@ -139,7 +139,8 @@ def main():
             f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111"},
                                             qname, qtype)
             reply = message(qid, QR | rd | f, qwire, qtype, ans, auth, add)
-            threading.Timer(0.3, sock.sendto, (reply, peer)).start()
+            delay = 2.0 if qname.lower().startswith("held.") else 0.3
+            threading.Timer(delay, sock.sendto, (reply, peer)).start()
         else:
             sys.exit("unknown mode " + mode)
 

@@ -27,6 +27,8 @@
 #define MAX_SERVERS 64		/* addresses of a zone considered */
 #define MAX_DEPTH 6		/* nesting of NS-name lookups */
 #define MAX_ROUNDS 2		/* passes over a zone's silent servers */
+#define MAX_FLIGHTS 3		/* queries of one task in the air at once */
+#define SLOW_FACTOR 2		/* a query is given up after this many RTOs */
 
 struct budget {
 	uint64_t started_ms;
@@ -52,6 +54,19 @@ struct resolution {
 	struct resolution **handle;
 	resolve_cb cb;
 	void *arg;
+};
+
+/*
+ * A query in the air.  When a server is slow to answer another is asked,
+ * but the first query stays open: whichever answers first is used.
+ */
+struct flight {
+	struct task *t;
+	struct upstream_query *uq;	/* NULL: slot free */
+	int srv;
+	ldns_rdf *sent_qname;
+	bool edns, tcp;
+	bool slow;			/* its server already counted as timed out */
 };
 
 struct task {
@@ -83,8 +98,8 @@ struct task {
 	int cur;
 	bool use_tcp;
 	bool sent_edns;
-	struct upstream_query *uq;
-	ldns_rdf *sent_qname;
+	struct flight fl[MAX_FLIGHTS];
+	ldns_rdf *sent_qname;		/* of the answer being handled */
 
 	resolve_cb cb;			/* child tasks */
 	void *arg;
@@ -243,6 +258,29 @@ static void clear_delegation(struct task *t)
 	t->zone = NULL;
 }
 
+static void land(struct flight *f)
+{
+	upstream_cancel(f->uq);
+	f->uq = NULL;
+	ldns_rdf_deep_free(f->sent_qname);
+	f->sent_qname = NULL;
+}
+
+static void land_all(struct task *t)
+{
+	for (int i = 0; i < MAX_FLIGHTS; i++)
+		land(&t->fl[i]);
+}
+
+static int in_the_air(const struct task *t)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_FLIGHTS; i++)
+		n += t->fl[i].uq != NULL;
+	return n;
+}
+
 static void unindex(struct task *t)
 {
 	struct lru_entry *e = lru_get(&t->r->pending, t->key, t->keylen, 0);
@@ -258,8 +296,7 @@ static void task_free(struct task *t)
 		task_free(t->child);
 		t->child = NULL;
 	}
-	upstream_cancel(t->uq);
-	t->uq = NULL;
+	land_all(t);
 	clear_delegation(t);
 	ldns_rdf_deep_free(t->qname_orig);
 	ldns_rdf_deep_free(t->qname);
@@ -330,8 +367,7 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 		task_free(t->child);
 		t->child = NULL;
 	}
-	upstream_cancel(t->uq);
-	t->uq = NULL;
+	land_all(t);
 	if (t->is_client) {
 		struct resolution *list = t->waiters;
 
@@ -684,6 +720,7 @@ static void task_run(struct task *t)
 }
 
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms);
+static void on_slow(void *arg);
 
 static void send_query(struct task *t, int idx)
 {
@@ -691,51 +728,73 @@ static void send_query(struct task *t, int idx)
 	struct server *s = &t->srv[idx];
 	struct upstream_request req;
 	struct infra_server *info;
+	struct flight *f;
+	uint32_t rto;
 	int err;
 
 	if (t->budget->queries >= r->opt->max_queries) {
+		if (in_the_air(t))
+			return;
 		stats.limit_hits++;
 		task_fail(t, "upstream query budget spent");
 		return;
 	}
 	if (now_ms(r) - t->budget->started_ms >= r->opt->resolve_timeout_ms) {
+		if (in_the_air(t))
+			return;
 		stats.limit_hits++;
 		task_fail(t, "out of time");
 		return;
 	}
+	for (f = t->fl; f < t->fl + MAX_FLIGHTS && f->uq; f++)
+		;
+	if (f == t->fl + MAX_FLIGHTS)
+		return;
 	s->tried = true;
-	t->cur = idx;
-	ldns_rdf_deep_free(t->sent_qname);
-	t->sent_qname = ldns_rdf_clone(t->qname);
-	if (!t->sent_qname) {
-		task_fail(t, "out of memory");
+	f->t = t;
+	f->srv = idx;
+	f->slow = false;
+	f->tcp = t->use_tcp;
+	ldns_rdf_deep_free(f->sent_qname);
+	f->sent_qname = ldns_rdf_clone(t->qname);
+	if (!f->sent_qname) {
+		if (!in_the_air(t))
+			task_fail(t, "out of memory");
 		return;
 	}
 	if (r->opt->use_0x20)
-		name_randomize_case(t->sent_qname);
+		name_randomize_case(f->sent_qname);
 	info = infra_server(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
+	rto = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	memset(&req, 0, sizeof(req));
 	req.server = s->addr;
-	req.qname = t->sent_qname;
+	req.qname = f->sent_qname;
 	req.qtype = t->qtype;
 	req.qclass = t->qclass;
 	req.edns = !(info && info->no_edns);
 	req.edns_size = r->opt->edns_size;
 	req.tcp = t->use_tcp;
 	req.exact_case = r->opt->use_0x20;
-	/* TCP needs a handshake too: give it room beyond one round trip. */
-	req.timeout_ms = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r)) * (t->use_tcp ? 3 : 1);
+	/* Past one RTO another server is asked too; past a few this one is given up. */
+	req.timeout_ms = rto * SLOW_FACTOR;
+	if (now_ms(r) - t->budget->started_ms + req.timeout_ms > r->opt->resolve_timeout_ms)
+		req.timeout_ms = (uint32_t)(r->opt->resolve_timeout_ms - (now_ms(r) - t->budget->started_ms));
+	if (req.timeout_ms < INFRA_RTO_MIN)
+		req.timeout_ms = INFRA_RTO_MIN;
+	req.slow_ms = t->use_tcp ? 0 : rto;
+	req.on_slow = on_slow;
 	req.mark = r->opt->mark;
-	t->sent_edns = req.edns;
+	f->edns = req.edns;
 	t->budget->queries++;
-	err = upstream_send(r->loop, &req, on_upstream, t, &t->uq);
+	err = upstream_send(r->loop, &req, on_upstream, f, &f->uq);
 	if (err) {
 		char a[SA_STRLEN];
 
-		t->uq = NULL;
+		f->uq = NULL;
 		TRACE("cannot query %s: %s", sa_str((struct sockaddr *)&s->addr, false, a), uv_strerror(err));
 		t->use_tcp = false;
-		next_server(t);
+		if (!in_the_air(t))
+			next_server(t);
 	}
 }
 
@@ -814,6 +873,8 @@ static void next_server(struct task *t)
 	bool skip[MAX_SERVERS];
 	int idx;
 
+	if (in_the_air(t))
+		return;
 	t->use_tcp = false;
 	for (size_t i = 0; i < t->n_srv; i++) {
 		addrs[i] = t->srv[i].addr;
@@ -845,12 +906,12 @@ static void next_server(struct task *t)
 	task_fail(t, "no name server of the zone answered");
 }
 
-static const char *ns_label(const struct task *t, char buf[NAME_STRLEN])
+static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN])
 {
 	char tmp[NAME_STRLEN];
 	size_t len;
 
-	name_str(t->srv[t->cur].ns, tmp);
+	name_str(t->srv[idx].ns, tmp);
 	len = strlen(tmp);
 	/* Trace lines read better without the root's dot on server names. */
 	if (len > 1 && tmp[len - 1] == '.')
@@ -871,7 +932,7 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 
 #define STEP(...)                                                                                  \
 	TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
-#define STEP_ARGS ns_label(t, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->qtype, ty)
+#define STEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->qtype, ty)
 
 	if ((rcode == LDNS_RCODE_FORMERR || rcode == LDNS_RCODE_NOTIMPL) && t->sent_edns) {
 		STEP("%s, retrying without EDNS", STEP_ARGS, rcode_str(rcode, rc));
@@ -979,27 +1040,64 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 #undef STEP_ARGS
 }
 
+static void on_slow(void *arg)
+{
+	struct flight *f = arg;
+	struct task *t = f->t;
+	struct resolver *r = t->r;
+	struct sockaddr *sa = (struct sockaddr *)&t->srv[f->srv].addr;
+	struct sockaddr_storage addrs[MAX_SERVERS];
+	bool skip[MAX_SERVERS];
+	char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
+	int idx;
+
+	f->slow = true;
+	infra_timeout(&r->infra, sa, now_ms(r));
+	t->srv[f->srv].timed_out = true;
+	for (size_t i = 0; i < t->n_srv; i++) {
+		addrs[i] = t->srv[i].addr;
+		skip[i] = t->srv[i].tried;
+	}
+	idx = infra_select(&r->infra, addrs, skip, t->n_srv, now_ms(r));
+	TRACE("asked %s (%s) for %s %s -> no answer yet%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
+	      name_str(f->sent_qname, n), type_str(t->qtype, ty), idx >= 0 ? ", asking another server too" : "");
+	if (idx >= 0)
+		send_query(t, idx);
+}
+
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 {
-	struct task *t = arg;
+	struct flight *f = arg;
+	struct task *t = f->t;
 	struct resolver *r = t->r;
-	struct sockaddr *sa = (struct sockaddr *)&t->srv[t->cur].addr;
+	struct sockaddr *sa = (struct sockaddr *)&t->srv[f->srv].addr;
 
-	t->uq = NULL;
+	f->uq = NULL;
 	if (err) {
 		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
 
 		if (err == -ETIMEDOUT) {
-			infra_timeout(&r->infra, sa, now_ms(r));
-			t->srv[t->cur].timed_out = true;
+			if (!f->slow)
+				infra_timeout(&r->infra, sa, now_ms(r));
+			t->srv[f->srv].timed_out = true;
 		}
-		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", ns_label(t, who), sa_str(sa, false, a),
-		      name_str(t->sent_qname, n), type_str(t->qtype, ty),
-		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, t->use_tcp ? " (TCP)" : "");
-		next_server(t);
+		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
+		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
+		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, f->tcp ? " (TCP)" : "");
+		land(f);
+		if (!in_the_air(t))
+			next_server(t);
 		return;
 	}
 	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
+	/* The first answer wins; the other queries are called off. */
+	t->cur = f->srv;
+	t->sent_edns = f->edns;
+	t->use_tcp = f->tcp;
+	ldns_rdf_deep_free(t->sent_qname);
+	t->sent_qname = f->sent_qname;
+	f->sent_qname = NULL;
+	land_all(t);
 	handle_answer(t, pkt);
 	ldns_pkt_free(pkt);
 }

@@ -41,6 +41,8 @@ struct upstream_query {
 	uint64_t sent_ns;
 
 	upstream_cb cb;
+	void (*on_slow)(void *arg);
+	uint32_t slow_left_ms;		/* from the slow call to the timeout */
 	void *arg;
 };
 
@@ -78,6 +80,7 @@ static void finish(struct upstream_query *q, int err, ldns_pkt *answer)
 	}
 	q->done = true;
 	q->cb = NULL;
+	q->on_slow = NULL;
 	close_all(q);
 	if (cb)
 		cb(q->arg, err, answer, rtt);
@@ -91,6 +94,7 @@ void upstream_cancel(struct upstream_query *q)
 		return;
 	q->done = true;
 	q->cb = NULL;
+	q->on_slow = NULL;
 	close_all(q);
 }
 
@@ -204,6 +208,15 @@ static void on_timeout(uv_timer_t *t)
 {
 	struct upstream_query *q = t->data;
 
+	if (q->on_slow) {
+		void (*slow)(void *) = q->on_slow;
+
+		/* The owner may try elsewhere meanwhile; a late answer is still welcome. */
+		q->on_slow = NULL;
+		uv_timer_start(&q->timer, on_timeout, q->slow_left_ms, 0);
+		slow(q->arg);
+		return;
+	}
 	stats.upstream_timeouts++;
 	finish(q, -ETIMEDOUT, NULL);
 }
@@ -408,7 +421,13 @@ int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_
 	 */
 	uv_update_time(loop);
 	q->sent_ns = uv_hrtime();
-	err = uv_timer_start(&q->timer, on_timeout, req->timeout_ms, 0);
+	if (req->on_slow && req->slow_ms && req->slow_ms < req->timeout_ms) {
+		q->on_slow = req->on_slow;
+		q->slow_left_ms = req->timeout_ms - req->slow_ms;
+		err = uv_timer_start(&q->timer, on_timeout, req->slow_ms, 0);
+	} else {
+		err = uv_timer_start(&q->timer, on_timeout, req->timeout_ms, 0);
+	}
 	if (err)
 		goto fail_all;
 	if (!req->tcp) {
