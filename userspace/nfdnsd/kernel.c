@@ -44,8 +44,7 @@ struct kernel_link {
 	struct resolver *r;
 	const struct options *opt;
 	struct mnl_socket *nl;
-	uv_poll_t poll;
-	bool poll_open;
+	uv_poll_t *poll;		/* its own allocation: freed when closed, maybe after a new one opens */
 	uv_timer_t timer;
 	uint16_t family;
 	bool registered;
@@ -440,6 +439,7 @@ static void on_poll_closed(uv_handle_t *h)
 	struct mnl_socket *nl = h->data;
 
 	mnl_socket_close(nl);
+	free(h);
 }
 
 static void close_socket(struct kernel_link *k)
@@ -447,11 +447,11 @@ static void close_socket(struct kernel_link *k)
 	/* Questions the old registration took are answered by the kernel's timeout. */
 	while (k->misses)
 		miss_free(k->misses);
-	if (k->poll_open) {
-		uv_poll_stop(&k->poll);
-		k->poll.data = k->nl;
-		uv_close((uv_handle_t *)&k->poll, on_poll_closed);
-		k->poll_open = false;
+	if (k->poll) {
+		uv_poll_stop(k->poll);
+		k->poll->data = k->nl;
+		uv_close((uv_handle_t *)k->poll, on_poll_closed);
+		k->poll = NULL;
 	} else if (k->nl) {
 		mnl_socket_close(k->nl);
 	}
@@ -485,15 +485,21 @@ static int open_socket(struct kernel_link *k)
 	/* Bursts of misses should not overflow the queue while a resolution is being set up. */
 	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	err = uv_poll_init(k->loop, &k->poll, mnl_socket_get_fd(nl));
+	k->poll = malloc(sizeof(*k->poll));
+	if (!k->poll) {
+		mnl_socket_close(nl);
+		return -ENOMEM;
+	}
+	err = uv_poll_init(k->loop, k->poll, mnl_socket_get_fd(nl));
 	if (err) {
+		free(k->poll);
+		k->poll = NULL;
 		mnl_socket_close(nl);
 		return err;
 	}
-	k->poll.data = k;
-	k->poll_open = true;
+	k->poll->data = k;
 	k->nl = nl;
-	return uv_poll_start(&k->poll, UV_READABLE, on_readable);
+	return uv_poll_start(k->poll, UV_READABLE, on_readable);
 }
 
 static void try_register(struct kernel_link *k)
