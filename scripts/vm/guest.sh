@@ -38,6 +38,8 @@ finish() {
 }
 
 [ -r "$rundir/cmd" ] || finish 125 "no command"
+# Anything that goes wrong from here on is the command's doing.
+: >"$rundir/started"
 
 kmemleak=/sys/kernel/debug/kmemleak
 if [ -w $kmemleak ]; then

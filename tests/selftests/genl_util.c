@@ -90,9 +90,15 @@ struct nlmsghdr *nl_request(struct nl *nl, char *buf, uint8_t cmd, uint16_t flag
 	return nlh;
 }
 
+/*
+ * Large enough for any dump message: 6.1 kernels can fill a dump message
+ * past the reader's last buffer size, and a truncated read loses it.
+ */
+#define NL_RECV_SIZE	(256 * 1024)
+
 int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
+	static __thread char buf[NL_RECV_SIZE];
 	unsigned int seq = req->nlmsg_seq;
 	ssize_t n;
 
