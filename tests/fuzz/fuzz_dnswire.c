@@ -31,6 +31,7 @@ struct fuzz_state {
 	u16 offs[FUZZ_MAX_TTL];
 	u16 offs2[FUZZ_MAX_TTL];
 	u8 key[DNSWIRE_NAME_MAX];
+	u8 client[DNSWIRE_NAME_MAX];
 	u8 stored[DNSWIRE_HDR_LEN + DNSWIRE_NAME_MAX + 4 + 16];
 	u8 out[FUZZ_OUT_MAX + FUZZ_GUARD];
 	u8 back[FUZZ_OUT_MAX];
@@ -191,7 +192,7 @@ static const char *fuzz_check_reply(const struct dnswire_query *q,
 	return NULL;
 }
 
-/* Fill rq as a client asking the question of @msg would, steered by @ctl. */
+/* Fill @q as a client writing @name would, steered by @ctl. */
 static void fuzz_make_query(struct dnswire_query *q, const u8 *name,
 			    const u8 *key, u8 key_len, u16 qtype, u16 qclass,
 			    u16 ctl)
@@ -345,10 +346,28 @@ static const char *fuzz_as_response(const u8 *data, size_t size)
 		prev = fz.offs[i];
 	}
 
-	/* Serve it to a client asking the same question. */
+	/* The same response under another key, or with too little room. */
+	ret = dnswire_validate_response(data, size, fz.key, key_len,
+					qtype ^ 1, qclass, fz.offs2,
+					FUZZ_MAX_TTL, &fz.info2, &why);
+	if (ret != -EINVAL || !why || strcmp(why, "question does not match key"))
+		return "validate_response: accepted another question type";
+	if (fz.info.n_ttl &&
+	    dnswire_validate_response(data, size, fz.key, key_len, qtype,
+				      qclass, fz.offs2, fz.info.n_ttl - 1,
+				      &fz.info2, &why) != -ENOSPC)
+		return "validate_response: TTL offsets past their room";
+
+	/*
+	 * Serve it to a client asking the same question, in upper case when
+	 * the control bits say so.
+	 */
 	ctl = get_unaligned_be16(data);
-	fuzz_make_query(&fz.rq, data + DNSWIRE_HDR_LEN, fz.key, key_len, qtype,
-			qclass, ctl);
+	for (i = 0; i < key_len; i++)
+		fz.client[i] = (ctl & 0x4000) && fz.key[i] >= 'a' &&
+			       fz.key[i] <= 'z' ? fz.key[i] - 32 : fz.key[i];
+	fuzz_make_query(&fz.rq, fz.client, fz.key, key_len, qtype, qclass,
+			ctl);
 	cap = fuzz_cap(ctl, dnswire_reply_limit(&fz.rq));
 	return fuzz_reply_from(&fz.rq, data, size, fz.offs, fz.info.n_ttl,
 			       fuzz_elapsed[(ctl >> 8) & 15], cap);

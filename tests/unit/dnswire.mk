@@ -3,7 +3,8 @@
 # run from tests/unit.
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
-	-fsanitize=address,undefined -fno-omit-frame-pointer
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
 
 UNIT_TESTS += dnswire_test
 
@@ -11,5 +12,5 @@ UNIT_TESTS += dnswire_test
 dnswire_test: dnswire_test.c ../fuzz/fuzz_dnswire.c ../../kmod/dnswire.c \
 		../../kmod/dnswire.h ../../kmod/dnswire_compat.h \
 		../../kmod/kunit/dnswire_cases.h
-	$(CC) $(UNIT_CFLAGS) -fno-sanitize-recover=all -I../../kmod -o $@ \
-		dnswire_test.c ../../kmod/dnswire.c $(LDFLAGS)
+	$(CC) $(UNIT_CFLAGS) -I../../kmod -o $@ dnswire_test.c \
+		../../kmod/dnswire.c $(LDFLAGS)
