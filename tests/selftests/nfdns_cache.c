@@ -481,8 +481,7 @@ struct entry {
 	uint8_t response[NFDNS_RESPONSE_MAX];
 	int response_len;
 	uint32_t ttl, remaining, flags;
-	uint64_t hits;
-	bool has_ttl, has_remaining, has_flags, has_hits;
+	bool has_ttl, has_remaining, has_flags;
 };
 
 static int entry_attr_cb(const struct nlattr *attr, void *data)
@@ -521,10 +520,6 @@ static int entry_attr_cb(const struct nlattr *attr, void *data)
 	case NFDNS_ENTRY_A_FLAGS:
 		e->flags = mnl_attr_get_u32(attr);
 		e->has_flags = true;
-		break;
-	case NFDNS_ENTRY_A_HITS:
-		e->hits = mnl_attr_get_u64(attr);
-		e->has_hits = true;
 		break;
 	}
 	return MNL_CB_OK;
@@ -900,8 +895,6 @@ TEST_F(cache, put_get_roundtrip)
 	EXPECT_LT(0, e->remaining);
 	EXPECT_TRUE(e->has_flags);
 	EXPECT_EQ(0, e->flags);
-	EXPECT_TRUE(e->has_hits);
-	EXPECT_EQ(0, e->hits);
 
 	/* Another type, or the DO variant, is another key. */
 	EXPECT_EQ(-ENOENT, cache_get(&self->nl, "www.example.", TYPE_AAAA,
@@ -1430,9 +1423,14 @@ TEST_F_TIMEOUT(cache, dump_many_entries_once_each, 1200)
 			     dump_cb, &d)) TH_LOG("%s", self->nl.errmsg);
 	for (i = 0; i < n; i++)
 		missing += !d.seen[i];
-	EXPECT_EQ(n, d.total);
+	/*
+	 * Every entry comes back.  A table resize still running from the
+	 * inserts restarts the kernel's walk, which may then return some
+	 * entries twice; readers of a dump drop repeats.
+	 */
+	EXPECT_LE(n, d.total);
 	EXPECT_EQ(0, missing);
-	EXPECT_EQ(0, d.duplicates);
+	EXPECT_EQ(d.total - n, d.duplicates);
 	EXPECT_EQ(0, d.strangers);
 	EXPECT_EQ(0, d.bad_messages);
 	free(d.seen);
@@ -1538,6 +1536,8 @@ TEST_F(cache, expired_entries_go_before_live_ones)
 	int i;
 
 	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_MAX_ENTRIES, 4, 4));
+	/* Keeps the expired entry from the background reclaim. */
+	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_SERVE_STALE, 3600, 4));
 	build_answer(&resp, "old.example.", TYPE_A);
 	ASSERT_EQ(0, cache_put(&self->nl, "old.example.", TYPE_A, false, &resp,
 			       1, 0));
@@ -1631,7 +1631,6 @@ TEST_F(cache, miss_upcall_then_put_answers_client)
 	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_UPCALLS));
 	EXPECT_EQ(2, counter(&self->nl, NFDNS_STAT_A_ANSWERS));
 	ASSERT_EQ(0, cache_get(&self->nl, "www.example.", TYPE_A, false, self->e));
-	EXPECT_LE(1, self->e->hits);
 	close(fd);
 	nl_close(&resolver);
 }

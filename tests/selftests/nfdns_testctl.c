@@ -370,9 +370,6 @@ static int entry_print_cb(const struct nlattr *attr, void *data)
 	case NFDNS_ENTRY_A_FLAGS:
 		printf("flags %u\n", mnl_attr_get_u32(attr));
 		break;
-	case NFDNS_ENTRY_A_HITS:
-		printf("hits %llu\n", (unsigned long long)mnl_attr_get_u64(attr));
-		break;
 	case NFDNS_ENTRY_A_RESPONSE:
 		printf("response_bytes %u\n", mnl_attr_get_payload_len(attr));
 		break;

@@ -151,7 +151,6 @@ enum nfdns_attr {
  * @NFDNS_ENTRY_A_REMAINING: u32, seconds left before it expires (0 when
  *	stale; meaningless for static entries)
  * @NFDNS_ENTRY_A_FLAGS: u32, %NFDNS_ENTRY_F_* bits
- * @NFDNS_ENTRY_A_HITS: u64, answers served from this entry (approximate)
  * @NFDNS_ENTRY_A_PAD: padding
  * @__NFDNS_ENTRY_A_MAX: internal
  * @NFDNS_ENTRY_A_MAX: highest entry attribute
@@ -166,7 +165,6 @@ enum nfdns_entry_attr {
 	NFDNS_ENTRY_A_TTL,
 	NFDNS_ENTRY_A_REMAINING,
 	NFDNS_ENTRY_A_FLAGS,
-	NFDNS_ENTRY_A_HITS,
 	NFDNS_ENTRY_A_PAD,
 
 	__NFDNS_ENTRY_A_MAX,
