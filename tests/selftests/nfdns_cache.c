@@ -1693,6 +1693,167 @@ TEST_F(cache, miss_without_resolver_fails_open)
 	close(server);
 }
 
+/* ---- what the hooks intercept ---- */
+
+static void sin4(struct sockaddr_in *sin, const char *addr, uint16_t port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr.s_addr = inet_addr(addr);
+}
+
+/* A server socket on addr:port, to catch queries that pass. */
+static int udp_server(const char *addr, uint16_t port)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sin4(&sin, addr, port);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send a query for www.example./A with the given ID to addr:port. */
+static int ask_at(int fd, const char *addr, uint16_t port, uint16_t id)
+{
+	struct query_opts o = { .id = id };
+	struct sockaddr_in sin;
+	struct msg q;
+
+	build_query(&q, "www.example.", TYPE_A, &o);
+	sin4(&sin, addr, port);
+	return sendto(fd, q.b, q.len, 0, (struct sockaddr *)&sin, sizeof(sin)) ==
+	       (ssize_t)q.len ? 0 : -errno;
+}
+
+/* A reply to id came to fd from addr:port. */
+static bool answered_from(int fd, struct msg *m, const char *addr,
+			  uint16_t port, uint16_t id)
+{
+	struct sockaddr_storage from;
+	struct sockaddr_in *f = (struct sockaddr_in *)&from;
+
+	return recv_reply(fd, m, REPLY_WAIT_MS, &from) > 0 &&
+	       f->sin_family == AF_INET && f->sin_addr.s_addr == inet_addr(addr) &&
+	       f->sin_port == htons(port) && m->len >= 12 && get16(m->b) == id &&
+	       (m->b[2] & 0x80);
+}
+
+/* The query with that ID reached the server socket untouched. */
+static bool passed_to(int server, struct msg *m, uint16_t id)
+{
+	struct sockaddr_storage from;
+
+	return recv_reply(server, m, REPLY_WAIT_MS, &from) > 0 && m->len >= 12 &&
+	       get16(m->b) == id && !(m->b[2] & 0x80);
+}
+
+TEST_F(cache, only_configured_ports_intercepted)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *list;
+	int fd, server;
+
+	ASSERT_EQ(0, put_simple(&self->nl, "www.example.", TYPE_A, 0));
+	nlh = nl_request(&self->nl, buf, NFDNS_CMD_CONFIG_SET, 0);
+	nest = mnl_attr_nest_start(nlh, NFDNS_A_CONFIG);
+	list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_PORTS);
+	mnl_attr_put_u16(nlh, NFDNS_CONF_A_PORT, 5353);
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, nl_talk(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.errmsg);
+
+	server = udp_server("127.0.0.1", 53);
+	ASSERT_LE(0, server);
+	fd = udp_client(AF_INET);
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.1", 53, 31));
+	EXPECT_TRUE(passed_to(server, self->m, 31));
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.1", 5353, 32));
+	EXPECT_TRUE(answered_from(fd, self->m, "127.0.0.1", 5353, 32));
+	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_HITS));
+	close(fd);
+	close(server);
+}
+
+TEST_F(cache, only_configured_addresses_intercepted)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *list;
+	int fd, server;
+
+	ASSERT_EQ(0, put_simple(&self->nl, "www.example.", TYPE_A, 0));
+	nlh = nl_request(&self->nl, buf, NFDNS_CMD_CONFIG_SET, 0);
+	nest = mnl_attr_nest_start(nlh, NFDNS_A_CONFIG);
+	list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_ADDRS);
+	mnl_attr_put_u32(nlh, NFDNS_CONF_A_ADDR4, inet_addr("127.0.0.2"));
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, nl_talk(&self->nl, nlh, NULL, NULL)) TH_LOG("%s", self->nl.errmsg);
+
+	server = udp_server("127.0.0.1", 53);
+	ASSERT_LE(0, server);
+	fd = udp_client(AF_INET);
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.1", 53, 41));
+	EXPECT_TRUE(passed_to(server, self->m, 41));
+	/* The reply comes from the address the client asked. */
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.2", 53, 42));
+	EXPECT_TRUE(answered_from(fd, self->m, "127.0.0.2", 53, 42));
+	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_HITS));
+	close(fd);
+	close(server);
+}
+
+TEST_F(cache, disabled_passes_everything)
+{
+	int fd, server;
+
+	ASSERT_EQ(0, put_simple(&self->nl, "www.example.", TYPE_A, 0));
+	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_ENABLED, 0, 1));
+	server = udp_server("127.0.0.1", 53);
+	ASSERT_LE(0, server);
+	fd = udp_client(AF_INET);
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.1", 53, 51));
+	EXPECT_TRUE(passed_to(server, self->m, 51));
+	EXPECT_EQ(0, counter(&self->nl, NFDNS_STAT_A_HITS));
+	EXPECT_EQ(0, counter(&self->nl, NFDNS_STAT_A_MISSES));
+
+	/* And enabled again, the same query is a hit. */
+	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_ENABLED, 1, 1));
+	ASSERT_EQ(0, ask_at(fd, "127.0.0.1", 53, 52));
+	EXPECT_TRUE(answered_from(fd, self->m, "127.0.0.1", 53, 52));
+	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_HITS));
+	close(fd);
+	close(server);
+}
+
+TEST_F(cache, pending_questions_beyond_limit_pass)
+{
+	struct nl resolver;
+	struct miss miss;
+	int fd;
+
+	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_MAX_PENDING, 1, 4));
+	ASSERT_EQ(0, resolver_open(&resolver));
+	fd = udp_client(AF_INET);
+	ASSERT_EQ(0, ask(fd, AF_INET, "first.example.", TYPE_A, 61));
+	ASSERT_EQ(1, recv_miss(&resolver, &miss, REPLY_WAIT_MS));
+	/* A second question has no room in the pending table. */
+	ASSERT_EQ(0, ask(fd, AF_INET, "second.example.", TYPE_A, 62));
+	EXPECT_EQ(0, count_misses(&resolver));
+	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_PENDING));
+	EXPECT_LE(1, counter(&self->nl, NFDNS_STAT_A_PASS_OVER_LIMIT));
+	EXPECT_EQ(1, counter(&self->nl, NFDNS_STAT_A_UPCALLS));
+	close(fd);
+	nl_close(&resolver);
+}
+
 TEST_F(cache, marked_and_norecurse_queries_pass)
 {
 	struct query_opts norec = { .id = 5, .no_rd = true };
