@@ -12,22 +12,7 @@
 #include "config.h"
 #include "log.h"
 
-static int tests, failures;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
+#include "tap.h"
 
 static int addr_is(const struct sockaddr_storage *ss, const char *text, unsigned port)
 {
