@@ -508,6 +508,8 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 	if (err) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a, "nfdns: response refused");
 		nfdns_set_err_msg(info->extack, why);
+		/* No better answer is coming: do not leave the clients waiting. */
+		nfdns_pending_fail(nn, &key, DNSWIRE_RCODE_SERVFAIL);
 		goto free_offs;
 	}
 	flags = info->attrs[NFDNS_A_FLAGS] ?

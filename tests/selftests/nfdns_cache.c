@@ -1956,6 +1956,35 @@ TEST_F(cache, fail_answers_waiters_with_rcode)
 	nl_close(&resolver);
 }
 
+TEST_F(cache, refused_put_servfails_waiters)
+{
+	struct sockaddr_storage from;
+	struct msg *m = self->m;
+	struct msg resp;
+	struct nl resolver;
+	struct miss miss;
+	struct reply r;
+	int fd;
+
+	ASSERT_EQ(0, resolver_open(&resolver));
+	fd = udp_client(AF_INET);
+	ASSERT_EQ(0, ask(fd, AF_INET, "bad.example.", TYPE_A, 0x0b0c));
+	ASSERT_EQ(1, recv_miss(&resolver, &miss, REPLY_WAIT_MS));
+	/* A response for another name: refused, and the client told so. */
+	build_answer(&resp, "other.example.", TYPE_A);
+	EXPECT_EQ(-EINVAL, cache_put(&self->nl, "bad.example.", TYPE_A, false,
+				     &resp, 300, 0));
+	ASSERT_LT(0, recv_reply(fd, m, REPLY_WAIT_MS, &from));
+	ASSERT_EQ(0, parse_reply(m->b, m->len, &r));
+	EXPECT_EQ(0x0b0c, r.id);
+	EXPECT_EQ(RCODE_SERVFAIL, REPLY_RCODE(&r));
+	EXPECT_EQ(0, counter(&self->nl, NFDNS_STAT_A_PENDING));
+	EXPECT_EQ(0, counter(&self->nl, NFDNS_STAT_A_TIMEOUTS));
+	EXPECT_FALSE(cached(&self->nl, "bad.example.", TYPE_A));
+	close(fd);
+	nl_close(&resolver);
+}
+
 TEST_F(cache, fail_without_pending_question)
 {
 	EXPECT_EQ(-ENOENT, cache_fail(&self->nl, "idle.example.", TYPE_A, false,
