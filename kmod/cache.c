@@ -143,9 +143,15 @@ struct nfdns_entry *nfdns_cache_lookup(struct nfdns_net *nn,
 	return e;
 }
 
-/* Serve-stale keeps expired entries this long past their TTL. */
-static bool nfdns_entry_dead(const struct nfdns_entry *e, u64 now,
-			     u32 serve_stale)
+/**
+ * nfdns_entry_dead() - is the entry past its TTL and the serve-stale window?
+ * @e: the entry
+ * @now: get_jiffies_64()
+ * @serve_stale: seconds an expired entry may still be served
+ *
+ * Return: true once the entry may be neither served nor kept.
+ */
+bool nfdns_entry_dead(const struct nfdns_entry *e, u64 now, u32 serve_stale)
 {
 	if (e->flags & NFDNS_ENTRY_F_STATIC)
 		return false;

@@ -264,6 +264,7 @@ struct nfdns_entry *nfdns_cache_lookup(struct nfdns_net *nn,
 bool nfdns_entry_fresh(const struct nfdns_entry *e, u64 now);
 u32 nfdns_entry_age(const struct nfdns_entry *e, u64 now);
 u32 nfdns_entry_remaining(const struct nfdns_entry *e, u64 now);
+bool nfdns_entry_dead(const struct nfdns_entry *e, u64 now, u32 serve_stale);
 int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 		       const u8 *resp, unsigned int len, const u16 *ttl_offs,
 		       unsigned int n_ttl, u32 ttl, u32 flags,

@@ -136,6 +136,7 @@ static void nfdns_pending_timeout(struct timer_list *t)
 		.qclass = p->qclass,
 	};
 	struct nfdns_entry *e;
+	u32 serve_stale;
 	u64 now;
 
 	spin_lock_bh(&pt->lock);
@@ -150,10 +151,9 @@ static void nfdns_pending_timeout(struct timer_list *t)
 
 	rcu_read_lock();
 	now = get_jiffies_64();
+	serve_stale = nfdns_config_rcu(nn)->serve_stale;
 	e = nfdns_cache_lookup(nn, &key);
-	if (e && nfdns_config_rcu(nn)->serve_stale &&
-	    time_before64(now, e->stored +
-			  ((u64)e->ttl + nfdns_config_rcu(nn)->serve_stale) * HZ)) {
+	if (e && serve_stale && !nfdns_entry_dead(e, now, serve_stale)) {
 		nfdns_pending_reply(p, nfdns_entry_resp(e), e->resp_len,
 				    nfdns_entry_ttl_offs(e), e->n_ttl,
 				    nfdns_entry_age(e, now));
@@ -340,13 +340,11 @@ static void nfdns_pending_take_all(struct nfdns_net *nn, struct list_head *list)
 	spin_unlock_bh(&pt->lock);
 }
 
-/**
- * nfdns_pending_fail_all() - answer SERVFAIL to every waiting client
- * @nn: namespace state
- *
- * Context: process; the resolver went away.
+/*
+ * Take every question out of the table and free it, answering its waiters
+ * SERVFAIL when @answer is set.
  */
-void nfdns_pending_fail_all(struct nfdns_net *nn)
+static void nfdns_pending_drain(struct nfdns_net *nn, bool answer)
 {
 	struct nfdns_pending *p, *tmp;
 	LIST_HEAD(list);
@@ -355,9 +353,21 @@ void nfdns_pending_fail_all(struct nfdns_net *nn)
 	list_for_each_entry_safe(p, tmp, &list, reap) {
 		/* Out of the table, but its timer may be running. */
 		del_timer_sync(&p->timer);
-		nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
+		if (answer)
+			nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
 		nfdns_pending_free(p);
 	}
+}
+
+/**
+ * nfdns_pending_fail_all() - answer SERVFAIL to every waiting client
+ * @nn: namespace state
+ *
+ * Context: process; the resolver went away.
+ */
+void nfdns_pending_fail_all(struct nfdns_net *nn)
+{
+	nfdns_pending_drain(nn, true);
 }
 
 /**
@@ -392,14 +402,7 @@ int nfdns_pending_init(struct nfdns_net *nn)
  */
 void nfdns_pending_destroy(struct nfdns_net *nn)
 {
-	struct nfdns_pending *p, *tmp;
-	LIST_HEAD(list);
-
-	nfdns_pending_take_all(nn, &list);
-	list_for_each_entry_safe(p, tmp, &list, reap) {
-		del_timer_sync(&p->timer);
-		nfdns_pending_free(p);
-	}
+	nfdns_pending_drain(nn, false);
 	kvfree(nn->pending);
 	nn->pending = NULL;
 }
