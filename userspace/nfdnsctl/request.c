@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfdnsctl: a request whose refusal is explained to the user.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "nfdnsctl.h"
+
+/**
+ * nfdnsctl_transact() - send a request, and report a refusal
+ * @ctl: an open invocation
+ * @msg: the request, freed here (NULL: allocation failed)
+ * @fn: reply callback, or NULL
+ * @arg: passed to @fn
+ * @what: what the request does, for the error line
+ *
+ * A refusal prints one line: the kernel's extended-ack message when it
+ * gave one, and what CAP_NET_ADMIN has to do with it for -EPERM.
+ *
+ * Return: 0 or -errno.
+ */
+int nfdnsctl_transact(struct nfdnsctl *ctl, struct nl_msg *msg,
+		      nfdnsctl_reply_fn fn, void *arg, const char *what)
+{
+	const char *extack;
+	int err;
+
+	if (!msg)
+		return nfdnsctl_error(ctl, -ENOMEM, "%s: out of memory", what);
+	err = nfdnsctl_request(ctl, msg, fn, arg, &extack);
+	if (!err)
+		return 0;
+	if (err == -EPERM)
+		return nfdnsctl_error(ctl, err,
+				      "%s: CAP_NET_ADMIN is needed (%s)", what,
+				      strerror(-err));
+	if (extack)
+		return nfdnsctl_error(ctl, err, "%s: %s (%s)", what, extack,
+				      strerror(-err));
+	return nfdnsctl_error(ctl, err, "%s: %s", what, strerror(-err));
+}
