@@ -269,7 +269,8 @@ static int put_addrs(struct nl_msg *msg, const char *value)
 				err = -EINVAL;
 		}
 	}
-	nla_nest_end(msg, nest);
+	/* libnl drops an empty nest; here empty means "every address". */
+	nla_nest_end_keep_empty(msg, nest);
 	free(copy);
 	return err;
 }

@@ -185,7 +185,7 @@ int nfdnsctl_main(struct nfdnsctl *ctl, int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	/* '+': stop at the subcommand, whose options are its own. */
-	while ((opt = getopt_long(argc, argv, "+n:jhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:n:jhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			ctl->netns = optarg;
@@ -200,8 +200,7 @@ int nfdnsctl_main(struct nfdnsctl *ctl, int argc, char **argv)
 			fprintf(ctl->out, "nfdnsctl %s\n", NFDNSCTL_VERSION);
 			return NFDNSCTL_EXIT_OK;
 		default:
-			nfdnsctl_usage(ctl, "unknown option '%s'",
-				       argv[optind - 1]);
+			nfdnsctl_bad_option(ctl, opt, argv);
 			return NFDNSCTL_EXIT_USAGE;
 		}
 	}

@@ -146,7 +146,7 @@ static int age_response(const uint8_t *in, size_t in_len, uint32_t age,
 	int err = 0;
 
 	if (ldns_wire2pkt(&pkt, in, in_len) != LDNS_STATUS_OK)
-		return -EINVAL;
+		return -EBADMSG;
 	sections[0] = ldns_pkt_answer(pkt);
 	sections[1] = ldns_pkt_authority(pkt);
 	sections[2] = ldns_pkt_additional(pkt);
@@ -232,7 +232,7 @@ static int load_entry(struct nfdnsctl *ctl, const struct saved_entry *se,
 	int err;
 
 	if (nfdnsctl_name_to_wire(se->name, name, &name_len))
-		return -EINVAL;
+		return -EBADMSG;
 	if (se->flags & NFDNS_ENTRY_F_STATIC) {
 		flags = NFDNS_ENTRY_F_STATIC;
 		err = nfdnsctl_entry_put(ctl, name, name_len, se->qtype,
@@ -317,8 +317,8 @@ int nfdnsctl_cmd_load(struct nfdnsctl *ctl, int argc, char **argv)
 				       path, lineno);
 		} else {
 			err = load_entry(ctl, &se, age);
-			if (err == -EINVAL)
-				nfdnsctl_error(ctl, err, "%s:%u: the saved response does not parse",
+			if (err == -EBADMSG)
+				nfdnsctl_error(ctl, err, "%s:%u: the saved entry does not parse",
 					       path, lineno);
 		}
 		free(se.resp);
