@@ -105,8 +105,9 @@ dkms-install:
 	dkms build nfdns/$(NFDNS_VERSION)
 	dkms install nfdns/$(NFDNS_VERSION)
 
+# With DESTDIR, only the staged source goes: DKMS itself is the system's.
 dkms-uninstall:
 	$(need_version)
-	if dkms status -m nfdns -v $(NFDNS_VERSION) | grep -q .; then \
-		dkms remove nfdns/$(NFDNS_VERSION) --all; fi
+	$(if $(DEST),,if dkms status -m nfdns -v $(NFDNS_VERSION) | grep -q .; then \
+		dkms remove nfdns/$(NFDNS_VERSION) --all; fi)
 	rm -rf $(DKMS_SRC)
