@@ -64,42 +64,9 @@ else
 	tap_fail "NSD serves example. in the server namespace" "$(cat "$work/nsd/nsd.log")"
 fi
 
-# Counters.  snap records them; deltas NAME=WANT... checks that each rose
-# by exactly WANT since; rose NAME prints how much NAME rose.
-declare -A was now
-load_stats() {
-	local -n into=$1
-	local name value
-	ctl stats >"$work/stats" || return 1
-	into=()
-	while read -r name value; do
-		into[$name]=$value
-	done <"$work/stats"
-}
-snap() { load_stats was; }
-rose() {
-	load_stats now || return 1
-	echo $((${now[$1]:-0} - ${was[$1]:-0}))
-}
-deltas() {
-	local pair name got bad=0
-	load_stats now || return 1
-	for pair in "$@"; do
-		name=${pair%%=*}
-		got=$((${now[$name]:-0} - ${was[$name]:-0}))
-		if [ "$got" != "${pair#*=}" ]; then
-			echo "$name rose by $got, expected ${pair#*=}"
-			bad=1
-		fi
-	done
-	[ $bad = 0 ] && return 0
-	echo "counters that changed (before -> now):"
-	for name in "${!now[@]}"; do
-		[ "${now[$name]}" != "${was[$name]:-}" ] &&
-			echo "  $name ${was[$name]:-?} -> ${now[$name]}"
-	done
-	return 1
-}
+# Counters of the namespace under test (tests/lib/counters.sh).
+counters_read() { ctl stats; }
+. "$here/../lib/counters.sh"
 
 # ask DIG-ARGS...: the client's dig, its output in $out.  One try: a retry
 # would be a second query and blur the counters.

@@ -65,31 +65,9 @@ result() {
 }
 ok_has() { [ "$rc" = 0 ] && has "$1"; }
 
-# Counters, read with nfdnsctl: snap, then deltas NAME=WANT...
-declare -A was now
-load_stats() {
-	local -n into=$1
-	local name value
-	"$nfdnsctl" --netns $rtr stats >"$work/stats" || return 1
-	into=()
-	while read -r name value; do
-		into[$name]=$value
-	done <"$work/stats"
-}
-snap() { load_stats was; }
-deltas() {
-	local pair name got bad=0
-	load_stats now || return 1
-	for pair in "$@"; do
-		name=${pair%%=*}
-		got=$((${now[$name]:-0} - ${was[$name]:-0}))
-		if [ "$got" != "${pair#*=}" ]; then
-			echo "$name rose by $got, expected ${pair#*=}"
-			bad=1
-		fi
-	done
-	return $bad
-}
+# Counters of the namespace under test (tests/lib/counters.sh).
+counters_read() { "$nfdnsctl" --netns $rtr stats; }
+. "$here/../lib/counters.sh"
 
 # dig from the client; answer EXPECTED ARGS...: +short prints exactly that.
 dig_out=

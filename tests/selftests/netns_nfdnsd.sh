@@ -83,40 +83,10 @@ now_ms() {
 }
 
 # --- the module's state in this namespace --------------------------------------
-# snap records the counters; deltas NAME=WANT... checks that each rose by
-# exactly WANT since; refresh reads them into now[].  (tap_check runs its
-# command in a subshell: what deltas reads there does not survive it.)
-declare -A was now
-load_stats() {
-	local -n into=$1
-	local name value
-	ctl stats >"$work/stats" || return 1
-	into=()
-	while read -r name value; do
-		into[$name]=$value
-	done <"$work/stats"
-}
-snap() { load_stats was; }
-refresh() { load_stats now; }
-deltas() {
-	local pair name got bad=0
-	load_stats now || return 1
-	for pair in "$@"; do
-		name=${pair%%=*}
-		got=$((${now[$name]:-0} - ${was[$name]:-0}))
-		if [ "$got" != "${pair#*=}" ]; then
-			echo "$name rose by $got, expected ${pair#*=}"
-			bad=1
-		fi
-	done
-	[ $bad = 0 ] && return 0
-	echo "counters that changed (before -> now):"
-	for name in "${!now[@]}"; do
-		[ "${now[$name]}" != "${was[$name]:-}" ] &&
-			echo "  $name ${was[$name]:-?} -> ${now[$name]}"
-	done
-	return 1
-}
+# Counters: tests/lib/counters.sh.  (tap_check runs its command in a
+# subshell: what deltas reads there does not survive it.)
+counters_read() { ctl stats; }
+. "$here/../lib/counters.sh"
 # waiting PENDING WAITERS: the pending table holds that many questions and
 # clients.
 waiting() {
