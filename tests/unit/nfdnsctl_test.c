@@ -292,6 +292,16 @@ static bool req_config_set(void)
 	return ports == 2 && v4 == 1 && v6 == 1;
 }
 
+static bool req_min_ttl_10(void)
+{
+	struct nlattr *tb[NFDNS_A_MAX + 1], *ct[NFDNS_CONF_A_MAX + 1];
+
+	return one_request(NFDNS_CMD_CONFIG_SET) && !stub_request_attrs(0, tb) &&
+	       tb[NFDNS_A_CONFIG] &&
+	       !nla_parse_nested(ct, NFDNS_CONF_A_MAX, tb[NFDNS_A_CONFIG], NULL) &&
+	       ct[NFDNS_CONF_A_MIN_TTL] && nla_get_u32(ct[NFDNS_CONF_A_MIN_TTL]) == 10;
+}
+
 static bool req_addrs_any(void)
 {
 	struct nlattr *tb[NFDNS_A_MAX + 1], *ct[NFDNS_CONF_A_MAX + 1];
@@ -336,6 +346,24 @@ static bool req_add(void)
 static bool req_add_default_ttl(void)
 {
 	return stub.n_requests == 2 && put_ok(0, false, 3600, 1);
+}
+
+static bool req_add_rolled_back(void)
+{
+	struct nlattr *tb[NFDNS_A_MAX + 1];
+
+	return stub.n_requests == 3 && put_ok(0, false, 3600, 1) &&
+	       put_ok(1, true, 3600, 1) &&
+	       stub_request_cmd(2) == NFDNS_CMD_CACHE_DEL &&
+	       !stub_request_attrs(2, tb) && tb[NFDNS_A_QTYPE] &&
+	       nla_get_u16(tb[NFDNS_A_QTYPE]) == LDNS_RR_TYPE_A &&
+	       !tb[NFDNS_A_SUBTREE];
+}
+
+static void setup_second_put_refused(void)
+{
+	stub_reply(0, NULL);
+	stub_reply(-ENOSPC, "nfdns: cache full of static entries");
 }
 
 static bool req_del(void)
@@ -499,13 +527,23 @@ static const struct cmdline_case cases[] = {
 	  no_request },
 	{ ARGS("config", "ports="), 2, NULL, NULL, "ports takes", no_request },
 	{ ARGS("config", "addrs=1.2.3"), 2, NULL, NULL, "addrs takes", no_request },
+	{ ARGS("config", "addrs=1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,1.0.0.6,"
+	       "1.0.0.7,1.0.0.8,1.0.0.9,1.0.0.10,1.0.0.11,1.0.0.12,1.0.0.13,"
+	       "1.0.0.14,1.0.0.15,1.0.0.16,1.0.0.17"), 2, NULL, NULL,
+	  "addrs takes 'any' or up to 16 IPv4 and 16 IPv6", no_request },
+	{ ARGS("config", "min_ttl=010"), 0, NULL, NULL, NULL, req_min_ttl_10 },
+	{ ARGS("config", "min_ttl=0xa"), 0, NULL, NULL, NULL, req_min_ttl_10 },
+	{ ARGS("config", "min_ttl=0x"), 2, NULL, NULL, "min_ttl takes a number",
+	  no_request },
+	{ ARGS("config", "min_ttl= 5"), 2, NULL, NULL, "min_ttl takes a number",
+	  no_request },
 	/* dump */
 	{ ARGS("dump"), 0, setup_entries,
 	  ";; www.example.com. IN A  ttl 300, 250 left\n"
 	  "www.example.com.\t250\tIN\tCNAME\tweb.example.com.\n"
 	  "web.example.com.\t250\tIN\tA\t192.0.2.44\n", NULL, req_dump },
 	{ ARGS("dump"), 0, setup_entries,
-	  ";; nx.example.com. IN A  ttl 60, 50 left, negative NXDOMAIN\n"
+	  ";; nx.example.com. IN A  ttl 60, 50 left, negative, NXDOMAIN\n"
 	  "example.com.\t50\tIN\tSOA\t", NULL, req_dump },
 	{ ARGS("dump"), 0, setup_entries,
 	  ";; host.lan. IN A  static, ttl 3600, do\nhost.lan.\t3600\tIN\tA\t192.0.2.1\n",
@@ -551,6 +589,8 @@ static const struct cmdline_case cases[] = {
 	{ ARGS("add", "host.lan", "A", "192.0.2.1"), 1, setup_eperm, NULL,
 	  "storing host.lan. A: CAP_NET_ADMIN is needed (Operation not permitted)",
 	  NULL },
+	{ ARGS("add", "host.lan", "A", "192.0.2.1"), 1, setup_second_put_refused,
+	  NULL, "cache full of static entries", req_add_rolled_back },
 	{ ARGS("add", "host.lan", "A"), 2, NULL, NULL, "add needs NAME, TYPE and",
 	  no_request },
 	{ ARGS("add", "host.lan", "A", "not-an-address"), 2, NULL, NULL,
@@ -584,7 +624,11 @@ static const struct cmdline_case cases[] = {
 	  no_request },
 	/* save and load: file handling here, the TTL arithmetic below */
 	{ ARGS("save"), 2, NULL, NULL, "save needs a FILE", no_request },
-	{ ARGS("save", "a", "b"), 2, NULL, NULL, "unexpected argument 'b'", no_request },
+	{ ARGS("save", "a", "b"), 2, NULL, NULL, "save takes one FILE", no_request },
+	{ ARGS("save", "--json", "a"), 2, NULL, NULL, "unknown option '--json'",
+	  no_request },
+	{ ARGS("load", "--", "/nonexistent/cache"), 1, NULL, NULL,
+	  "/nonexistent/cache: No such file or directory", no_request },
 	{ ARGS("load"), 2, NULL, NULL, "load needs a FILE", no_request },
 	{ ARGS("load", "/nonexistent/cache"), 1, NULL, NULL,
 	  "/nonexistent/cache: No such file or directory", no_request },

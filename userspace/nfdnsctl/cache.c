@@ -180,10 +180,12 @@ int nfdnsctl_cmd_lookup(struct nfdnsctl *ctl, int argc, char **argv)
 				      argv[0], type_str,
 				      do_bit ? " (DO)" : "");
 	}
+	if (err && extack)
+		return nfdnsctl_error(ctl, err, "looking up %s: %s (%s)",
+				      argv[0], extack, strerror(-err));
 	if (err)
-		return nfdnsctl_error(ctl, err, "looking up %s: %s%s%s",
-				      argv[0], extack ? extack : "",
-				      extack ? ": " : "", strerror(-err));
+		return nfdnsctl_error(ctl, err, "looking up %s: %s", argv[0],
+				      strerror(-err));
 	if (l.err)
 		return nfdnsctl_error(ctl, l.err, "the kernel reported a response that does not parse");
 	return 0;
@@ -248,6 +250,22 @@ out:
 	return err;
 }
 
+static void remove_type(struct nfdnsctl *ctl, const uint8_t *name,
+			uint8_t name_len, uint16_t type)
+{
+	struct nl_msg *msg = nfdnsctl_msg(ctl, NFDNS_CMD_CACHE_DEL, 0);
+	const char *extack;
+
+	if (!msg)
+		return;
+	if (nla_put(msg, NFDNS_A_QNAME, name_len, name) ||
+	    nla_put_u16(msg, NFDNS_A_QTYPE, type)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nfdnsctl_request(ctl, msg, NULL, NULL, &extack);
+}
+
 /**
  * nfdnsctl_cmd_add() - `nfdnsctl add NAME TYPE RDATA... [--ttl N]`
  * @ctl: the invocation
@@ -294,10 +312,14 @@ int nfdnsctl_cmd_add(struct nfdnsctl *ctl, int argc, char **argv)
 		err = nfdnsctl_entry_put(ctl, name, name_len, type,
 					 LDNS_RR_CLASS_IN, false, wire, len,
 					 (uint32_t)ttl, NFDNS_ENTRY_F_STATIC);
-	if (!err)
+	if (!err) {
 		err = nfdnsctl_entry_put(ctl, name, name_len, type,
 					 LDNS_RR_CLASS_IN, true, wire, len,
 					 (uint32_t)ttl, NFDNS_ENTRY_F_STATIC);
+		/* Both keys or neither: the first one goes again. */
+		if (err)
+			remove_type(ctl, name, name_len, type);
+	}
 	free(wire);
 	return err;
 }

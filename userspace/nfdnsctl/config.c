@@ -54,6 +54,7 @@ static const struct setting settings[] = {
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define MAX_PORTS 8
+/* Per family; the kernel keeps up to 16 IPv4 and 16 IPv6 addresses. */
 #define MAX_ADDRS 16
 
 static const struct setting *find_setting(const char *key, size_t len)
@@ -107,7 +108,7 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 			break;
 		case SETTING_ADDRS:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_ADDRS], rem) {
-				if (conf->n_addrs >= MAX_ADDRS)
+				if (conf->n_addrs >= 2 * MAX_ADDRS)
 					break;
 				if (nla_type(a) == NFDNS_CONF_A_ADDR4 &&
 				    nla_len(a) == 4)
@@ -247,9 +248,9 @@ static int put_ports(struct nl_msg *msg, const char *value)
 static int put_addrs(struct nl_msg *msg, const char *value)
 {
 	char *copy = strdup(value), *tok, *save;
+	unsigned int n4 = 0, n6 = 0;
 	unsigned char addr[16];
 	struct nlattr *nest;
-	unsigned int n = 0;
 	int err = 0;
 
 	if (!copy)
@@ -259,12 +260,12 @@ static int put_addrs(struct nl_msg *msg, const char *value)
 	if (strcmp(copy, "any")) {
 		for (tok = strtok_r(copy, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (++n > MAX_ADDRS)
-				err = -EINVAL;
-			else if (inet_pton(AF_INET, tok, addr) == 1)
-				err = nla_put(msg, NFDNS_CONF_A_ADDR4, 4, addr);
+			if (inet_pton(AF_INET, tok, addr) == 1)
+				err = ++n4 > MAX_ADDRS ? -EINVAL :
+				      nla_put(msg, NFDNS_CONF_A_ADDR4, 4, addr);
 			else if (inet_pton(AF_INET6, tok, addr) == 1)
-				err = nla_put(msg, NFDNS_CONF_A_ADDR6, 16, addr);
+				err = ++n6 > MAX_ADDRS ? -EINVAL :
+				      nla_put(msg, NFDNS_CONF_A_ADDR6, 16, addr);
 			else
 				err = -EINVAL;
 		}
@@ -309,8 +310,8 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 	case SETTING_ADDRS:
 		err = put_addrs(msg, value);
 		if (err == -EINVAL)
-			return nfdnsctl_usage(ctl, "addrs takes 'any' or up to %d IPv4 and IPv6 addresses, comma-separated, not '%s'",
-					      MAX_ADDRS, value);
+			return nfdnsctl_usage(ctl, "addrs takes 'any' or up to %d IPv4 and %d IPv6 addresses, comma-separated, not '%s'",
+					      MAX_ADDRS, MAX_ADDRS, value);
 		return err;
 	}
 	return -EINVAL;

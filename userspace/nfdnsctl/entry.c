@@ -288,7 +288,7 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 			if (e->flags & flag_names[i].bit)
 				fprintf(f, ", %s", flag_names[i].name);
 		if (rcode && ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR)
-			fprintf(f, " %s", rcode);
+			fprintf(f, ", %s", rcode);
 		if (e->do_bit)
 			fputs(", do", f);
 		fputc('\n', f);

@@ -6,6 +6,7 @@
  * JSON is only ever written, a few flat objects of names and numbers, so
  * a string escaper is all of it that nfdnsctl needs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +175,18 @@ void nfdnsctl_json_str(FILE *f, const char *s)
 int nfdnsctl_parse_u64(const char *s, uint64_t max, uint64_t *val)
 {
 	unsigned long long n;
+	int base = 10;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* No octal: "010" is ten, as an operator means it. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	}
+	if (!isxdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	n = strtoull(s, &end, 0);
+	n = strtoull(s, &end, base);
 	if (*end)
 		return -EINVAL;
 	if (errno == ERANGE || n > max)

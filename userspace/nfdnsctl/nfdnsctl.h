@@ -115,14 +115,14 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
  * @ports: intercepted UDP ports
  * @n_ports: how many
  * @addrs: intercepted addresses, in presentation form
- * @n_addrs: how many (0: every local address)
+ * @n_addrs: how many (0: every address)
  * @resolver_port: netlink port of the registered resolver, 0 when none
  */
 struct nfdnsctl_config {
 	uint64_t vals[NFDNS_CONF_A_MAX + 1];
 	uint16_t ports[8];
 	unsigned int n_ports;
-	char addrs[16][46];
+	char addrs[32][46];
 	unsigned int n_addrs;
 	uint32_t resolver_port;
 };

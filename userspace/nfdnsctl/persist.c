@@ -25,6 +25,24 @@
 #include "nfdnsctl.h"
 
 #define PERSIST_MAGIC "nfdns-cache"
+
+/* FILE, the one argument after any options (there are none but "--"). */
+static const char *file_arg(struct nfdnsctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		nfdnsctl_bad_option(ctl, opt, argv);
+		return NULL;
+	}
+	if (argc - optind != 1) {
+		nfdnsctl_usage(ctl, argc - optind < 1 ? "%s needs a FILE" :
+			       "%s takes one FILE", argv[0]);
+		return NULL;
+	}
+	return argv[optind];
+}
 #define PERSIST_VERSION 1
 
 static int64_t wall_clock(void)
@@ -80,10 +98,9 @@ int nfdnsctl_cmd_save(struct nfdnsctl *ctl, int argc, char **argv)
 	FILE *f;
 	int fd, err;
 
-	if (argc != 2)
-		return nfdnsctl_usage(ctl, argc < 2 ? "save needs a FILE" :
-				      "unexpected argument '%s'", argv[2]);
-	path = argv[1];
+	path = file_arg(ctl, argc, argv);
+	if (!path)
+		return -EINVAL;
 	err = nfdnsctl_entries_get(ctl, &list);
 	if (err)
 		goto out;
@@ -113,8 +130,12 @@ int nfdnsctl_cmd_save(struct nfdnsctl *ctl, int argc, char **argv)
 		err = write_entry(f, &list.v[i]);
 		saved++;
 	}
-	if (f == ctl->out)
+	if (f == ctl->out) {
+		if (err)
+			nfdnsctl_error(ctl, err, "writing the cache: %s",
+				       strerror(-err));
 		goto out;
+	}
 	if (fflush(f) || ferror(f) || fsync(fileno(f)))
 		err = err ? err : -errno;
 	if (fclose(f))
@@ -280,10 +301,9 @@ int nfdnsctl_cmd_load(struct nfdnsctl *ctl, int argc, char **argv)
 	int64_t age;
 	FILE *f;
 
-	if (argc != 2)
-		return nfdnsctl_usage(ctl, argc < 2 ? "load needs a FILE" :
-				      "unexpected argument '%s'", argv[2]);
-	path = argv[1];
+	path = file_arg(ctl, argc, argv);
+	if (!path)
+		return -EINVAL;
 	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!f)
 		return nfdnsctl_error(ctl, -errno, "%s: %s", path,
@@ -319,6 +339,9 @@ int nfdnsctl_cmd_load(struct nfdnsctl *ctl, int argc, char **argv)
 			err = load_entry(ctl, &se, age);
 			if (err == -EBADMSG)
 				nfdnsctl_error(ctl, err, "%s:%u: the saved entry does not parse",
+					       path, lineno);
+			else if (err == -ENOMEM)
+				nfdnsctl_error(ctl, err, "%s:%u: out of memory",
 					       path, lineno);
 		}
 		free(se.resp);

@@ -189,6 +189,8 @@ int nfdnsctl_cmd_stats(struct nfdnsctl *ctl, int argc, char **argv)
 	uint64_t vals[NFDNS_STAT_A_MAX + 1], prev[NFDNS_STAT_A_MAX + 1];
 	enum stats_format fmt = ctl->json ? STATS_JSON : STATS_TEXT;
 	uint64_t watch = 0, count = 0, n;
+	struct timespec then, now;
+	double interval = 0;
 	bool tty;
 	int opt, err;
 
@@ -221,6 +223,7 @@ int nfdnsctl_cmd_stats(struct nfdnsctl *ctl, int argc, char **argv)
 	err = nfdnsctl_stats_get(ctl, vals);
 	if (err)
 		return err;
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!watch) {
 		print_stats(ctl, fmt, vals, NULL, 0);
 		return 0;
@@ -235,17 +238,20 @@ int nfdnsctl_cmd_stats(struct nfdnsctl *ctl, int argc, char **argv)
 			fprintf(ctl->out, "nfdns counters, every %llu s (%llu)\n",
 				(unsigned long long)watch,
 				(unsigned long long)n);
-		print_stats(ctl, fmt, vals, n > 1 ? prev : NULL,
-			    (double)watch);
+		print_stats(ctl, fmt, vals, n > 1 ? prev : NULL, interval);
 		if (!tty && fmt != STATS_JSON)
 			fputc('\n', ctl->out);
 		fflush(ctl->out);
 		if (count && n >= count)
 			return 0;
 		memcpy(prev, vals, sizeof(prev));
+		then = now;
 		sleep((unsigned int)watch);
 		err = nfdnsctl_stats_get(ctl, vals);
 		if (err)
 			return err;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		interval = (double)(now.tv_sec - then.tv_sec) +
+			   (double)(now.tv_nsec - then.tv_nsec) / 1e9;
 	}
 }
