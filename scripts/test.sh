@@ -78,6 +78,8 @@ stage host-unit make -s -C tests/unit check
 [ -f tests/fuzz/Makefile ] && stage host-fuzz-replay make -s -C tests/fuzz replay
 [ -f tests/fuzz/nfdnsd/Makefile ] && stage host-nfdnsd-fuzz-replay make -s -C tests/fuzz/nfdnsd replay
 [ -x tests/resolver/run.sh ] && stage host-resolver tests/resolver/run.sh
+# make install and uninstall into a DESTDIR, for the stock 6.12 headers.
+stage host-install tests/install/host.sh
 
 kernel_builds() {
 	local k
@@ -101,6 +103,9 @@ for k in debug 6.1 6.12; do
 		failed=$((failed + 1))
 	fi
 done
+
+# Installing on a stock kernel, with DKMS and with make install.
+stage vm-6.12-install tests/install/vm.sh 6.12
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
