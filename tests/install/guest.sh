@@ -87,8 +87,9 @@ if command -v man >/dev/null; then
 		bash -c '[ "$(man -w nfdnsd)" = /usr/share/man/man8/nfdnsd.8 ]'
 fi
 if command -v systemd-analyze >/dev/null; then
-	tap_check "systemd-analyze verify accepts the installed unit" \
-		timeout 60 systemd-analyze verify /usr/lib/systemd/system/nfdnsd.service
+	tap_check "systemd-analyze verify accepts the installed units" \
+		timeout 60 systemd-analyze verify /usr/lib/systemd/system/nfdnsd.service \
+		/usr/lib/systemd/system/nfdns-cache.service
 fi
 
 # registers: nfdnsd, started as the unit starts it, registers with the
@@ -113,11 +114,9 @@ registers() {
 tap_check "nfdnsd with the installed configuration registers with the module" \
 	registers /tmp/nfdnsd-install.log
 
-if [ -f "$tree/userspace/nfdnsctl/Makefile" ]; then
-	tap_check "nfdnsctl is installed in /usr/sbin" \
-		bash -c '[ "$(command -v nfdnsctl)" = /usr/sbin/nfdnsctl ]'
-	tap_check "nfdnsctl stats" timeout 30 nfdnsctl stats
-fi
+tap_check "nfdnsctl is installed in /usr/sbin" \
+	bash -c '[ "$(command -v nfdnsctl)" = /usr/sbin/nfdnsctl ]'
+tap_check "nfdnsctl stats" timeout 30 nfdnsctl stats
 tap_check "modprobe -r nfdns" unload
 
 echo "# make uninstall"
@@ -127,6 +126,7 @@ tap_check "make uninstall removes every installed file" \
 		/usr/share/man/man8/nfdnsd.8 /usr/share/man/man8/nfdnsctl.8 \
 		/usr/lib/systemd/system/nfdnsd.service /etc/nfdns \
 		/usr/share/bash-completion/completions/nfdnsctl \
+		/usr/lib/systemd/system/nfdns-cache.service \
 		"/lib/modules/$1/updates/kmod" 2>/dev/null); [ -z "$left" ] || { echo "$left"; exit 1; }' _ "$rel"
 tap_check "modprobe nfdns fails after make uninstall" bash -c '! modprobe nfdns'
 

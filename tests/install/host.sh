@@ -90,6 +90,9 @@ tap_check "make install prefix=/usr/local installs exactly the expected files" \
 tap_check "the unit starts /usr/local/sbin/nfdnsd" \
 	grep -qx 'ExecStart=/usr/local/sbin/nfdnsd --config /etc/nfdns/nfdnsd.conf' \
 	"$dest/usr/local/lib/systemd/system/nfdnsd.service"
+tap_check "the cache unit saves with /usr/local/sbin/nfdnsctl" \
+	grep -qx 'ExecStop=/usr/local/sbin/nfdnsctl save /var/lib/nfdns/cache' \
+	"$dest/usr/local/lib/systemd/system/nfdns-cache.service"
 tap_check "make uninstall prefix=/usr/local leaves no file behind" \
 	bash -c 'make -C "$1" KDIR="$2" uninstall DESTDIR="$3" prefix=/usr/local &&
 		[ -z "$(find "$3" -type f -o -type l)" ]' _ "$tree" "$kdir" "$dest"

@@ -38,11 +38,10 @@ installed_files() {
 		echo "$p/share/man/man8/nfdnsd.8"
 		echo "$p/lib/systemd/system/nfdnsd.service"
 		echo "etc/nfdns/nfdnsd.conf"
-		if [ -f "$NFDNS_TOP/userspace/nfdnsctl/Makefile" ]; then
-			echo "$p/sbin/nfdnsctl"
-			echo "$p/share/man/man8/nfdnsctl.8"
-			echo "$p/share/bash-completion/completions/nfdnsctl"
-		fi
+		echo "$p/sbin/nfdnsctl"
+		echo "$p/share/man/man8/nfdnsctl.8"
+		echo "$p/share/bash-completion/completions/nfdnsctl"
+		echo "$p/lib/systemd/system/nfdns-cache.service"
 	} | sort
 }
 
