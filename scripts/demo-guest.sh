@@ -363,9 +363,9 @@ show_answer
 say "kernel counters: $(risen misses upcalls hits)"
 expect "beta.example.com A: NOERROR, the CNAME to beta.g.example.com. and its A 192.0.2.55" \
 	looks NOERROR "beta.example.com. CNAME beta.g.example.com." "beta.g.example.com. A 192.0.2.55"
-expect "nfdnsd's trace: a referral to g.example.com., then g.example.com.'s server answers" \
+expect "nfdnsd's trace: a CNAME and a referral to g.example.com., then g.example.com.'s server answers" \
 	in_order \
-	"* trace: asked * for * A -> referral to g.example.com. *" \
+	"* trace: asked * for beta.example.com. A -> CNAME to beta.g.example.com., referral to g.example.com. *" \
 	"* trace: asked ns1.g.example.com (127.53.2.3) for beta.g.example.com. A -> answer (1 A)*" \
 	"* trace: answered beta.example.com. A NOERROR (2 records) after * \[kernel\]"
 expect "the module sent it up once: upcalls +1, hits +0" deltas upcalls=1 hits=0

@@ -1020,8 +1020,18 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		task_run(t);
 		return;
 	case ANSWER_REFERRAL:
-		STEP("referral to %s (%zu NS, %zu glue)", STEP_ARGS, name_str(cl.cut, z), ldns_rr_list_rr_count(cl.ns),
-		     ldns_rr_list_rr_count(cl.glue));
+		/* A server that answers with a CNAME out of its zone refers on for the target. */
+		if (ldns_rr_list_rr_count(cl.chain)) {
+			char target[NAME_STRLEN];
+			const ldns_rr *last = ldns_rr_list_rr(cl.chain, ldns_rr_list_rr_count(cl.chain) - 1);
+
+			STEP("CNAME to %s, referral to %s (%zu NS, %zu glue)", STEP_ARGS,
+			     name_str(ldns_rr_rdf(last, 0), target), name_str(cl.cut, z),
+			     ldns_rr_list_rr_count(cl.ns), ldns_rr_list_rr_count(cl.glue));
+		} else {
+			STEP("referral to %s (%zu NS, %zu glue)", STEP_ARGS, name_str(cl.cut, z),
+			     ldns_rr_list_rr_count(cl.ns), ldns_rr_list_rr_count(cl.glue));
+		}
 		stats.referrals++;
 		if (++t->referrals > r->opt->max_referrals) {
 			classified_free(&cl);
