@@ -6,6 +6,7 @@
 #   make check           checkpatch and sparse on the module
 #   make test            every test: host, then VMs (see scripts/test.sh)
 #   make demo            the guided tour, in a VM
+#   make bench           the hit path against Unbound, dnsmasq, dnsdist, in a VM (scripts/bench.sh)
 #   make clean           remove every build output
 #   make install         the module (into /lib/modules/<release>/updates, then
 #                        depmod), the programs, man pages, systemd unit and a
@@ -43,6 +44,11 @@ test:
 
 demo:
 	scripts/demo.sh
+
+# bench/ holds the results: without .PHONY the target would be up to date.
+.PHONY: bench
+bench:
+	scripts/bench.sh
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -1,0 +1,544 @@
+#!/bin/bash
+# Inside the VM (scripts/bench.sh boots it): the hit path of nfdns against
+# its peers, one server at a time, with the same client throughout.
+#
+# A client namespace runs dnsperf over a veth pair to this namespace, where
+# the servers listen, each on its own address of the veth, and where the
+# module hooks.  The names are NSD's: a root zone and a zone bench. holding
+# h<i>.bench. 86400 A 192.0.2.1, on loopback addresses.  Every cache is
+# warm before it is measured: the query file went through it once.  For
+# nfdns the responses nfdnsd would push are pushed with CACHE_PUT instead
+# (tests/selftests/nfdns_fill), which takes seconds where resolving a
+# million names takes a quarter of an hour under TCG; the first round
+# checks that such an entry answers exactly as one nfdnsd stored, and a
+# sample of names against NSD.  NFDNS_BENCH_FILL_ABOVE=N sends sizes up to
+# N through nfdnsd instead.
+#
+# One measurement of one server is two dnsperf runs: a throughput run at
+# full speed (qps, and the whole VM's busy CPU from /proc/stat per answer)
+# and a latency run at a fixed offered rate, verbose, whose per-answer
+# latencies give p50 and p99.  Each prints one line
+#   BENCH-RUN {json}
+# for the host to aggregate (scripts/bench/report.sh), and a line for people.
+#
+#   guest.sh MODDIR        settings: NFDNS_BENCH_* (see scripts/bench.sh)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/netns.sh"
+
+moddir=${1:?usage: guest.sh MODDIR}
+n_peer=${NFDNS_BENCH_N:-100000}
+sizes=${NFDNS_BENCH_NFDNS_SIZES:-1000 100000 1000000}
+servers=${NFDNS_BENCH_SERVERS:-nfdns nfdnsd unbound dnsmasq dnsdist floor}
+repeats=${NFDNS_BENCH_REPEATS:-3}
+seconds=${NFDNS_BENCH_SECONDS:-10}
+lat_qps=${NFDNS_BENCH_LAT_QPS:-500}
+lat_seconds=${NFDNS_BENCH_LAT_SECONDS:-6}
+fill_above=${NFDNS_BENCH_FILL_ABOVE:-0}
+clients=${NFDNS_BENCH_CLIENTS:-2}
+threads=${NFDNS_BENCH_THREADS:-1}
+outstanding=${NFDNS_BENCH_OUTSTANDING:-200}
+warm_limit=${NFDNS_BENCH_WARM_LIMIT:-900}
+
+sel=$top/tests/selftests
+ctl=$sel/nfdns_testctl
+nfdnsd_bin=$top/userspace/nfdnsd/nfdnsd
+work=$(mktemp -d /tmp/nfdns-bench.XXXXXX)
+cli=bcli
+# Client and server ends of the veth.  Each server has its own address, so
+# that the warm ones can stay up while another is measured.
+client_addr=198.18.1.2
+declare -A addr=(
+	[nfdns]=198.18.1.1 [nfdnsd]=198.18.1.11 [unbound]=198.18.1.12
+	[dnsmasq]=198.18.1.13 [dnsdist]=198.18.1.14 [floor]=198.18.1.15
+)
+root_ns=127.53.0.1
+bench_ns=127.53.9.1
+declare -A pid=()
+
+cleanup() {
+	trap '' INT TERM
+	local p
+	for p in "${pid[@]}"; do
+		kill -CONT "$p" 2>/dev/null || true
+		kill "$p" 2>/dev/null || true
+	done
+	ns_cleanup
+	nft delete table netdev nfdns_bench 2>/dev/null || true
+	rmmod nfdns 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+t_start=$(date +%s)
+say() { printf '[%4ds] %s\n' $(($(date +%s) - t_start)) "$*"; }
+die() {
+	say "error: $*" >&2
+	exit 1
+}
+has() { [[ " $servers " == *" $1 "* ]]; }
+
+# nfdns is compared with the peers at their N: it is always one of its sizes.
+[[ " $sizes " == *" $n_peer "* ]] || sizes="$sizes $n_peer"
+
+# The run's metadata, for the results.
+if dmesg | grep -q 'Hypervisor detected: KVM'; then accel=kvm; else accel=tcg; fi
+jq -nc --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" --arg accel "$accel" \
+	--argjson mem_mib "$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)" \
+	--arg dnsperf "$(dnsperf -h 2>&1 | awk '/^Version/ { print $2 }')" \
+	--arg unbound "$(unbound -V | awk '/^Version/ { print $2 }')" \
+	--arg dnsmasq "$(dnsmasq --version | awk 'NR == 1 { print $3 }')" \
+	--arg dnsdist "$(dnsdist --version | awk 'NR == 1 { print $2 }')" \
+	--arg nsd "$(nsd -v 2>&1 | awk 'NR == 1 { print $3 }')" \
+	--argjson n "$n_peer" --arg sizes "$sizes" --argjson repeats "$repeats" \
+	--argjson seconds "$seconds" --argjson lat_qps "$lat_qps" --argjson lat_seconds "$lat_seconds" \
+	--argjson clients "$clients" --argjson threads "$threads" --argjson outstanding "$outstanding" \
+	--argjson fill_above "$fill_above" \
+	'{kernel: $kernel, cpus: $cpus, accel: $accel, mem_mib: $mem_mib, n: $n,
+	  nfdns_sizes: ($sizes | split(" ") | map(select(length > 0) | tonumber)), repeats: $repeats,
+	  seconds: $seconds, latency_qps: $lat_qps, latency_seconds: $lat_seconds,
+	  dnsperf: {version: $dnsperf, clients: $clients, threads: $threads, outstanding: $outstanding},
+	  fill_above: $fill_above,
+	  versions: {unbound: $unbound, dnsmasq: $dnsmasq, dnsdist: $dnsdist, nsd: $nsd}}' |
+	sed 's/^/BENCH-META /'
+
+# ---- names and authoritative servers -----------------------------------------
+
+max_n=$n_peer
+for n in $sizes; do
+	[ "$n" -gt "$max_n" ] && max_n=$n
+done
+has nfdns || max_n=$n_peer
+
+# One address for every name: the responses are then exactly those that
+# tests/selftests/nfdns_fill pushes (42 bytes for h<i>.bench. A).
+awk -v n="$max_n" -v ns="$bench_ns" 'BEGIN {
+	print "$TTL 86400"
+	print "@ SOA ns1 hostmaster 1 1800 900 604800 86400"
+	print "@ NS ns1"
+	print "ns1 A " ns
+	for (i = 0; i < n; i++)
+		printf "h%d A 192.0.2.1\n", i
+}' >"$work/bench.zone"
+cat >"$work/root.zone" <<EOF
+\$TTL 86400
+. SOA a.root-servers.test. hostmaster.root-servers.test. 1 1800 900 604800 86400
+. NS a.root-servers.test.
+bench. NS ns1.bench.
+ns1.bench. A $bench_ns
+a.root-servers.test. A $root_ns
+EOF
+printf '.\t3600000\tNS\ta.root-servers.test.\na.root-servers.test.\t3600000\tA\t%s\n' "$root_ns" >"$work/root.hints"
+awk -v n="$max_n" 'BEGIN { for (i = 0; i < n; i++) printf "h%d.bench A\n", i }' >"$work/queries.all"
+queries() {
+	[ -s "$work/queries.$1" ] || head -n "$1" "$work/queries.all" >"$work/queries.$1"
+	echo "$work/queries.$1"
+}
+
+ip addr add $root_ns/32 dev lo
+ip addr add $bench_ns/32 dev lo
+say "starting NSD with $max_n names in bench."
+nsd_start "" "$work/nsd-root" . "$work/root.zone" $root_ns || die "NSD for the root did not start"
+# A zone of a million names takes NSD a while to load under TCG.
+nsd_start "" "$work/nsd-bench" bench "$work/bench.zone" $bench_ns ||
+	wait_for 600 dig +time=1 +tries=1 +norecurse @$bench_ns bench SOA ||
+	die "NSD for bench. did not start: $(tail -3 "$work/nsd-bench/nsd.log")"
+dig +time=5 +tries=2 +norecurse @$bench_ns "h$((max_n - 1)).bench" A | grep -q '192\.0\.2\.1' ||
+	die "NSD does not serve the whole bench. zone"
+
+# ---- client namespace and veth ------------------------------------------------
+
+ns_add $cli || die "cannot create the client namespace"
+ip link add bsrv type veth peer name bcli netns $cli
+ip addr add 198.18.1.1/24 dev bsrv
+for s in nfdnsd unbound dnsmasq dnsdist floor; do
+	ip addr add "${addr[$s]}/32" dev bsrv
+done
+ip link set bsrv up
+ip -n $cli addr add $client_addr/24 dev bcli
+ip -n $cli link set bcli up
+ip netns exec $cli ping -c1 -W5 198.18.1.1 >/dev/null || die "no path over the veth"
+# dnsperf opens with a burst of every query it may have in flight; with the
+# default receive buffer a userspace server drops part of it.  The module
+# has no socket; the others get room for the burst.
+sysctl -qw net.core.rmem_default=4194304 net.core.rmem_max=4194304
+
+# ---- measuring ------------------------------------------------------------------
+
+clk_tck=$(getconf CLK_TCK)
+# Busy ticks of the whole VM: user, nice, system, irq, softirq.
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# The same, split: "user system softirq" (nice in user, irq in softirq).
+split_ticks() { awk '$1 == "cpu" { print $2 + $3, $4, $7 + $8 }' /proc/stat; }
+# UDP datagrams dropped on full receive buffers in a namespace ("" = here).
+rcvbuf_errors() {
+	ns_exec "$1" awk '$1 == "Udp:" && !h { h = 1; next } $1 == "Udp:" { print $6 }' /proc/net/snmp
+}
+# dnsperf_field FILE LABEL: the number after LABEL in a dnsperf summary.
+dnsperf_field() {
+	awk -v k="$2" 'i = index($0, k) { split(substr($0, i + length(k)), f, " "); print f[1] + 0; exit }' "$1"
+}
+
+# dnsperf_run LIMIT OUT ARGS...: dnsperf in the client namespace for at most
+# LIMIT seconds (-l), killed if it overstays that by a minute.
+dnsperf_run() {
+	local limit=$1 out=$2
+	shift 2
+	timeout $((limit + 60)) ip netns exec $cli dnsperf -l "$limit" "$@" >"$out" 2>&1 ||
+		die "dnsperf $*: $(tail -3 "$out")"
+}
+
+# Upstream queries a server has sent so far: a cache miss shows here.
+upstream_count() {
+	case $1 in
+	nfdns) "$ctl" stats misses ;;
+	nfdnsd) nfdnsd_counter "$work/nfdnsd.log" upstream_queries ;;
+	unbound) timeout 20 unbound-control -c "$work/unbound.conf" stats_noreset |
+		awk -F= '$1 == "total.num.cachemiss" { print $2 }' ;;
+	dnsmasq) dnsmasq_sent ;;
+	dnsdist) timeout 20 dnsdist -C "$work/dnsdist.conf" -c -e 'dumpStats()' |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "cache-misses") print $(i + 1) }' ;;
+	*) echo 0 ;;
+	esac
+}
+
+# nfdnsd_counter LOG NAME: one counter from a fresh SIGUSR1 dump.
+nfdnsd_counter() {
+	local before _
+	before=$(grep -c ' stats: ' "$1" || true)
+	kill -USR1 "${pid[nfdnsd]}"
+	for _ in $(seq 1 100); do
+		[ "$(grep -c ' stats: ' "$1" || true)" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep ' stats: ' "$1" | tail -1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'
+}
+
+# Queries dnsmasq has forwarded upstream, from a fresh SIGUSR1 dump.
+dnsmasq_sent() {
+	local before _
+	before=$(grep -c 'queries sent' "$work/dnsmasq.log" || true)
+	kill -USR1 "${pid[dnsmasq]}"
+	for _ in $(seq 1 100); do
+		[ "$(grep -c 'queries sent' "$work/dnsmasq.log" || true)" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep 'queries sent' "$work/dnsmasq.log" | tail -1 | sed 's/.*queries sent \([0-9]*\).*/\1/'
+}
+
+# percentiles FILE: "p50_us p99_us answered lost" of a verbose dnsperf
+# run.  A lost query counts as slower than every answer: when more than 1%
+# are lost there is no p99 ("null").
+percentiles() {
+	awk '/^> / { if ($2 == "T" || $2 == "I") lost++; else print $NF }
+		END { if (lost) print "LOST " lost > "/dev/stderr" }' "$1" 2>"$1.lost" |
+		sort -g >"$1.lat"
+	awk -v lost="$(awk '{ print $2 }' "$1.lost")" '
+		{ v[NR] = $1 }
+		function pct(p,   k, tot) {
+			tot = NR + lost
+			k = int(tot * p); if (k < tot * p) k++
+			if (k < 1) k = 1
+			return k <= NR ? sprintf("%.0f", v[k] * 1e6) : "null"
+		}
+		END { printf "%s %s %d %d\n", NR ? pct(0.5) : "null", NR ? pct(0.99) : "null", NR, lost + 0 }' "$1.lat"
+}
+
+# settle: wait (at most 30 s) until the VM is idle, so that work left over
+# from filling a cache (a hash table still growing, say) is not measured.
+settle() {
+	local b0 _
+	for _ in $(seq 1 30); do
+		b0=$(busy_ticks)
+		sleep 1
+		[ $(($(busy_ticks) - b0)) -lt $((clk_tck / 4)) ] && return 0
+	done
+	say "the VM did not go idle: measuring anyway"
+}
+
+# measure SERVER N REP: one throughput run and one latency run.
+measure() {
+	local s=$1 n=$2 rep=$3 q out=$work/run.$1.$2.$3 b0 b1 up0 up1 rb0 rb1 rbc0 rbc1
+	local sent done_q lost qps avg run_s busy cpu_m p50 p99 lat_done lat_lost u0 u1 split upstream
+	q=$(queries "$n")
+	settle
+	up0=$(upstream_count "$s" || true)
+	rb0=$(rcvbuf_errors "")
+	rbc0=$(rcvbuf_errors $cli)
+	u0=$(split_ticks)
+	b0=$(busy_ticks)
+	dnsperf_run "$seconds" "$out.tput" -s "${addr[$s]}" -d "$q" \
+		-c "$clients" -T "$threads" -q "$outstanding" -t 5
+	b1=$(busy_ticks)
+	u1=$(split_ticks)
+	rb1=$(rcvbuf_errors "")
+	rbc1=$(rcvbuf_errors $cli)
+	dnsperf_run "$lat_seconds" "$out.lat" -s "${addr[$s]}" -d "$q" \
+		-c "$clients" -T "$threads" -Q "$lat_qps" -t 5 -v
+	up1=$(upstream_count "$s" || true)
+	# A counter that could not be read is unknown, not zero.
+	upstream=null
+	[ -n "$up0" ] && [ -n "$up1" ] && upstream=$((up1 - up0))
+	sent=$(dnsperf_field "$out.tput" 'Queries sent:')
+	done_q=$(dnsperf_field "$out.tput" 'Queries completed:')
+	lost=$(dnsperf_field "$out.tput" 'Queries lost:')
+	qps=$(dnsperf_field "$out.tput" 'Queries per second:')
+	run_s=$(dnsperf_field "$out.tput" 'Run time (s):')
+	avg=$(dnsperf_field "$out.tput" 'Average Latency (s):')
+	busy=$(awk -v t=$((b1 - b0)) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
+	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x); split(b, y)
+		printf "{\"user\":%.2f,\"system\":%.2f,\"softirq\":%.2f}", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')
+	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.2f", b / d * 1e6; else print "null" }')
+	read -r p50 p99 lat_done lat_lost < <(percentiles "$out.lat")
+	jq -nc --arg server "$s" --argjson n "$n" --argjson rep "$rep" \
+		--argjson qps "$qps" --argjson sent "$sent" --argjson answered "$done_q" --argjson lost "$lost" \
+		--argjson run_s "$run_s" --argjson busy_s "$busy" --argjson cpu "$cpu_m" \
+		--argjson split "$split" --argjson avg "$avg" \
+		--argjson p50 "$p50" --argjson p99 "$p99" --argjson lat_answered "$lat_done" \
+		--argjson lat_lost "$lat_lost" --argjson upstream "$upstream" \
+		--argjson srv_drops "$((rb1 - rb0))" --argjson cli_drops "$((rbc1 - rbc0))" \
+		'{server: $server, n: $n, rep: $rep, qps: $qps, sent: $sent, answered: $answered,
+		  lost: $lost, run_s: $run_s, busy_s: $busy_s, cpu_s_per_million: $cpu,
+		  busy_split_s: $split,
+		  sat_avg_us: ($avg * 1e6 | round), p50_us: $p50, p99_us: $p99,
+		  lat_answered: $lat_answered, lat_lost: $lat_lost, upstream: $upstream,
+		  server_rcvbuf_drops: $srv_drops, client_rcvbuf_drops: $cli_drops}' |
+		sed 's/^/BENCH-RUN /'
+	say "$(printf '%-8s N=%-8s run %d: %8.0f qps, %7s CPU-s/M, p50 %s us, p99 %s us at %s qps, %d lost, %s upstream' \
+		"$s" "$n" "$rep" "$qps" "$cpu_m" "$p50" "$p99" "$lat_qps" "$lost" "$upstream")"
+}
+
+# warm SERVER N: send the query file once through the server; once more
+# for what the first pass lost.  Bounded by NFDNS_BENCH_WARM_LIMIT each.
+warm() {
+	local s=$1 n=$2 q out=$work/warm.$1.$2 pass lost start
+	q=$(queries "$n")
+	start=$(date +%s)
+	for pass in 1 2; do
+		dnsperf_run "$warm_limit" "$out.$pass" -s "${addr[$s]}" -d "$q" -n 1 \
+			-c "$clients" -q 100 -t 5
+		lost=$(dnsperf_field "$out.$pass" 'Queries lost:')
+		say "$s: warm pass $pass over $n names: $(dnsperf_field "$out.$pass" 'Queries completed:') answered," \
+			"$lost lost, $(dnsperf_field "$out.$pass" 'Queries per second:') qps"
+		[ "$lost" = 0 ] && break
+	done
+	echo "BENCH-WARM {\"server\":\"$s\",\"n\":$n,\"seconds\":$(($(date +%s) - start))}"
+}
+
+# ---- 1. nfdns: the module's hit path at each cache size ------------------------
+
+# reply_sig NAME: the kernel's answer as the client sees it, without what
+# changes from one query to the next (ID, TTL, timing).
+reply_sig() {
+	ip netns exec $cli dig +noedns +time=5 +tries=1 @"${addr[nfdns]}" "$1" A |
+		awk '/^;; flags:/ || /^;; MSG SIZE/ { print } /^h[0-9]*\.bench\./ { print $1, $3, $4, $5 }'
+}
+
+# check_answers N: a sample of names answered from the kernel against the
+# authoritative server's answers.
+check_answers() {
+	local n=$1 i a b
+	for i in 0 $((n / 2)) $((n - 1)); do
+		a=$(ip netns exec $cli dig +time=5 +tries=1 +noall +answer @"${addr[nfdns]}" "h$i.bench" A |
+			awk '{ print $1, $3, $4, $5 }')
+		b=$(dig +time=5 +tries=1 +noall +answer +norecurse @$bench_ns "h$i.bench" A |
+			awk '{ print $1, $3, $4, $5 }')
+		if [ -z "$a" ] || [ "$a" != "$b" ]; then
+			die "h$i.bench: the kernel answers '$a', NSD '$b'"
+		fi
+	done
+}
+
+# fill_nfdns N CHECK: an empty cache, then N entries, through nfdnsd (a
+# warm pass of the query file) or pushed with CACHE_PUT by nfdns_fill; with
+# CHECK, a sample of them against NSD and nfdnsd.
+fill_nfdns() {
+	local n=$1 check=$2 start
+	"$ctl" flush >/dev/null
+	start=$(date +%s)
+	if [ "$n" -gt "$fill_above" ]; then
+		"$sel/nfdns_fill" "$n"
+		echo "BENCH-WARM {\"server\":\"nfdns\",\"n\":$n,\"seconds\":$(($(date +%s) - start)),\"method\":\"CACHE_PUT\"}"
+		if [ -n "$check" ] && [ "$(reply_sig h0.bench)" != "$nfdnsd_sig" ]; then
+			die "a pushed entry differs from nfdnsd's: $(reply_sig h0.bench) / $nfdnsd_sig"
+		fi
+	else
+		warm nfdns "$n"
+	fi
+	[ "$("$ctl" stats entries)" = "$n" ] || die "nfdns holds $("$ctl" stats entries) entries, not $n"
+	[ -z "$check" ] || check_answers "$n"
+	say "nfdns: $n entries, $("$ctl" stats bytes) bytes, in $(($(date +%s) - start)) s"
+}
+
+# nfdns_round REP: the module loaded, nfdnsd registered as its resolver
+# (it takes the misses of a warm pass, and is idle while hits are
+# measured), one measurement at each cache size, the module unloaded.
+nfdns_round() {
+	local rep=$1 n check=
+	[ "$rep" = 1 ] && check=1
+	insmod "$moddir/nfdns.ko"
+	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 >/dev/null
+	"$nfdnsd_bin" --config /dev/null --root-hints "$work/root.hints" --listen none \
+		>"$work/nfdnsd-kernel.log" 2>&1 &
+	pid[nfdnsd_kernel]=$!
+	wait_for 30 eval '"$ctl" config | grep -q "^resolver_pid [0-9]"' || die "nfdnsd did not register"
+	if [ -n "$check" ]; then
+		# What nfdnsd stores for a name, as a client gets it from the
+		# kernel: a cache filled without nfdnsd must answer the same.
+		ip netns exec $cli dig +time=5 +tries=2 @"${addr[nfdns]}" h0.bench A >/dev/null
+		[ "$("$ctl" stats inserts)" = 1 ] || die "nfdnsd did not answer the module's first miss"
+		nfdnsd_sig=$(reply_sig h0.bench)
+		say "nfdns: nfdnsd's entry for h0.bench A: $("$ctl" get h0.bench A | tr '\n' ' ')"
+	fi
+	for n in $(printf '%s\n' $sizes | sort -n); do
+		fill_nfdns "$n" "$check"
+		measure nfdns "$n" "$rep"
+	done
+	say "nfdns: $("$ctl" stats | tr '\n' ' ')"
+	kill "${pid[nfdnsd_kernel]}"
+	wait "${pid[nfdnsd_kernel]}" 2>/dev/null || true
+	unset 'pid[nfdnsd_kernel]'
+	rmmod nfdns
+}
+
+# ---- 2. the peers ----------------------------------------------------------------
+
+start_nfdnsd() {
+	"$nfdnsd_bin" --config /dev/null --no-kernel --root-hints "$work/root.hints" \
+		--listen "${addr[nfdnsd]}:53" --cache-size $((n_peer + 1000)) >"$work/nfdnsd.log" 2>&1 &
+	pid[nfdnsd]=$!
+}
+
+start_unbound() {
+	cat >"$work/unbound.conf" <<-EOF
+	server:
+	    interface: ${addr[unbound]}
+	    port: 53
+	    do-daemonize: no
+	    chroot: ""
+	    username: ""
+	    directory: "$work"
+	    pidfile: "$work/unbound.pid"
+	    logfile: "$work/unbound.log"
+	    use-syslog: no
+	    num-threads: 2
+	    so-reuseport: yes
+	    access-control: 198.18.0.0/15 allow
+	    root-hints: "$work/root.hints"
+	    do-not-query-localhost: no
+	    do-ip6: no
+	    module-config: "iterator"
+	    qname-minimisation: no
+	    # Room for every name of the run.
+	    msg-cache-size: 256m
+	    rrset-cache-size: 256m
+	remote-control:
+	    control-enable: yes
+	    control-interface: "$work/unbound.ctl"
+	    control-use-cert: no
+	EOF
+	unbound -d -c "$work/unbound.conf" >"$work/unbound.out" 2>&1 &
+	pid[unbound]=$!
+}
+
+start_dnsmasq() {
+	# dnsmasq forwards; its upstream is the authoritative server itself.
+	dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces \
+		--listen-address="${addr[dnsmasq]}" --server=$bench_ns --cache-size=$((n_peer + 1000)) \
+		--user=root --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" &
+	pid[dnsmasq]=$!
+}
+
+start_dnsdist() {
+	cat >"$work/dnsdist.conf" <<-EOF
+	-- Two listening threads, as Unbound has two.
+	setLocal("${addr[dnsdist]}:53", {reusePort=true})
+	addLocal("${addr[dnsdist]}:53", {reusePort=true})
+	addACL("198.18.0.0/15")
+	setSecurityPollSuffix("")
+	newServer({address="$bench_ns:53", checkInterval=60})
+	pc = newPacketCache($((n_peer * 2)), {maxTTL=86400, numberOfShards=16})
+	getPool(""):setCache(pc)
+	controlSocket("127.0.0.1:5199")
+	setKey("$(head -c 32 /dev/urandom | base64)")
+	EOF
+	dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" >"$work/dnsdist.log" 2>&1 &
+	pid[dnsdist]=$!
+}
+
+# The floor: an nftables rule at the server end's ingress turns each query
+# around (QR set, addresses and ports swapped) and sends it back: the same
+# client, veth and packets both ways, with no lookup and no server at all.
+# The rule is there only while the floor is measured.
+start_floor() {
+	local cmac smac
+	cmac=$(ip netns exec $cli cat /sys/class/net/bcli/address)
+	smac=$(cat /sys/class/net/bsrv/address)
+	cat >"$work/floor.nft" <<-EOF
+	table netdev nfdns_bench {
+		chain reflect {
+			type filter hook ingress device "bsrv" priority 0; policy accept;
+			ip daddr ${addr[floor]} udp dport 53 ether daddr set $cmac ether saddr set $smac \
+				ip daddr set $client_addr ip saddr set ${addr[floor]} \
+				udp dport set udp sport udp sport set 53 @ih,16,1 set 1 fwd to "bsrv"
+		}
+	}
+	EOF
+	nft -f "$work/floor.nft"
+}
+
+answers() { ip netns exec $cli dig +time=1 +tries=1 @"${addr[$1]}" h0.bench A 2>/dev/null | grep -q 'status: NOERROR'; }
+
+# Only the server being measured runs: the others are stopped (SIGSTOP),
+# so that their timers do not count against it.
+pause() {
+	if [ "$1" = floor ]; then
+		nft delete table netdev nfdns_bench
+	elif [ -n "${pid[$1]:-}" ]; then
+		kill -STOP "${pid[$1]}"
+	fi
+}
+resume() {
+	if [ "$1" = floor ]; then
+		nft -f "$work/floor.nft"
+	elif [ -n "${pid[$1]:-}" ]; then
+		kill -CONT "${pid[$1]}"
+	fi
+}
+
+peers=()
+for s in nfdnsd unbound dnsmasq dnsdist floor; do
+	has $s && peers+=("$s")
+done
+for s in "${peers[@]}"; do
+	say "$s: starting"
+	"start_$s"
+	wait_for 60 answers "$s" || die "$s does not answer on ${addr[$s]}"
+	[ "$s" = floor ] || warm "$s" "$n_peer"
+	pause "$s"
+done
+# What the VM does with every server stopped: the background in every figure.
+b0=$(busy_ticks)
+sleep 5
+idle=$(awk -v t=$(($(busy_ticks) - b0)) -v hz="$clk_tck" 'BEGIN { printf "%.3f", t / hz / 5 }')
+say "idle VM: $idle CPUs busy"
+echo "BENCH-IDLE {\"busy_cpus\":$idle}"
+
+# ---- 3. rounds: every server once per round ----------------------------------
+
+# Round after round rather than server after server, so that a slow moment
+# of the host (it is shared) falls on all of them alike.  The module is
+# loaded for the nfdns measurements only, and its cache filled anew.
+for rep in $(seq 1 "$repeats"); do
+	say "round $rep of $repeats"
+	has nfdns && nfdns_round "$rep"
+	for s in "${peers[@]}"; do
+		resume "$s"
+		measure "$s" "$n_peer" "$rep"
+		pause "$s"
+	done
+done
+for s in "${peers[@]}"; do
+	[ "$s" = floor ] || resume "$s"
+done
+say "done"
