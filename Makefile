@@ -56,6 +56,7 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/selftests clean
 	@if [ -f tests/fuzz/Makefile ]; then $(MAKE) -C tests/fuzz clean; fi
+	@if [ -f tests/fuzz/nfdnsd/Makefile ]; then $(MAKE) -C tests/fuzz/nfdnsd clean; fi
 	rm -rf build
 
 # Installing.  The module goes to /lib/modules/<KDIR's release>/updates/kmod/
