@@ -16,7 +16,7 @@
 /* Unbound's default for local data. */
 #define ADD_DEFAULT_TTL 3600
 
-static int parse_json_only(struct nfdnsctl *ctl, int argc, char **argv,
+static int parse_read_options(struct nfdnsctl *ctl, int argc, char **argv,
 			   bool *do_bit)
 {
 	static const struct option opts[] = {
@@ -68,7 +68,7 @@ int nfdnsctl_cmd_dump(struct nfdnsctl *ctl, int argc, char **argv)
 	size_t i;
 	int err;
 
-	err = parse_json_only(ctl, argc, argv, NULL);
+	err = parse_read_options(ctl, argc, argv, NULL);
 	if (err)
 		return err;
 	if (argc - optind > 1)
@@ -145,7 +145,7 @@ int nfdnsctl_cmd_lookup(struct nfdnsctl *ctl, int argc, char **argv)
 	bool do_bit = false;
 	int err;
 
-	err = parse_json_only(ctl, argc, argv, &do_bit);
+	err = parse_read_options(ctl, argc, argv, &do_bit);
 	if (err)
 		return err;
 	argc -= optind;
@@ -180,12 +180,12 @@ int nfdnsctl_cmd_lookup(struct nfdnsctl *ctl, int argc, char **argv)
 				      argv[0], type_str,
 				      do_bit ? " (DO)" : "");
 	}
-	if (err && extack)
-		return nfdnsctl_error(ctl, err, "looking up %s: %s (%s)",
-				      argv[0], extack, strerror(-err));
-	if (err)
-		return nfdnsctl_error(ctl, err, "looking up %s: %s", argv[0],
-				      strerror(-err));
+	if (err) {
+		char what[1100];
+
+		snprintf(what, sizeof(what), "looking up %s", argv[0]);
+		return nfdnsctl_refused(ctl, err, extack, what);
+	}
 	if (l.err)
 		return nfdnsctl_error(ctl, l.err, "the kernel reported a response that does not parse");
 	return 0;
@@ -250,20 +250,29 @@ out:
 	return err;
 }
 
+/* CACHE_DEL of NAME: of one type (@type not 0) or all, maybe the subtree. */
+static struct nl_msg *del_msg(struct nfdnsctl *ctl, const uint8_t *name,
+			      uint8_t name_len, uint16_t type, bool subtree)
+{
+	struct nl_msg *msg = nfdnsctl_msg(ctl, NFDNS_CMD_CACHE_DEL, 0);
+
+	if (msg && (nla_put(msg, NFDNS_A_QNAME, name_len, name) ||
+		    (type && nla_put_u16(msg, NFDNS_A_QTYPE, type)) ||
+		    (subtree && nla_put_flag(msg, NFDNS_A_SUBTREE)))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 static void remove_type(struct nfdnsctl *ctl, const uint8_t *name,
 			uint8_t name_len, uint16_t type)
 {
-	struct nl_msg *msg = nfdnsctl_msg(ctl, NFDNS_CMD_CACHE_DEL, 0);
+	struct nl_msg *msg = del_msg(ctl, name, name_len, type, false);
 	const char *extack;
 
-	if (!msg)
-		return;
-	if (nla_put(msg, NFDNS_A_QNAME, name_len, name) ||
-	    nla_put_u16(msg, NFDNS_A_QTYPE, type)) {
-		nlmsg_free(msg);
-		return;
-	}
-	nfdnsctl_request(ctl, msg, NULL, NULL, &extack);
+	if (msg)
+		nfdnsctl_request(ctl, msg, NULL, NULL, &extack);
 }
 
 /**
@@ -349,13 +358,7 @@ static int delete(struct nfdnsctl *ctl, const char *name_str, const char *type_s
 		err = nfdnsctl_open(ctl);
 	if (err)
 		return err;
-	msg = nfdnsctl_msg(ctl, NFDNS_CMD_CACHE_DEL, 0);
-	if (msg && (nla_put(msg, NFDNS_A_QNAME, name_len, name) ||
-		    (type_str && nla_put_u16(msg, NFDNS_A_QTYPE, type)) ||
-		    (subtree && nla_put_flag(msg, NFDNS_A_SUBTREE)))) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
+	msg = del_msg(ctl, name, name_len, type, subtree);
 	err = nfdnsctl_transact(ctl, msg, on_count, &count, "deleting");
 	if (err)
 		return err;

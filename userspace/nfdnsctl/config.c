@@ -16,7 +16,6 @@
 enum setting_kind {
 	SETTING_BOOL,		/* u8, 0 or 1 */
 	SETTING_U32,
-	SETTING_U64,
 	SETTING_SIZE,		/* u64 bytes, with an optional K/M/G/T suffix */
 	SETTING_MARK,		/* u32, shown in hexadecimal */
 	SETTING_PORTS,		/* nest of u16 */
@@ -94,7 +93,6 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 			if (nla_len(a) >= 4)
 				conf->vals[settings[i].attr] = nla_get_u32(a);
 			break;
-		case SETTING_U64:
 		case SETTING_SIZE:
 			if (nla_len(a) >= 8)
 				conf->vals[settings[i].attr] = nla_get_u64(a);
@@ -165,7 +163,6 @@ static void print_value(FILE *f, const struct setting *s,
 			fprintf(f, "0x%llx", (unsigned long long)conf->vals[s->attr]);
 		break;
 	case SETTING_U32:
-	case SETTING_U64:
 	case SETTING_SIZE:
 		fprintf(f, "%llu", (unsigned long long)conf->vals[s->attr]);
 		break;
@@ -295,7 +292,6 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
 					      s->key, UINT32_MAX, value);
 		return nla_put_u32(msg, s->attr, (uint32_t)v) ? -ENOMEM : 0;
-	case SETTING_U64:
 	case SETTING_SIZE:
 		if (parse_size(value, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number of bytes (suffix K, M, G or T allowed), not '%s'",

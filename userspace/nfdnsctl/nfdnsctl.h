@@ -86,6 +86,8 @@ int nfdnsctl_request(struct nfdnsctl *ctl, struct nl_msg *msg,
 		     nfdnsctl_reply_fn fn, void *arg, const char **extack);
 
 /* request.c: a request, with its refusal explained to the user. */
+int nfdnsctl_refused(struct nfdnsctl *ctl, int err, const char *extack,
+		     const char *what);
 int nfdnsctl_transact(struct nfdnsctl *ctl, struct nl_msg *msg,
 		      nfdnsctl_reply_fn fn, void *arg, const char *what);
 

@@ -8,15 +8,37 @@
 #include "nfdnsctl.h"
 
 /**
+ * nfdnsctl_refused() - report a failed request in one line
+ * @ctl: the invocation
+ * @err: its negative errno
+ * @extack: the kernel's extended-ack message, or NULL
+ * @what: what the request did
+ *
+ * The line carries the kernel's message when it gave one, and says what
+ * CAP_NET_ADMIN has to do with it for -EPERM.
+ *
+ * Return: @err.
+ */
+int nfdnsctl_refused(struct nfdnsctl *ctl, int err, const char *extack,
+		     const char *what)
+{
+	if (err == -EPERM)
+		return nfdnsctl_error(ctl, err,
+				      "%s: CAP_NET_ADMIN is needed (%s)", what,
+				      strerror(-err));
+	if (extack)
+		return nfdnsctl_error(ctl, err, "%s: %s (%s)", what, extack,
+				      strerror(-err));
+	return nfdnsctl_error(ctl, err, "%s: %s", what, strerror(-err));
+}
+
+/**
  * nfdnsctl_transact() - send a request, and report a refusal
  * @ctl: an open invocation
  * @msg: the request, freed here (NULL: allocation failed)
  * @fn: reply callback, or NULL
  * @arg: passed to @fn
  * @what: what the request does, for the error line
- *
- * A refusal prints one line: the kernel's extended-ack message when it
- * gave one, and what CAP_NET_ADMIN has to do with it for -EPERM.
  *
  * Return: 0 or -errno.
  */
@@ -29,14 +51,5 @@ int nfdnsctl_transact(struct nfdnsctl *ctl, struct nl_msg *msg,
 	if (!msg)
 		return nfdnsctl_error(ctl, -ENOMEM, "%s: out of memory", what);
 	err = nfdnsctl_request(ctl, msg, fn, arg, &extack);
-	if (!err)
-		return 0;
-	if (err == -EPERM)
-		return nfdnsctl_error(ctl, err,
-				      "%s: CAP_NET_ADMIN is needed (%s)", what,
-				      strerror(-err));
-	if (extack)
-		return nfdnsctl_error(ctl, err, "%s: %s (%s)", what, extack,
-				      strerror(-err));
-	return nfdnsctl_error(ctl, err, "%s: %s", what, strerror(-err));
+	return err ? nfdnsctl_refused(ctl, err, extack, what) : 0;
 }
