@@ -25,6 +25,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/netns.sh"
+. "$top/tests/lib/unbound.sh"
 
 moddir=${1:?usage: guest.sh MODDIR}
 n_peer=${NFDNS_BENCH_N:-100000}
@@ -410,33 +411,10 @@ start_nfdnsd() {
 }
 
 start_unbound() {
-	cat >"$work/unbound.conf" <<-EOF
-	server:
-	    interface: ${addr[unbound]}
-	    port: 53
-	    do-daemonize: no
-	    chroot: ""
-	    username: ""
-	    directory: "$work"
-	    pidfile: "$work/unbound.pid"
-	    logfile: "$work/unbound.log"
-	    use-syslog: no
-	    num-threads: 2
-	    so-reuseport: yes
-	    access-control: 198.18.0.0/15 allow
-	    root-hints: "$work/root.hints"
-	    do-not-query-localhost: no
-	    do-ip6: no
-	    module-config: "iterator"
-	    qname-minimisation: no
-	    # Room for every name of the run.
-	    msg-cache-size: 256m
-	    rrset-cache-size: 256m
-	remote-control:
-	    control-enable: yes
-	    control-interface: "$work/unbound.ctl"
-	    control-use-cert: no
-	EOF
+	# Room for every name of the run.
+	unbound_conf "$work" ${addr[unbound]} 198.18.0.0/15 "$work/root.hints" \
+		"num-threads: 2" "so-reuseport: yes" "do-ip6: no" \
+		"msg-cache-size: 256m" "rrset-cache-size: 256m" >"$work/unbound.conf"
 	unbound -d -c "$work/unbound.conf" >"$work/unbound.out" 2>&1 &
 	pid[unbound]=$!
 }

@@ -7,6 +7,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../lib/unbound.sh"
 top=$(cd "$here/../.." && pwd)
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
 rounds=${1:-10}
@@ -50,28 +51,8 @@ PY
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 "$top/tests/zones/hierarchy.sh" start "$work/hier" >/dev/null || exit 1
-cat >"$work/unbound.conf" <<CONF
-server:
-    interface: $addr
-    port: 53
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$work"
-    pidfile: "$work/unbound.pid"
-    logfile: "$work/unbound.log"
-    num-threads: 1
-    root-hints: "$work/hier/root.hints"
-    do-not-query-localhost: no
-    module-config: "iterator"
-    qname-minimisation: no
-    access-control: 127.0.0.0/8 allow
-    extended-statistics: yes
-remote-control:
-    control-enable: yes
-    control-interface: "$work/control.sock"
-    control-use-cert: no
-CONF
+unbound_conf "$work" $addr 127.0.0.0/8 "$work/hier/root.hints" \
+	"num-threads: 1" "extended-statistics: yes" >"$work/unbound.conf"
 
 : >"$work/n.times"
 : >"$work/u.times"

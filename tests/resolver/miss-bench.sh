@@ -23,6 +23,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../lib/unbound.sh"
 top=$(cd "$here/../.." && pwd)
 
 # The hierarchy's fixed 127.53.x.y addresses would collide with a test run
@@ -245,35 +246,12 @@ recheck() {
 nfdnsd_upstream() { nfdnsd_counters "$work/nfdnsd.log" | awk -F= '$1 == "upstream_queries" { print $2 }'; }
 unbound_misses() { unbound_counters | awk -F= '$1 == "total.num.cachemiss" { print $2 }'; }
 
-cat >"$work/unbound.conf" <<CONF
-server:
-    interface: $unbound_addr
-    port: 53
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$work"
-    pidfile: "$work/unbound.pid"
-    logfile: "$work/unbound.log"
-    use-syslog: no
-    verbosity: 1
-    # One thread, as nfdnsd has one event loop.
-    num-threads: 1
-    root-hints: "$work/hier/root.hints"
-    do-not-query-localhost: no
-    module-config: "iterator"
-    qname-minimisation: no
-    access-control: 127.0.0.0/8 allow
-    so-reuseport: no
-    # Big enough that no name of the run is evicted.
-    msg-cache-size: 256m
-    rrset-cache-size: 256m
-    extended-statistics: yes
-remote-control:
-    control-enable: yes
-    control-interface: "$work/control.sock"
-    control-use-cert: no
-CONF
+# One thread, as nfdnsd has one event loop; caches big enough that no name
+# of the run is evicted.
+unbound_conf "$work" $unbound_addr 127.0.0.0/8 "$work/hier/root.hints" \
+	"verbosity: 1" "num-threads: 1" "so-reuseport: no" \
+	"msg-cache-size: 256m" "rrset-cache-size: 256m" "extended-statistics: yes" \
+	>"$work/unbound.conf"
 
 : >"$work/results"
 : >"$work/notes"

@@ -8,6 +8,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../lib/unbound.sh"
 top=$(cd "$here/../.." && pwd)
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
 hierarchy=$top/tests/zones/hierarchy.sh
@@ -158,31 +159,9 @@ else
 fi
 
 mkdir -p "$work/unbound"
-cat >"$work/unbound/unbound.conf" <<CONF
-server:
-    interface: $oracle
-    port: 53
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$work/unbound"
-    pidfile: "$work/unbound/unbound.pid"
-    logfile: "$work/unbound/unbound.log"
-    use-syslog: no
-    verbosity: 1
-    num-threads: 1
-    root-hints: "$work/hier/root.hints"
-    do-not-query-localhost: no
-    module-config: "iterator"
-    qname-minimisation: no
-    access-control: 127.0.0.0/8 allow
-    so-reuseport: no
-    extended-statistics: yes
-remote-control:
-    control-enable: yes
-    control-interface: "$work/unbound/control.sock"
-    control-use-cert: no
-CONF
+unbound_conf "$work/unbound" $oracle 127.0.0.0/8 "$work/hier/root.hints" \
+	"verbosity: 1" "num-threads: 1" "so-reuseport: no" "extended-statistics: yes" \
+	>"$work/unbound/unbound.conf"
 unbound -d -c "$work/unbound/unbound.conf" >"$work/unbound/stdout.log" 2>&1 &
 unbound_pid=$!
 wait_listening $oracle || true

@@ -24,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
 . "$here/../lib/netns.sh"
+. "$here/../lib/unbound.sh"
 
 ctl_bin=$here/nfdns_testctl
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
@@ -307,30 +308,8 @@ else
 fi
 
 mkdir -p "$work/unbound"
-cat >"$unbound_conf" <<CONF
-server:
-    interface: $server
-    port: 53
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "$work/unbound"
-    pidfile: "$work/unbound/unbound.pid"
-    logfile: "$work/unbound/unbound.log"
-    use-syslog: no
-    verbosity: 1
-    num-threads: 1
-    root-hints: "$work/hier/root.hints"
-    do-not-query-localhost: no
-    module-config: "iterator"
-    qname-minimisation: no
-    access-control: 198.18.0.0/15 allow
-    so-reuseport: no
-remote-control:
-    control-enable: yes
-    control-interface: "$work/unbound/control.sock"
-    control-use-cert: no
-CONF
+unbound_conf "$work/unbound" $server 198.18.0.0/15 "$work/hier/root.hints" \
+	"verbosity: 1" "num-threads: 1" "so-reuseport: no" >"$unbound_conf"
 unbound -d -c "$unbound_conf" >"$work/unbound/stdout.log" 2>&1 &
 unbound_pid=$!
 if wait_for 30 unbound_count; then
