@@ -20,6 +20,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/netns.sh"
+. "$top/tests/lib/dig.sh"
 
 check=0
 if [ "${1:-}" = --check ]; then
@@ -142,18 +143,7 @@ show_trace() {
 	[ $n -gt 0 ] || say "nfdnsd: (nothing)"
 }
 # logged TEXT...: each TEXT is in some line of the log.
-logged() {
-	local t line found
-	local -a all
-	mapfile -t all <"$log"
-	for t in "$@"; do
-		found=
-		for line in "${all[@]}"; do
-			[[ $line == *"$t"* ]] && { found=1; break; }
-		done
-		[ -n "$found" ] || { echo "nfdnsd never logged: $t"; return 1; }
-	done
-}
+logged() { log_has "$log" "$@"; }
 # in_order PATTERN...: lines of new[] match the patterns, in this order.
 in_order() {
 	local p i=0 line found
@@ -174,55 +164,17 @@ in_order() {
 }
 
 # --- the client's dig ------------------------------------------------------------------
-# ask NAME: the client's dig, parsed: $status, $query_time, answer[] as
-# "owner TYPE rdata" and answer_lines[] as dig printed them.
-status=
-query_time=
-answer=()
-answer_lines=()
+# ask NAME: the client's dig, parsed (dig_parse in tests/lib/dig.sh).
 ask() {
-	local line section='' owner type rdata
 	ip netns exec $cli dig "$@" >"$work/dig" 2>&1
-	status=
-	query_time=
-	answer=()
-	answer_lines=()
-	while IFS= read -r line; do
-		case $line in
-		*'status: '*)
-			status=${line#*status: }
-			status=${status%%,*}
-			;;
-		';; Query time: '*) query_time=${line#;; Query time: } ;;
-		';; ANSWER SECTION:') section=answer ;;
-		'' | ';'*) section= ;;
-		*)
-			[ -n "$section" ] || continue
-			read -r owner _ _ type rdata <<<"$line"
-			answer+=("$owner $type $rdata")
-			answer_lines+=("$line")
-			;;
-		esac
-	done <"$work/dig"
+	dig_parse "$work/dig"
 }
 show_answer() {
 	local line
-	say "dig: status ${status:-none}, query time ${query_time:-none}"
+	say "dig: status ${status:-none}, query time ${query_time:-none} msec"
 	for line in "${answer_lines[@]}"; do
 		say "  $line"
 	done
-}
-# looks RCODE RECORD...: the last answer has that status and exactly these
-# records, in this order.
-looks() {
-	local want=$1
-	shift
-	[ "$status" = "$want" ] && [ "${answer[*]}" = "$*" ] && [ ${#answer[@]} = $# ] && return 0
-	echo "expected $want with:"
-	printf '%s\n' "$@"
-	echo "got:"
-	cat "$work/dig"
-	return 1
 }
 
 # --- 0. what runs ------------------------------------------------------------------------
@@ -343,7 +295,7 @@ refresh
 show_trace
 show_answer
 say "kernel counters: $(risen misses upcalls hits)"
-say "query time: ${miss_time:-?} through nfdnsd, ${query_time:-?} from the kernel's cache"
+say "query time: ${miss_time:-?} msec through nfdnsd, ${query_time:-?} msec from the kernel's cache"
 expect "again: NOERROR, 192.0.2.44" looks NOERROR "www.example.com. A 192.0.2.44"
 expect "a kernel hit: hits +1, misses +0, upcalls +0" deltas hits=1 misses=0 upcalls=0
 no_new_lines() {

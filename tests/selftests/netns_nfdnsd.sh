@@ -25,6 +25,7 @@ top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
 . "$here/../lib/netns.sh"
 . "$here/../lib/unbound.sh"
+. "$here/../lib/dig.sh"
 
 ctl_bin=$here/nfdns_testctl
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
@@ -119,66 +120,14 @@ load_entry() {
 }
 
 # --- the client's dig ----------------------------------------------------------
-# ask NAME TYPE [DIG-ARGS...]: the client's dig, parsed (see parse).  One
-# try: a retry would be a second query and blur the counters.
-out=
+# ask NAME TYPE [DIG-ARGS...]: the client's dig, parsed (dig_parse in
+# tests/lib/dig.sh).  One try: a retry would be a second query and blur the
+# counters.
 ask() {
 	ip netns exec $cli dig +time=5 +tries=1 @$server "$@" >"$work/dig" 2>&1
-	parse "$work/dig"
-}
-# parse FILE: a dig output into $out (all of it), $status, $query_time and
-# the arrays answer[] and authority[] of "owner TYPE rdata" (TTL and class
-# dropped), in order.
-status=
-query_time=
-answer=()
-authority=()
-parse() {
-	local line section='' owner ttl class type rdata
-	out=$(<"$1")
-	status=
-	query_time=
-	answer=()
-	authority=()
-	while IFS= read -r line; do
-		case $line in
-		*'status: '*)
-			status=${line#*status: }
-			status=${status%%,*}
-			;;
-		';; Query time: '*)
-			query_time=${line#;; Query time: }
-			query_time=${query_time%% *}
-			;;
-		';; ANSWER SECTION:') section=answer ;;
-		';; AUTHORITY SECTION:') section=authority ;;
-		'' | ';'*) section= ;;
-		*)
-			[ -n "$section" ] || continue
-			read -r owner ttl class type rdata <<<"$line"
-			if [ $section = answer ]; then
-				answer+=("$owner $type $rdata")
-			else
-				authority+=("$owner $type $rdata")
-			fi
-			;;
-		esac
-	done <"$1"
+	dig_parse "$work/dig"
 }
 show() { printf '%s\n' "$out"; }
-# looks RCODE [RECORD...]: the last answer has that status and exactly
-# these answer records, in this order.
-looks() {
-	local want_rcode=$1
-	shift
-	[ "$status" = "$want_rcode" ] && [ "${answer[*]}" = "$*" ] &&
-		[ ${#answer[@]} = $# ] && return 0
-	echo "expected $want_rcode with:"
-	printf '%s\n' "$@"
-	echo "got:"
-	show
-	return 1
-}
 # result DESC COND...: one TAP result from a condition; the last dig output
 # as the diagnostic.
 result() {
@@ -223,18 +172,7 @@ start_nfdnsd() {
 	nfdnsd_pid=$!
 }
 # logged TEXT...: each TEXT is in some line of nfdnsd's log.
-logged() {
-	local t line found
-	local -a lines
-	mapfile -t lines <"$nfdnsd_log"
-	for t in "$@"; do
-		found=
-		for line in "${lines[@]}"; do
-			[[ $line == *"$t"* ]] && { found=1; break; }
-		done
-		[ -n "$found" ] || { echo "nfdnsd never logged: $t"; return 1; }
-	done
-}
+logged() { log_has "$nfdnsd_log" "$@"; }
 # trace_count TEXT: lines of nfdnsd's trace containing TEXT, in $traced.
 trace_count() {
 	local line
@@ -486,7 +424,7 @@ wait "$nfdnsd_pid" 2>/dev/null
 nfdnsd_pid=
 wait_for 20 bg_done "$work/killed.dig"
 bg_last "$work/killed.dig"
-parse "$work/killed.dig"
+dig_parse "$work/killed.dig"
 ms=$((last_end - killed_at))
 result "kill -9 nfdnsd: the waiting client gets SERVFAIL at once ($ms ms)" \
 	eval '[ "$status" = SERVFAIL ] && [ $ms -ge 0 ] && [ $ms -lt 5000 ]'
@@ -556,7 +494,7 @@ bg_last "$work/term1.dig" "$work/term2.dig" "$work/term3.dig"
 ms=$((last_end - term_at))
 bad=
 for f in term1 term2 term3; do
-	parse "$work/$f.dig"
+	dig_parse "$work/$f.dig"
 	[ "$status" = SERVFAIL ] || bad="$bad $f:${status:-none}"
 done
 out=$(cat "$work"/term[123].dig)
