@@ -576,6 +576,8 @@ static void nfdns_cache_reclaim(struct work_struct *work)
 	rcu_read_unlock();
 
 	mutex_lock(&c->lock);
+	/* Each entry on the clock at most once per run. */
+	budget = min(budget, c->entries - c->n_static);
 	while (budget-- && !list_empty(&c->clock)) {
 		e = list_first_entry(&c->clock, struct nfdns_entry, clock);
 		if (nfdns_entry_dead(e, now, serve_stale)) {
