@@ -4,16 +4,27 @@
  *
  * Readers (the hooks) look entries up under RCU and write nothing but an
  * entry's referenced mark, and that only when it is clear.  Writers (netlink
- * commands, the reclaim work) serialise on the cache lock, which also keeps
- * every entry on one list: the eviction clock.  When the cache is over its
- * entry limit or byte budget, the hand at the head of the list evicts
- * expired entries and entries not referenced since it last passed, and
- * gives referenced ones a second chance; static entries are never evicted.
+ * commands, the reclaim work) serialise on the cache mutex: nothing in
+ * softirq context takes it, so the long walks (flush, delete, reclaim) can
+ * reschedule, and drop it between batches, instead of holding softirqs off.
+ *
+ * Evictable entries sit on one list, the eviction clock.  When the cache
+ * is over its entry limit or byte budget, the hand at the head of the list
+ * evicts expired entries and entries not referenced since it last passed,
+ * and gives referenced ones a second chance.  Static entries are never
+ * evicted, so they live on a list of their own that the hand never walks;
+ * they still count against both limits.
+ *
+ * Entries are charged to the memory cgroup of the process that inserts
+ * them (the resolver, or whoever runs nfdnsctl), and an insert that cannot
+ * be charged is refused rather than waking the OOM killer: a cache can
+ * always do without one more entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
@@ -21,30 +32,50 @@
 
 #define NFDNS_RECLAIM_INTERVAL	HZ
 #define NFDNS_RECLAIM_BATCH	4096
+/* Entries a flush or a delete handles per hold of the cache mutex. */
+#define NFDNS_WALK_BATCH	1024
+/*
+ * Longest an error response (SERVFAIL, REFUSED, any RCODE other than
+ * NOERROR and NXDOMAIN) is kept, whatever TTL comes with it.  RFC 2308
+ * section 7 allows at most five minutes; RFC 9520 asks for at least one
+ * second and suggests five to start with, which is also what Unbound keeps
+ * a SERVFAIL for.  Long enough to absorb a storm of identical queries,
+ * short enough that a recovered zone is seen again at once.
+ */
+#define NFDNS_ERROR_MAX_TTL	5
 
 static siphash_key_t nfdns_hash_secret __ro_after_init;
 
+/*
+ * The name goes through SipHash with the secret key, so remote clients
+ * cannot aim many names at one bucket; a second keyed round takes in type,
+ * class, DO and the table's seed, so that every part of the key, and the
+ * seed a rehash changes, decides the bucket.
+ */
+static u32 nfdns_key_hash_seed(const struct nfdns_key *key, u32 seed)
+{
+	u64 h = siphash(key->name, key->name_len, &nfdns_hash_secret);
+
+	h = siphash_3u64(h, seed, (u64)key->qtype << 32 |
+			 (u64)key->qclass << 16 | key->do_bit,
+			 &nfdns_hash_secret);
+	return (u32)(h ^ (h >> 32));
+}
+
 /**
- * nfdns_key_hash() - keyed hash of a question
+ * nfdns_key_hash() - keyed hash of a question, for tables without a seed
  * @key: the question
- *
- * The name is hashed with a secret key, so remote clients cannot aim many
- * names at one bucket; type, class and DO only spread entries of one name.
  *
  * Return: the hash.
  */
 u32 nfdns_key_hash(const struct nfdns_key *key)
 {
-	u64 h = siphash(key->name, key->name_len, &nfdns_hash_secret);
-
-	h ^= ((u64)key->qtype << 17 | (u64)key->qclass << 1 | key->do_bit) *
-	     0x9E3779B97F4A7C15ULL;
-	return (u32)(h ^ (h >> 32));
+	return nfdns_key_hash_seed(key, 0);
 }
 
 static u32 nfdns_hashfn(const void *data, u32 len, u32 seed)
 {
-	return nfdns_key_hash(data) ^ seed;
+	return nfdns_key_hash_seed(data, seed);
 }
 
 static u32 nfdns_obj_hashfn(const void *data, u32 len, u32 seed)
@@ -58,7 +89,7 @@ static u32 nfdns_obj_hashfn(const void *data, u32 len, u32 seed)
 		.qclass = e->qclass,
 	};
 
-	return nfdns_key_hash(&key) ^ seed;
+	return nfdns_key_hash_seed(&key, seed);
 }
 
 static int nfdns_obj_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
@@ -159,6 +190,26 @@ bool nfdns_entry_dead(const struct nfdns_entry *e, u64 now, u32 serve_stale)
 			      ((u64)e->ttl + serve_stale) * HZ);
 }
 
+static bool nfdns_entry_static(const struct nfdns_entry *e)
+{
+	return e->flags & NFDNS_ENTRY_F_STATIC;
+}
+
+/*
+ * The counters are written under the mutex and read without it (by
+ * STATS_GET, which must not wait behind a flush).
+ */
+static void nfdns_cache_account(struct nfdns_cache *c,
+				const struct nfdns_entry *e, int sign)
+{
+	WRITE_ONCE(c->entries, c->entries + sign);
+	WRITE_ONCE(c->bytes, c->bytes + sign * (s64)e->size);
+	if (nfdns_entry_static(e)) {
+		c->n_static += sign;
+		c->static_bytes += sign * (s64)e->size;
+	}
+}
+
 static void nfdns_cache_unlink(struct nfdns_net *nn, struct nfdns_entry *e)
 {
 	struct nfdns_cache *c = &nn->cache;
@@ -166,32 +217,56 @@ static void nfdns_cache_unlink(struct nfdns_net *nn, struct nfdns_entry *e)
 	lockdep_assert_held(&c->lock);
 	rhashtable_remove_fast(&c->table, &e->node, nfdns_cache_params);
 	list_del(&e->clock);
-	c->entries--;
-	c->bytes -= e->size;
+	nfdns_cache_account(c, e, -1);
 	kfree_rcu(e, rcu);
 }
 
 /*
- * Make room for one entry of @size bytes.  Returns false when only static
- * entries are left to take.
+ * The limits an insert works against, copied out of the configuration so
+ * that no RCU read section spans a walk that may reschedule.
+ */
+struct nfdns_insert_limits {
+	u64 max_bytes;
+	u32 max_entries;
+	u32 min_ttl;
+	u32 max_ttl;
+	u32 neg_max_ttl;
+};
+
+static void nfdns_insert_limits(struct nfdns_net *nn,
+				struct nfdns_insert_limits *l)
+{
+	const struct nfdns_config *cfg;
+
+	rcu_read_lock();
+	cfg = nfdns_config_rcu(nn);
+	l->max_bytes = cfg->max_bytes;
+	l->max_entries = cfg->max_entries;
+	l->min_ttl = cfg->min_ttl;
+	l->max_ttl = cfg->max_ttl;
+	l->neg_max_ttl = cfg->neg_max_ttl;
+	rcu_read_unlock();
+}
+
+/*
+ * Evict until one more entry of @size bytes fits.  The caller has checked
+ * that static entries leave room for it, so the clock alone can make it;
+ * every entry is passed at most twice (once to clear its mark, once to
+ * evict it).
  */
 static bool nfdns_cache_make_room(struct nfdns_net *nn,
-				  const struct nfdns_config *cfg, u32 size,
-				  u64 now)
+				  const struct nfdns_insert_limits *l,
+				  u32 size, u64 now)
 {
 	struct nfdns_cache *c = &nn->cache;
 	struct nfdns_entry *e;
-	u32 steps = 2 * c->entries + 1;
+	u64 steps = 2ULL * (c->entries - c->n_static) + 1;
 
-	while (c->entries + 1 > cfg->max_entries ||
-	       c->bytes + size > cfg->max_bytes) {
+	while (c->entries + 1 > l->max_entries ||
+	       c->bytes + size > l->max_bytes) {
 		if (list_empty(&c->clock) || !steps--)
 			return false;
 		e = list_first_entry(&c->clock, struct nfdns_entry, clock);
-		if (e->flags & NFDNS_ENTRY_F_STATIC) {
-			list_move_tail(&e->clock, &c->clock);
-			continue;
-		}
 		if (!nfdns_entry_fresh(e, now)) {
 			nfdns_stat_inc(nn, NFDNS_STAT_A_EXPIRATIONS);
 		} else if (READ_ONCE(e->referenced)) {
@@ -202,8 +277,52 @@ static bool nfdns_cache_make_room(struct nfdns_net *nn,
 			nfdns_stat_inc(nn, NFDNS_STAT_A_EVICTIONS);
 		}
 		nfdns_cache_unlink(nn, e);
+		/* A lowered limit can make one insert evict very many. */
+		cond_resched();
 	}
 	return true;
+}
+
+/*
+ * The TTL an entry is kept for: the pushed one within the namespace's
+ * limits; briefly for an error; as given for a static entry, which the
+ * operator put there and which never expires.
+ */
+static u32 nfdns_entry_clamp_ttl(const struct nfdns_insert_limits *l,
+				 const u8 *resp, u32 ttl, u32 flags)
+{
+	u8 rcode = resp[3] & DNSWIRE_F2_RCODE;
+
+	if (flags & NFDNS_ENTRY_F_STATIC)
+		return ttl;
+	if (flags & NFDNS_ENTRY_F_NEGATIVE)
+		ttl = min(ttl, l->neg_max_ttl);
+	ttl = clamp(ttl, l->min_ttl, l->max_ttl);
+	if (rcode != DNSWIRE_RCODE_NOERROR && rcode != DNSWIRE_RCODE_NXDOMAIN)
+		ttl = min_t(u32, ttl, NFDNS_ERROR_MAX_TTL);
+	return ttl;
+}
+
+/*
+ * No record may outlive its entry: a record TTL above the entry's is
+ * lowered to it, so no hit serves a TTL longer than the entry is kept
+ * (max_ttl, or the cap on errors).  Shorter record TTLs stay as they are.
+ */
+static void nfdns_entry_lower_ttls(struct nfdns_entry *e)
+{
+	const u16 *offs = nfdns_entry_ttl_offs(e);
+	u8 *resp = e->data + e->n_ttl * sizeof(u16);
+	unsigned int i;
+
+	for (i = 0; i < e->n_ttl; i++)
+		if (get_unaligned_be32(resp + offs[i]) > e->ttl)
+			put_unaligned_be32(e->ttl, resp + offs[i]);
+}
+
+static size_t nfdns_entry_size(unsigned int len, unsigned int n_ttl)
+{
+	return kmalloc_size_roundup(sizeof(struct nfdns_entry) +
+				    n_ttl * sizeof(u16) + len);
 }
 
 /**
@@ -218,9 +337,14 @@ static bool nfdns_cache_make_room(struct nfdns_net *nn,
  * @flags: %NFDNS_ENTRY_F_STATIC and/or %NFDNS_ENTRY_F_NEGATIVE
  * @why: set to a reason on failure
  *
- * An entry of the same question is replaced.
+ * An entry of the same question is replaced.  The stored copy's record
+ * TTLs are lowered to the entry's TTL.  The memory is charged to the
+ * caller's memory cgroup.
  *
- * Return: 0, -ENOMEM, or -ENOSPC when only static entries could make room.
+ * Context: process; takes the cache mutex.
+ * Return: 0; -E2BIG when the entry alone exceeds max_bytes; -ENOSPC when
+ * static entries leave no room for it (nothing is evicted then); -ENOMEM,
+ * also when the caller's memory cgroup is at its limit.
  */
 int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 		       const u8 *resp, unsigned int len, const u16 *ttl_offs,
@@ -228,19 +352,26 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 		       const char **why)
 {
 	struct nfdns_cache *c = &nn->cache;
-	const struct nfdns_config *cfg;
+	struct nfdns_insert_limits lim;
 	struct nfdns_entry *e, *old;
+	u64 keep_bytes, now;
 	size_t size;
-	u64 now;
+	u32 keep;
 	int err;
 
-	size = kmalloc_size_roundup(sizeof(*e) + n_ttl * sizeof(u16) + len);
-	e = kmalloc(size, GFP_KERNEL);
+	nfdns_insert_limits(nn, &lim);
+	size = nfdns_entry_size(len, n_ttl);
+	if (size > lim.max_bytes)
+		goto too_big;
+	/*
+	 * No retry and no warning: past the cgroup's limit the insert fails
+	 * instead of OOM-killing the resolver for the sake of a cache entry.
+	 */
+	e = kmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN);
 	if (!e) {
-		*why = "out of memory";
+		*why = "out of memory (or at the memory cgroup's limit)";
 		return -ENOMEM;
 	}
-	e->ttl = ttl;
 	e->flags = flags;
 	e->size = size;
 	e->resp_len = len;
@@ -256,43 +387,100 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 	/* The stored question is the key; replies carry the client's case. */
 	memcpy(e->data + n_ttl * sizeof(u16) + DNSWIRE_HDR_LEN, key->name,
 	       key->name_len);
+	e->ttl = nfdns_entry_clamp_ttl(&lim, resp, ttl, flags);
+	nfdns_entry_lower_ttls(e);
 
-	spin_lock_bh(&c->lock);
-	rcu_read_lock();
-	cfg = nfdns_config_rcu(nn);
-	if (!(flags & NFDNS_ENTRY_F_STATIC)) {
-		if (flags & NFDNS_ENTRY_F_NEGATIVE)
-			e->ttl = min(e->ttl, cfg->neg_max_ttl);
-		e->ttl = clamp(e->ttl, cfg->min_ttl, cfg->max_ttl);
-	}
-	now = get_jiffies_64();
-	e->stored = now;
-
-	old = rhashtable_lookup_fast(&c->table, key, nfdns_cache_params);
-	if (old)
-		nfdns_cache_unlink(nn, old);
-	if (!nfdns_cache_make_room(nn, cfg, e->size, now)) {
-		rcu_read_unlock();
-		spin_unlock_bh(&c->lock);
+	mutex_lock(&c->lock);
+	/* The limits may have changed meanwhile: check them again. */
+	nfdns_insert_limits(nn, &lim);
+	if (e->size > lim.max_bytes) {
+		mutex_unlock(&c->lock);
 		kfree(e);
-		*why = "cache is full of static entries";
+		goto too_big;
+	}
+	old = rhashtable_lookup_fast(&c->table, key, nfdns_cache_params);
+	/*
+	 * Static entries are never evicted: when they alone leave no room,
+	 * refuse now rather than evict every other entry first.
+	 */
+	keep = c->n_static;
+	keep_bytes = c->static_bytes;
+	if (old && nfdns_entry_static(old)) {
+		keep--;
+		keep_bytes -= old->size;
+	}
+	if (keep + 1 > lim.max_entries || keep_bytes + e->size > lim.max_bytes) {
+		mutex_unlock(&c->lock);
+		kfree(e);
+		*why = "static entries leave no room in the cache";
 		return -ENOSPC;
 	}
-	rcu_read_unlock();
-
+	if (old)
+		nfdns_cache_unlink(nn, old);
+	now = get_jiffies_64();
+	e->stored = now;
+	if (!nfdns_cache_make_room(nn, &lim, e->size, now)) {
+		mutex_unlock(&c->lock);
+		kfree(e);
+		*why = "no room could be made in the cache";
+		return -ENOSPC;
+	}
 	err = rhashtable_insert_fast(&c->table, &e->node, nfdns_cache_params);
 	if (err) {
-		spin_unlock_bh(&c->lock);
+		mutex_unlock(&c->lock);
 		kfree(e);
 		*why = "cache table refused the entry";
 		return err;
 	}
-	list_add_tail(&e->clock, &c->clock);
-	c->entries++;
-	c->bytes += e->size;
-	spin_unlock_bh(&c->lock);
+	if (nfdns_entry_static(e)) {
+		list_add_tail(&e->clock, &c->statics);
+	} else {
+		list_add_tail(&e->clock, &c->clock);
+		/* Reclaim runs only while some entry can expire. */
+		queue_delayed_work(system_power_efficient_wq, &c->reclaim,
+				   NFDNS_RECLAIM_INTERVAL);
+	}
+	nfdns_cache_account(c, e, 1);
+	mutex_unlock(&c->lock);
 	nfdns_stat_inc(nn, NFDNS_STAT_A_INSERTS);
 	return 0;
+
+too_big:
+	*why = "response is larger than the cache's whole byte budget (max_bytes)";
+	return -E2BIG;
+}
+
+static bool nfdns_entry_matches(const struct nfdns_entry *e, const u8 *name,
+				u8 name_len, int qtype, bool subtree)
+{
+	const u8 *qname = nfdns_entry_resp(e) + DNSWIRE_HDR_LEN;
+
+	if (qtype >= 0 && e->qtype != qtype)
+		return false;
+	if (subtree)
+		return dnswire_name_in_subtree(qname, e->qname_len, name,
+					       name_len);
+	return e->qname_len == name_len && !memcmp(qname, name, name_len);
+}
+
+static u64 nfdns_cache_delete_list(struct nfdns_net *nn,
+				   struct list_head *list, const u8 *name,
+				   u8 name_len, int qtype, bool subtree)
+{
+	struct nfdns_entry *e, *tmp;
+	unsigned int n = 0;
+	u64 count = 0;
+
+	list_for_each_entry_safe(e, tmp, list, clock) {
+		if (nfdns_entry_matches(e, name, name_len, qtype, subtree)) {
+			nfdns_cache_unlink(nn, e);
+			count++;
+		}
+		/* Every list change is under the mutex: @tmp stays valid. */
+		if (!(++n % NFDNS_WALK_BATCH))
+			cond_resched();
+	}
+	return count;
 }
 
 /**
@@ -303,33 +491,24 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
  * @qtype: the type to delete, or -1 for every type
  * @subtree: delete every name at or below @name too
  *
+ * Every entry is looked at, with the mutex held and rescheduling as it
+ * goes: other writers wait, lookups do not.
+ *
+ * Context: process; takes the cache mutex.
  * Return: entries deleted.
  */
 u64 nfdns_cache_delete(struct nfdns_net *nn, const u8 *name, u8 name_len,
 		       int qtype, bool subtree)
 {
 	struct nfdns_cache *c = &nn->cache;
-	struct nfdns_entry *e, *tmp;
-	u64 count = 0;
+	u64 count;
 
-	spin_lock_bh(&c->lock);
-	list_for_each_entry_safe(e, tmp, &c->clock, clock) {
-		const u8 *qname = nfdns_entry_resp(e) + DNSWIRE_HDR_LEN;
-
-		if (qtype >= 0 && e->qtype != qtype)
-			continue;
-		if (subtree) {
-			if (!dnswire_name_in_subtree(qname, e->qname_len,
-						     name, name_len))
-				continue;
-		} else if (e->qname_len != name_len ||
-			   memcmp(qname, name, name_len)) {
-			continue;
-		}
-		nfdns_cache_unlink(nn, e);
-		count++;
-	}
-	spin_unlock_bh(&c->lock);
+	mutex_lock(&c->lock);
+	count = nfdns_cache_delete_list(nn, &c->clock, name, name_len, qtype,
+					subtree);
+	count += nfdns_cache_delete_list(nn, &c->statics, name, name_len,
+					 qtype, subtree);
+	mutex_unlock(&c->lock);
 	return count;
 }
 
@@ -337,27 +516,50 @@ u64 nfdns_cache_delete(struct nfdns_net *nn, const u8 *name, u8 name_len,
  * nfdns_cache_flush() - delete every entry
  * @nn: namespace state
  *
+ * Entries go oldest first, a batch per hold of the mutex.  At most as many
+ * as the cache held when the flush began are deleted, so a stream of
+ * inserts cannot keep it going.
+ *
+ * Context: process; takes the cache mutex.
  * Return: entries deleted.
  */
 u64 nfdns_cache_flush(struct nfdns_net *nn)
 {
 	struct nfdns_cache *c = &nn->cache;
-	struct nfdns_entry *e, *tmp;
-	u64 count = 0;
+	struct nfdns_entry *e;
+	unsigned int budget;
+	u64 count = 0, target;
 
-	spin_lock_bh(&c->lock);
-	list_for_each_entry_safe(e, tmp, &c->clock, clock) {
-		nfdns_cache_unlink(nn, e);
-		count++;
+	mutex_lock(&c->lock);
+	target = c->entries;
+	while (count < target) {
+		for (budget = NFDNS_WALK_BATCH; budget && count < target;
+		     budget--) {
+			e = list_first_entry_or_null(&c->clock,
+						     struct nfdns_entry, clock);
+			if (!e)
+				e = list_first_entry_or_null(&c->statics,
+							     struct nfdns_entry,
+							     clock);
+			if (!e)
+				goto out;
+			nfdns_cache_unlink(nn, e);
+			count++;
+		}
+		mutex_unlock(&c->lock);
+		cond_resched();
+		mutex_lock(&c->lock);
 	}
-	spin_unlock_bh(&c->lock);
+out:
+	mutex_unlock(&c->lock);
 	return count;
 }
 
 /*
  * Remove entries past their TTL (and past the serve-stale window), a batch
- * at a time so a large cache never holds the lock for long.  Entries
- * looked at move to the tail, so successive batches cover the whole list.
+ * at a time.  Entries looked at move to the tail, so successive batches
+ * cover the whole clock.  The work stops once no entry can expire, and
+ * the next insert of one starts it again.
  */
 static void nfdns_cache_reclaim(struct work_struct *work)
 {
@@ -373,9 +575,10 @@ static void nfdns_cache_reclaim(struct work_struct *work)
 	serve_stale = nfdns_config_rcu(nn)->serve_stale;
 	rcu_read_unlock();
 
-	spin_lock_bh(&c->lock);
-	budget = min(budget, c->entries);
-	while (budget--) {
+	mutex_lock(&c->lock);
+	/* Each entry on the clock at most once per run. */
+	budget = min(budget, c->entries - c->n_static);
+	while (budget-- && !list_empty(&c->clock)) {
 		e = list_first_entry(&c->clock, struct nfdns_entry, clock);
 		if (nfdns_entry_dead(e, now, serve_stale)) {
 			nfdns_cache_unlink(nn, e);
@@ -383,10 +586,13 @@ static void nfdns_cache_reclaim(struct work_struct *work)
 		} else {
 			list_move_tail(&e->clock, &c->clock);
 		}
+		if (!(budget % NFDNS_WALK_BATCH))
+			cond_resched();
 	}
-	spin_unlock_bh(&c->lock);
-	queue_delayed_work(system_power_efficient_wq, &c->reclaim,
-			   NFDNS_RECLAIM_INTERVAL);
+	if (!list_empty(&c->clock))
+		queue_delayed_work(system_power_efficient_wq, &c->reclaim,
+				   NFDNS_RECLAIM_INTERVAL);
+	mutex_unlock(&c->lock);
 }
 
 /**
@@ -411,13 +617,15 @@ int nfdns_cache_init(struct nfdns_net *nn)
 	err = rhashtable_init(&c->table, &nfdns_cache_params);
 	if (err)
 		return err;
-	spin_lock_init(&c->lock);
+	mutex_init(&c->lock);
 	INIT_LIST_HEAD(&c->clock);
+	INIT_LIST_HEAD(&c->statics);
 	c->entries = 0;
 	c->bytes = 0;
+	c->n_static = 0;
+	c->static_bytes = 0;
+	/* Queued by the first insert of an entry that can expire. */
 	INIT_DELAYED_WORK(&c->reclaim, nfdns_cache_reclaim);
-	queue_delayed_work(system_power_efficient_wq, &c->reclaim,
-			   NFDNS_RECLAIM_INTERVAL);
 	return 0;
 }
 
@@ -436,4 +644,5 @@ void nfdns_cache_destroy(struct nfdns_net *nn)
 {
 	cancel_delayed_work_sync(&nn->cache.reclaim);
 	rhashtable_free_and_destroy(&nn->cache.table, nfdns_entry_free, NULL);
+	mutex_destroy(&nn->cache.lock);
 }

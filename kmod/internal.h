@@ -106,7 +106,8 @@ struct nfdns_key {
 /**
  * struct nfdns_entry - one cached response
  * @node: in the namespace's hash table
- * @clock: position in the eviction clock, under the cache lock
+ * @clock: on the eviction clock, or on the static list, under the cache
+ *	lock
  * @rcu: frees the entry after the last reader
  * @stored: jiffies when stored
  * @ttl: seconds the entry is fresh, after clamping
@@ -154,18 +155,27 @@ static inline const u8 *nfdns_entry_resp(const struct nfdns_entry *e)
 /**
  * struct nfdns_cache - the response cache of one namespace
  * @table: entries by key; lookups are lock-free under RCU
- * @lock: serialises writers; protects @clock, @entries and @bytes
- * @clock: every entry, oldest first; the eviction clock hand is its head
- * @entries: entries in @table
- * @bytes: bytes charged
- * @reclaim: periodic removal of expired entries
+ * @lock: serialises writers, all in process context; protects the lists
+ *	and the counters, which are also read without it
+ * @clock: entries that can be evicted, oldest first; the eviction clock
+ *	hand is its head
+ * @statics: static entries, never evicted, so never on the clock
+ * @entries: entries in @table, static ones included
+ * @bytes: bytes charged, static entries included
+ * @n_static: entries on @statics
+ * @static_bytes: bytes of the entries on @statics
+ * @reclaim: periodic removal of expired entries, queued only while
+ *	@clock is not empty
  */
 struct nfdns_cache {
 	struct rhashtable table;
-	spinlock_t lock;
+	struct mutex lock;
 	struct list_head clock;
+	struct list_head statics;
 	u32 entries;
 	u64 bytes;
+	u32 n_static;
+	u64 static_bytes;
 	struct delayed_work reclaim;
 };
 

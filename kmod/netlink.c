@@ -361,10 +361,9 @@ static int nfdns_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (!sum)
 		return -ENOMEM;
 	nfdns_stats_sum(nn, sum);
-	spin_lock_bh(&nn->cache.lock);
-	sum[NFDNS_STAT_A_ENTRIES] = nn->cache.entries;
-	sum[NFDNS_STAT_A_BYTES] = nn->cache.bytes;
-	spin_unlock_bh(&nn->cache.lock);
+	/* Not under the cache mutex: counters must not wait behind a flush. */
+	sum[NFDNS_STAT_A_ENTRIES] = READ_ONCE(nn->cache.entries);
+	sum[NFDNS_STAT_A_BYTES] = READ_ONCE(nn->cache.bytes);
 	spin_lock_bh(&nn->pending->lock);
 	sum[NFDNS_STAT_A_PENDING] = nn->pending->count;
 	sum[NFDNS_STAT_A_WAITERS] = nn->pending->waiters;

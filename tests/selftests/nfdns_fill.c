@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fill the nfdns cache of this namespace with N entries, names
- * h<i>.bench. A 192.0.2.1 for i in 0..N-1, and write a dnsperf query file
- * of the first M of them.  Used to measure the hit path at a given cache
- * size.
+ * h<i>.bench. A 192.0.2.1 for i in FIRST..FIRST+N-1 (FIRST is 0 unless
+ * given), and write a dnsperf query file of the first M of them.  Used to
+ * measure the hit path at a given cache size, and to fill a cache until a
+ * limit refuses.  A refusal stops it with "put <i>: <error> (<ext-ack>)".
  *
- *   nfdns_fill N [QUERYFILE M]
+ *   nfdns_fill [-f FIRST] N [QUERYFILE M]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,13 +42,18 @@ static size_t build(unsigned int i, uint8_t *name, size_t *name_len,
 int main(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int n, i, m = 0;
+	unsigned int n, i, m = 0, first = 0;
 	FILE *qf = NULL;
 	struct nl nl;
 	int err;
 
+	if (argc > 2 && !strcmp(argv[1], "-f")) {
+		first = (unsigned int)strtoul(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 2 && argc != 4) {
-		fprintf(stderr, "usage: nfdns_fill N [QUERYFILE M]\n");
+		fprintf(stderr, "usage: nfdns_fill [-f FIRST] N [QUERYFILE M]\n");
 		return 2;
 	}
 	n = (unsigned int)strtoul(argv[1], NULL, 10);
@@ -64,7 +70,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfdns family: %s\n", strerror(-err));
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = first; i - first < n; i++) {
 		uint8_t name[64], resp[128];
 		size_t name_len, len = build(i, name, &name_len, resp);
 		struct nlmsghdr *nlh = nl_request(&nl, buf, NFDNS_CMD_CACHE_PUT, 0);
@@ -79,7 +85,7 @@ int main(int argc, char **argv)
 				nl.errmsg);
 			return 1;
 		}
-		if (qf && i < m)
+		if (qf && i - first < m)
 			fprintf(qf, "h%u.bench A\n", i);
 	}
 	if (qf)
