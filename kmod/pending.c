@@ -206,7 +206,7 @@ static void nfdns_pending_timeout(struct timer_list *t)
 {
 	struct nfdns_pending *p = from_timer(p, t, timer);
 	struct nfdns_net *nn = p->nn;
-	struct nfdns_pending_table *pt = nn->pending;
+	struct nfdns_pending_table *pt;
 	struct nfdns_key key = {
 		.name = p->qname,
 		.name_len = p->qname_len,
@@ -219,6 +219,7 @@ static void nfdns_pending_timeout(struct timer_list *t)
 	u64 now;
 
 	rcu_read_lock();
+	pt = nn->pending;
 	spin_lock_bh(&pt->lock);
 	if (hlist_unhashed(&p->node)) {
 		/* Answered meanwhile: the answering side owns and frees it. */
