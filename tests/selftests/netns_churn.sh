@@ -97,12 +97,12 @@ in_flight() {
 start_load() {
 	ctl config pending_timeout_ms=30000 >/dev/null &&
 		ctl put www.example. A 300 "www.example. 300 IN A 192.0.2.99" || return 1
-	ip netns exec "$rtr" "$ctl" resolver --forward $nsd4 --delay-ms 1000 \
+	ip netns exec "$rtr" "$ctl" resolver --forward $nsd4 --delay-ms 1000 --rcvbuf 16777216 \
 		>"$work/resolver.log" 2>&1 &
 	resolver_pid=$!
 	wait_for 20 grep -q registered "$work/resolver.log" || return 1
 	ip netns exec $cli dnsperf -s $nsd4 -d "$work/queries" -l 30 -c 8 -T 2 \
-		-q 200 -t 2 >"$work/dnsperf.log" 2>&1 &
+		-q 500 -t 2 >"$work/dnsperf.log" 2>&1 &
 	dnsperf_pid=$!
 	wait_for 20 in_flight || return 1
 	ip netns exec $cli "$ctl" burst $nsd4 held.example. A 20 >"$work/burst.log" 2>&1 &

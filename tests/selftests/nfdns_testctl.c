@@ -12,13 +12,14 @@
  *   nfdns_testctl del NAME [TYPE] [--subtree]
  *   nfdns_testctl flush
  *   nfdns_testctl resolver --forward ADDR [--count-file F] [--hold-waiters N]
- *                          [--delay-ms MS]
+ *                          [--delay-ms MS] [--rcvbuf BYTES]
  *   nfdns_testctl deaf [--rcvbuf BYTES]
  *   nfdns_testctl burst ADDR NAME TYPE COUNT
  *   nfdns_testctl send ADDR PORT FILE...
  *
  * resolver --delay-ms makes it slow: each MISS waits that long before it is
- * resolved.  deaf registers a resolver that never reads its MISS messages
+ * resolved; --rcvbuf sets its receive buffer (forced when privileged), so
+ * a backlog of misses does not make upcalls fail.  deaf registers a resolver that never reads its MISS messages
  * (with a small receive buffer, the upcalls soon fail), until a signal.
  *
  * RRs of put are in presentation format, one per argument, in the answer
@@ -113,7 +114,7 @@ static int usage(void)
 		"       nfdns_testctl del NAME [TYPE] [--subtree]\n"
 		"       nfdns_testctl flush\n"
 		"       nfdns_testctl resolver --forward ADDR [--count-file F] [--hold-waiters N]\n"
-		"                              [--delay-ms MS]\n"
+		"                              [--delay-ms MS] [--rcvbuf BYTES]\n"
 		"       nfdns_testctl deaf [--rcvbuf BYTES]\n"
 		"       nfdns_testctl burst ADDR NAME TYPE COUNT\n"
 		"       nfdns_testctl send ADDR PORT FILE...\n");
@@ -636,6 +637,18 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
+/* The receive buffer of a resolver's socket; forced past rmem_max if allowed. */
+static int set_rcvbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) ||
+	    !setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)))
+		return 0;
+	perror("nfdns_testctl: SO_RCVBUF");
+	return -1;
+}
+
 struct miss {
 	uint8_t qname[NFDNS_NAME_MAX];
 	int qname_len;
@@ -801,7 +814,7 @@ static int cmd_resolver(int argc, char **argv)
 	const char *forward = NULL;
 	struct sigaction sa;
 	struct nl misses;
-	int i, err;
+	int i, err, rcvbuf = 0;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--forward") && i + 1 < argc)
@@ -812,6 +825,8 @@ static int cmd_resolver(int argc, char **argv)
 			r.hold_waiters = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--delay-ms") && i + 1 < argc)
 			r.delay_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--rcvbuf") && i + 1 < argc)
+			rcvbuf = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--mark") && i + 1 < argc)
 			r.mark = strtoul(argv[++i], NULL, 0);
 		else
@@ -832,6 +847,8 @@ static int cmd_resolver(int argc, char **argv)
 		      NULL, NULL);
 	if (err)
 		return refused(&misses, "register", err);
+	if (rcvbuf && set_rcvbuf(&misses, rcvbuf))
+		return 1;
 	printf("registered\n");
 	fflush(stdout);
 
@@ -893,11 +910,8 @@ static int cmd_deaf(int argc, char **argv)
 	if (err)
 		return refused(&nl, "register", err);
 	/* After the ack, which needed the room. */
-	if (rcvbuf && setsockopt(mnl_socket_get_fd(nl.sock), SOL_SOCKET,
-				 SO_RCVBUF, &rcvbuf, sizeof(rcvbuf))) {
-		perror("nfdns_testctl: SO_RCVBUF");
+	if (rcvbuf && set_rcvbuf(&nl, rcvbuf))
 		return 1;
-	}
 	printf("registered\n");
 	fflush(stdout);
 	while (!stopping)
