@@ -206,7 +206,7 @@ static void nfdns_pending_namespace_bounds_test(struct kunit *test)
 	struct pending_fixture *f = test->priv;
 	struct nfdns_key a = key_n(1), b = key_n(2);
 	unsigned int i, n = 0;
-	int ret;
+	int ret = 0;
 
 	/* Two questions may wait, so eight clients in all, whatever the split. */
 	f->cfg->max_pending = 2;
