@@ -5,6 +5,8 @@
 #   make userspace       nfdnsd, nfdnsctl
 #   make check           checkpatch and sparse on the module
 #   make test            every test: host, then VMs (see scripts/test.sh)
+#   make stress          the long runs: 100 module churn cycles under load, in
+#                        a VM on the debug kernel (scripts/stress.sh)
 #   make demo            the guided tour, in a VM
 #   make bench           the hit path against Unbound, dnsmasq, dnsdist, in a VM (scripts/bench.sh)
 #   make clean           remove every build output
@@ -19,7 +21,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KSELFTEST_DIR = $(shell scripts/test-kernel.sh --path 2>/dev/null | sed 's,/build$$,/src,')/tools/testing/selftests
 
-.PHONY: all module userspace check test demo clean selftests
+.PHONY: all module userspace check test stress demo clean selftests
 .PHONY: install uninstall module-install module-uninstall
 .PHONY: dkms-source dkms-install dkms-uninstall
 
@@ -41,6 +43,9 @@ check:
 
 test:
 	scripts/test.sh
+
+stress:
+	scripts/stress.sh
 
 demo:
 	scripts/demo.sh

@@ -104,8 +104,8 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	const struct udphdr *uh;
 	unsigned int ulen;
 	bool truncated;
-	u32 portid;
 	int thoff, err;
+	u64 seq;
 
 	if (!cfg->enabled)
 		return NF_ACCEPT;
@@ -180,12 +180,11 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	}
 	nfdns_stat_inc(nn, NFDNS_STAT_A_MISSES);
 
-	portid = READ_ONCE(nn->resolver_portid);
-	if (!portid) {
+	if (!nfdns_resolver_ready(nn)) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_FAIL_OPEN);
 		return NF_ACCEPT;
 	}
-	err = nfdns_pending_add(nn, &key, &c, &q);
+	err = nfdns_pending_add(nn, &key, &c, &q, &seq);
 	if (err < 0) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_OVER_LIMIT);
 		return NF_ACCEPT;
@@ -196,10 +195,15 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 		return NF_STOLEN;
 	}
 	if (nfdns_send_miss(nn, &key)) {
-		/* The resolver cannot hear us: let the query go on its way. */
-		nfdns_pending_cancel(nn, &key);
 		nfdns_stat_inc(nn, NFDNS_STAT_A_UPCALL_ERRORS);
-		return NF_ACCEPT;
+		/*
+		 * The resolver cannot hear us: this query goes on its way,
+		 * unless its question was answered meanwhile.
+		 */
+		if (nfdns_pending_cancel(nn, &key, seq))
+			return NF_ACCEPT;
+		consume_skb(skb);
+		return NF_STOLEN;
 	}
 	nfdns_stat_inc(nn, NFDNS_STAT_A_UPCALLS);
 	consume_skb(skb);
@@ -247,8 +251,11 @@ int nfdns_hooks_register(struct net *net)
 }
 
 /**
- * nfdns_hooks_unregister() - stop intercepting; waits for running hooks
+ * nfdns_hooks_unregister() - stop intercepting queries in a namespace
  * @net: the namespace
+ *
+ * A hook already running may still be running on return; callers wait
+ * for a grace period before freeing what the hooks use.
  */
 void nfdns_hooks_unregister(struct net *net)
 {

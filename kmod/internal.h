@@ -203,12 +203,16 @@ struct nfdns_client {
  * @buckets: pending questions by key hash
  * @count: pending questions
  * @waiters: waiting clients, over all questions
+ * @bytes: memory held by the questions and their waiters
+ * @seq: the last question's sequence number
  */
 struct nfdns_pending_table {
 	spinlock_t lock;
 	struct hlist_head buckets[NFDNS_PENDING_BUCKETS];
 	u32 count;
 	u32 waiters;
+	u64 bytes;
+	u64 seq;
 };
 
 /**
@@ -216,8 +220,10 @@ struct nfdns_pending_table {
  * @net: the namespace
  * @config: current settings, read under RCU
  * @config_lock: serialises configuration changes
- * @resolver_lock: protects @resolver_portid
- * @resolver_portid: netlink port of the registered resolver (0: none)
+ * @resolver_lock: protects @resolver_sk and @resolver_portid
+ * @resolver_sk: socket of the registered resolver, referenced (NULL: none)
+ * @resolver_portid: its netlink port (0: none); read without the lock
+ *	only as a hint
  * @stats: per-CPU counters
  * @cache: the response cache
  * @pending: questions waiting for the resolver
@@ -227,6 +233,7 @@ struct nfdns_net {
 	struct nfdns_config __rcu *config;
 	struct mutex config_lock;
 	spinlock_t resolver_lock;
+	struct sock *resolver_sk;
 	u32 resolver_portid;
 	struct nfdns_stats __percpu *stats;
 	struct nfdns_cache cache;
@@ -288,14 +295,16 @@ int nfdns_pending_init(struct nfdns_net *nn);
 void nfdns_pending_destroy(struct nfdns_net *nn);
 int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 		      const struct nfdns_client *client,
-		      const struct dnswire_query *q);
-void nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key);
+		      const struct dnswire_query *q, u64 *seq);
+bool nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key,
+			  u64 seq);
 int nfdns_pending_answer(struct nfdns_net *nn, const struct nfdns_key *key,
 			 const u8 *resp, unsigned int len,
 			 const u16 *ttl_offs, unsigned int n_ttl);
 int nfdns_pending_fail(struct nfdns_net *nn, const struct nfdns_key *key,
 		       u8 rcode);
 void nfdns_pending_fail_all(struct nfdns_net *nn);
+void nfdns_pending_drain(struct nfdns_net *nn, bool answer);
 
 int nfdns_reply_from_response(struct net *net, const struct nfdns_client *c,
 			      const struct dnswire_query *q,
@@ -309,6 +318,8 @@ int nfdns_reply_error(struct net *net, const struct nfdns_client *c,
 int nfdns_hooks_register(struct net *net);
 void nfdns_hooks_unregister(struct net *net);
 
+bool nfdns_resolver_ready(const struct nfdns_net *nn);
+void nfdns_resolver_release(struct nfdns_net *nn);
 int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key);
 int nfdns_netlink_init(void);
 void nfdns_netlink_exit(void);

@@ -21,16 +21,17 @@ static int __net_init nfdns_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->config_lock);
 	spin_lock_init(&nn->resolver_lock);
+	nn->resolver_sk = NULL;
 	nn->resolver_portid = 0;
 
-	config = kzalloc(sizeof(*config), GFP_KERNEL);
+	config = kzalloc(sizeof(*config), GFP_KERNEL_ACCOUNT);
 	if (!config)
 		return -ENOMEM;
 	nfdns_config_defaults(config);
 	RCU_INIT_POINTER(nn->config, config);
 
 	err = -ENOMEM;
-	nn->stats = alloc_percpu(struct nfdns_stats);
+	nn->stats = alloc_percpu_gfp(struct nfdns_stats, GFP_KERNEL_ACCOUNT);
 	if (!nn->stats)
 		goto err_free_config;
 	for_each_possible_cpu(cpu)
@@ -59,22 +60,56 @@ err_free_config:
 	return err;
 }
 
+/*
+ * The hooks come off first, on their own: the core then waits for a grace
+ * period before any .exit runs, so no hook is still running when the
+ * namespace's state is drained and freed.  Unregistering them in .exit
+ * would not wait for a hook already running.
+ */
+static void __net_exit nfdns_net_pre_exit(struct net *net)
+{
+	nfdns_hooks_unregister(net);
+}
+
 static void __net_exit nfdns_net_exit(struct net *net)
 {
 	struct nfdns_net *nn = nfdns_pernet(net);
 
-	/* Returns once no hook runs: nothing reaches the tables after it. */
-	nfdns_hooks_unregister(net);
-	nfdns_pending_destroy(nn);
-	nfdns_cache_destroy(nn);
-	free_percpu(nn->stats);
-	/* No reader is left: the namespace is gone and so are its sockets. */
-	kfree(rcu_dereference_protected(nn->config, true));
+	/*
+	 * No hook runs and no question can be added.  At rmmod the clients
+	 * still wait, whose queries were taken: answer them.  When the
+	 * namespace itself goes, its clients went with it.
+	 */
+	nfdns_pending_drain(nn, check_net(net));
+	nfdns_resolver_release(nn);
+}
+
+/*
+ * A pending timeout that took its question out before the drain may still
+ * be answering it; it runs under RCU, so one grace period covers every
+ * namespace going away in the batch.
+ */
+static void __net_exit nfdns_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	synchronize_rcu();
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct nfdns_net *nn = nfdns_pernet(net);
+
+		nfdns_pending_destroy(nn);
+		nfdns_cache_destroy(nn);
+		free_percpu(nn->stats);
+		/* Readers were hooks, timeouts and commands: all are gone. */
+		kfree(rcu_dereference_protected(nn->config, true));
+	}
 }
 
 static struct pernet_operations nfdns_net_ops = {
 	.init = nfdns_net_init,
+	.pre_exit = nfdns_net_pre_exit,
 	.exit = nfdns_net_exit,
+	.exit_batch = nfdns_net_exit_batch,
 	.id = &nfdns_net_id,
 	.size = sizeof(struct nfdns_net),
 };
@@ -98,6 +133,13 @@ err_pernet:
 	return err;
 }
 
+/*
+ * The family goes first: once it is unregistered no command runs, and
+ * no MISS is sent (nfdns_netlink_exit() stops the upcalls before it), so
+ * the namespaces' state can go next.  The hooks run until then, passing
+ * misses untouched; the clients still waiting are answered as each
+ * namespace's state goes.
+ */
 static void __exit nfdns_exit(void)
 {
 	nfdns_netlink_exit();

@@ -398,21 +398,79 @@ out:
 	return err;
 }
 
+/*
+ * The resolver is known by its socket, held while it is registered, not by
+ * its port alone: netlink_release() frees the port (another socket may
+ * bind it) and marks the socket dead before NETLINK_URELEASE reports it.
+ * In that window a MISS is not sent (nfdns_send_miss() checks the socket),
+ * a new resolver may register, and the late NETLINK_URELEASE cannot undo
+ * the registration of a live socket that took the same port.
+ */
+static bool nfdns_resolver_gone(const struct nfdns_net *nn)
+{
+	lockdep_assert_held(&nn->resolver_lock);
+	return !nn->resolver_sk || sock_flag(nn->resolver_sk, SOCK_DEAD);
+}
+
+/* Forget the resolver; the caller drops the reference it returns. */
+static struct sock *nfdns_resolver_clear(struct nfdns_net *nn)
+{
+	struct sock *sk = nn->resolver_sk;
+
+	lockdep_assert_held(&nn->resolver_lock);
+	nn->resolver_sk = NULL;
+	WRITE_ONCE(nn->resolver_portid, 0);
+	return sk;
+}
+
+/**
+ * nfdns_resolver_release() - forget the resolver of a namespace going away
+ * @nn: namespace state
+ *
+ * Context: process; nothing can register any more.
+ */
+void nfdns_resolver_release(struct nfdns_net *nn)
+{
+	struct sock *sk;
+
+	spin_lock_bh(&nn->resolver_lock);
+	sk = nfdns_resolver_clear(nn);
+	spin_unlock_bh(&nn->resolver_lock);
+	if (sk)
+		sock_put(sk);
+}
+
 static int nfdns_cmd_resolver_register(struct sk_buff *skb,
 				       struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	struct sock *sk = NETLINK_CB(skb).sk, *old;
 	int err = 0;
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
+again:
 	spin_lock_bh(&nn->resolver_lock);
-	if (nn->resolver_portid && nn->resolver_portid != info->snd_portid) {
+	if (nn->resolver_sk && nn->resolver_sk != sk &&
+	    sock_flag(nn->resolver_sk, SOCK_DEAD)) {
+		/*
+		 * The last resolver closed and its release is not reported
+		 * yet: nobody will answer its questions.
+		 */
+		old = nfdns_resolver_clear(nn);
+		spin_unlock_bh(&nn->resolver_lock);
+		sock_put(old);
+		nfdns_pending_fail_all(nn);
+		goto again;
+	}
+	if (nn->resolver_sk && nn->resolver_sk != sk) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nfdns: another resolver is registered in this namespace");
 		err = -EBUSY;
-	} else {
-		nn->resolver_portid = info->snd_portid;
+	} else if (!nn->resolver_sk) {
+		sock_hold(sk);
+		nn->resolver_sk = sk;
+		WRITE_ONCE(nn->resolver_portid, info->snd_portid);
 	}
 	spin_unlock_bh(&nn->resolver_lock);
 	return err;
@@ -422,24 +480,23 @@ static int nfdns_cmd_resolver_unregister(struct sk_buff *skb,
 					 struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
-	int err = 0;
+	struct sock *sk = NULL;
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
 	spin_lock_bh(&nn->resolver_lock);
-	if (nn->resolver_portid != info->snd_portid) {
+	if (nn->resolver_sk == NETLINK_CB(skb).sk)
+		sk = nfdns_resolver_clear(nn);
+	spin_unlock_bh(&nn->resolver_lock);
+	if (!sk) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nfdns: this socket is not the registered resolver");
-		err = -ENOENT;
-	} else {
-		nn->resolver_portid = 0;
+		return -ENOENT;
 	}
-	spin_unlock_bh(&nn->resolver_lock);
-	if (!err)
-		nfdns_pending_fail_all(nn);
-	return err;
+	sock_put(sk);
+	nfdns_pending_fail_all(nn);
+	return 0;
 }
-
 
 /*
  * Read the question of a command into @key, with the name lower-cased
@@ -517,13 +574,18 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 		flags |= NFDNS_ENTRY_F_NEGATIVE;
 	ttl = nla_get_u32(info->attrs[NFDNS_A_TTL]);
 
-	/* Waiters get the answer even if the cache cannot keep it. */
-	nfdns_pending_answer(nn, &key, nla_data(a), nla_len(a), ttl_offs,
-			     ri.n_ttl);
+	/*
+	 * Stored before the waiters are answered, so that a client asking
+	 * again right after its answer finds it in the cache rather than
+	 * causing another upcall.  The waiters get the answer even if the
+	 * cache cannot keep it.
+	 */
 	err = nfdns_cache_insert(nn, &key, nla_data(a), nla_len(a), ttl_offs,
 				 ri.n_ttl, ttl, flags, &why);
 	if (err)
 		nfdns_set_err_msg(info->extack, why);
+	nfdns_pending_answer(nn, &key, nla_data(a), nla_len(a), ttl_offs,
+			     ri.n_ttl);
 free_offs:
 	kfree(ttl_offs);
 reject:
@@ -767,6 +829,27 @@ static int nfdns_cmd_cache_flush(struct sk_buff *skb, struct genl_info *info)
 				 nfdns_cache_flush(nn));
 }
 
+/*
+ * Set while the family is registered.  nfdns_netlink_exit() clears it and
+ * waits for a grace period before unregistering the family: a MISS is
+ * only sent inside the RCU read-side section that saw it set.
+ */
+static bool nfdns_upcalls_on;
+
+/**
+ * nfdns_resolver_ready() - whether misses can be sent to a resolver
+ * @nn: namespace state
+ *
+ * A hint for the hooks, read without the lock: nfdns_send_miss() checks
+ * again.
+ *
+ * Context: any.
+ */
+bool nfdns_resolver_ready(const struct nfdns_net *nn)
+{
+	return READ_ONCE(nfdns_upcalls_on) && READ_ONCE(nn->resolver_portid);
+}
+
 /**
  * nfdns_send_miss() - ask the namespace's resolver a question
  * @nn: namespace state
@@ -777,15 +860,25 @@ static int nfdns_cmd_cache_flush(struct sk_buff *skb, struct genl_info *info)
  */
 int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
 {
-	u32 portid = READ_ONCE(nn->resolver_portid);
 	struct sk_buff *msg;
+	u32 portid = 0;
 	void *hdr;
+	int err;
 
+	rcu_read_lock();
+	if (READ_ONCE(nfdns_upcalls_on)) {
+		spin_lock_bh(&nn->resolver_lock);
+		if (!nfdns_resolver_gone(nn))
+			portid = nn->resolver_portid;
+		spin_unlock_bh(&nn->resolver_lock);
+	}
+	err = -ENOTCONN;
 	if (!portid)
-		return -ENOTCONN;
+		goto out;
+	err = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!msg)
-		return -ENOMEM;
+		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &nfdns_genl_family, 0, NFDNS_CMD_MISS);
 	if (!hdr ||
 	    nla_put(msg, NFDNS_A_QNAME, key->name_len, key->name) ||
@@ -793,10 +886,14 @@ int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
 	    nla_put_u16(msg, NFDNS_A_QCLASS, key->qclass) ||
 	    (key->do_bit && nla_put_flag(msg, NFDNS_A_DO))) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		err = -EMSGSIZE;
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_unicast(nn->net, msg, portid);
+	err = genlmsg_unicast(nn->net, msg, portid);
+out:
+	rcu_read_unlock();
+	return err;
 }
 
 static const struct genl_ops nfdns_genl_ops[] = {
@@ -874,26 +971,30 @@ static struct genl_family nfdns_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(nfdns_genl_ops),
 };
 
-/* The resolver's socket closed: it no longer receives misses. */
+/*
+ * The resolver's socket closed: it no longer receives misses.  Only the
+ * registered socket's own release counts (see nfdns_resolver_gone()).
+ */
 static int nfdns_netlink_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
 {
 	struct netlink_notify *n = ptr;
+	struct sock *sk = NULL;
 	struct nfdns_net *nn;
-	bool gone = false;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	nn = nfdns_pernet(n->net);
 	spin_lock_bh(&nn->resolver_lock);
-	if (n->portid && nn->resolver_portid == n->portid) {
-		nn->resolver_portid = 0;
-		gone = true;
-	}
+	if (n->portid && nn->resolver_portid == n->portid &&
+	    nfdns_resolver_gone(nn))
+		sk = nfdns_resolver_clear(nn);
 	spin_unlock_bh(&nn->resolver_lock);
 	/* Nobody will answer them now: do not keep the clients waiting. */
-	if (gone)
+	if (sk) {
+		sock_put(sk);
 		nfdns_pending_fail_all(nn);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -916,6 +1017,7 @@ int nfdns_netlink_init(void)
 	err = genl_register_family(&nfdns_genl_family);
 	if (err)
 		goto err_notifier;
+	WRITE_ONCE(nfdns_upcalls_on, true);
 	return 0;
 
 err_notifier:
@@ -924,10 +1026,15 @@ err_notifier:
 }
 
 /**
- * nfdns_netlink_exit() - unregister what nfdns_netlink_init() registered
+ * nfdns_netlink_exit() - stop the upcalls, then unregister what
+ * nfdns_netlink_init() registered
+ *
+ * The hooks may still run: from here on they let misses pass.
  */
 void nfdns_netlink_exit(void)
 {
+	WRITE_ONCE(nfdns_upcalls_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&nfdns_genl_family);
 	netlink_unregister_notifier(&nfdns_netlink_notifier);
 }

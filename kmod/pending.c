@@ -4,9 +4,11 @@
  *
  * The first client to miss on a question creates its entry and causes one
  * upcall; later clients asking the same question join it as waiters.  The
- * entry ends in exactly one of three ways, and whichever takes it out of the
+ * entry ends in exactly one of these ways, and whichever takes it out of the
  * table owns it: the resolver's answer, the resolver's failure (or its
- * departure), or the timeout.
+ * departure), the timeout, the failure of its own upcall, or the end of the
+ * namespace's state (rmmod or namespace exit).  Every waiter taken out gets
+ * an answer, except when the namespace itself is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,14 +21,29 @@
  * struct nfdns_waiter - one client waiting for an answer
  * @list: in its question's waiter list
  * @client: where to send the answer from and to
- * @q: the client's query; @q.qname points at @qname
- * @qname: the client's QNAME bytes, with its case
+ * @id: the query's message ID
+ * @edns_udp_size: UDP payload size the client advertised
+ * @question_end: offset just past the question in the query
+ * @qname_len: length of @qname
+ * @edns_version: EDNS version of the query
+ * @rd: RD bit of the query
+ * @cd: CD bit of the query
+ * @edns: the query carried an OPT record
+ * @edns_do: DNSSEC OK bit of the query
+ * @qname: the client's QNAME bytes, with its case, echoed in the reply
+ *
+ * Only what a reply needs: the lower-cased name is the question's.
  */
 struct nfdns_waiter {
 	struct list_head list;
 	struct nfdns_client client;
-	struct dnswire_query q;
-	u8 qname[DNSWIRE_NAME_MAX];
+	u16 id;
+	u16 edns_udp_size;
+	u16 question_end;
+	u8 qname_len;
+	u8 edns_version;
+	bool rd, cd, edns, edns_do;
+	u8 qname[];
 };
 
 /**
@@ -35,7 +52,9 @@ struct nfdns_waiter {
  * @reap: on a private list once taken out with every other question
  * @timer: answers SERVFAIL (or stale) when the resolver is too slow
  * @nn: namespace state
- * @waiters: the clients waiting
+ * @waiters: the clients waiting; the first one created the question
+ * @seq: tells this question from a later one with the same key
+ * @bytes: memory held by the question and its waiters
  * @n_waiters: their number
  * @qname_len: length of @qname
  * @do_bit: the DNSSEC OK bit of the question
@@ -49,13 +68,29 @@ struct nfdns_pending {
 	struct timer_list timer;
 	struct nfdns_net *nn;
 	struct list_head waiters;
-	unsigned int n_waiters;
+	u64 seq;
+	u32 bytes;
+	u32 n_waiters;
 	u8 qname_len;
 	u8 do_bit;
 	u16 qtype;
 	u16 qclass;
-	u8 qname[DNSWIRE_NAME_MAX];
+	u8 qname[];
 };
+
+/*
+ * Memory for questions and waiters is allocated for traffic, often in
+ * softirq: it must not dip into the emergency reserves (a failure only
+ * lets the query pass), and it is charged to the memory cgroup of the
+ * context that allocates it.  That is the querying task's for a query
+ * sent by a local process (LOCAL_OUT runs in its context); a query from
+ * the network arrives in softirq, where no task is accountable, and is
+ * bounded by the namespace's own limits instead (nfdns_pending_over()).
+ */
+#define NFDNS_PENDING_GFP	(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
+
+/* Waiters a namespace may hold, per question it may have pending. */
+#define NFDNS_WAITERS_PER_PENDING	4
 
 static bool nfdns_pending_match(const struct nfdns_pending *p,
 				const struct nfdns_key *key)
@@ -89,6 +124,19 @@ static void nfdns_pending_unhash(struct nfdns_pending_table *pt,
 	hlist_del_init(&p->node);
 	pt->count--;
 	pt->waiters -= p->n_waiters;
+	pt->bytes -= p->bytes;
+}
+
+/*
+ * The namespace-wide bounds, on top of the per-question ones: waiters in
+ * all, and the memory of every question and waiter, which counts against
+ * a quarter of the cache's byte budget.
+ */
+static bool nfdns_pending_over(const struct nfdns_pending_table *pt,
+			       const struct nfdns_config *cfg, u32 more)
+{
+	return pt->waiters >= (u64)cfg->max_pending * NFDNS_WAITERS_PER_PENDING ||
+	       pt->bytes + more > cfg->max_bytes / 4;
 }
 
 static void nfdns_pending_free(struct nfdns_pending *p)
@@ -100,13 +148,35 @@ static void nfdns_pending_free(struct nfdns_pending *p)
 	kfree(p);
 }
 
+/* The query a reply is built for, from what the waiter kept of it. */
+static void nfdns_waiter_query(const struct nfdns_waiter *w,
+			       const struct nfdns_pending *p,
+			       struct dnswire_query *q)
+{
+	q->id = w->id;
+	q->rd = w->rd;
+	q->cd = w->cd;
+	q->qname = w->qname;
+	q->qname_len = w->qname_len;
+	q->qtype = p->qtype;
+	q->qclass = p->qclass;
+	q->edns = w->edns;
+	q->edns_udp_size = w->edns_udp_size;
+	q->edns_version = w->edns_version;
+	q->edns_do = w->edns_do;
+	q->question_end = w->question_end;
+}
+
 static void nfdns_pending_reply_error(struct nfdns_pending *p, u8 rcode)
 {
 	struct net *net = p->nn->net;
 	struct nfdns_waiter *w;
+	struct dnswire_query q;
 
-	list_for_each_entry(w, &p->waiters, list)
-		nfdns_reply_error(net, &w->client, &w->q, w->qname, rcode);
+	list_for_each_entry(w, &p->waiters, list) {
+		nfdns_waiter_query(w, p, &q);
+		nfdns_reply_error(net, &w->client, &q, w->qname, rcode);
+	}
 }
 
 static void nfdns_pending_reply(struct nfdns_pending *p, const u8 *resp,
@@ -115,19 +185,28 @@ static void nfdns_pending_reply(struct nfdns_pending *p, const u8 *resp,
 {
 	struct net *net = p->nn->net;
 	struct nfdns_waiter *w;
+	struct dnswire_query q;
 	bool truncated;
 
-	list_for_each_entry(w, &p->waiters, list)
-		nfdns_reply_from_response(net, &w->client, &w->q, w->qname,
-					  resp, len, ttl_offs, n_ttl, elapsed,
+	list_for_each_entry(w, &p->waiters, list) {
+		nfdns_waiter_query(w, p, &q);
+		nfdns_reply_from_response(net, &w->client, &q, w->qname, resp,
+					  len, ttl_offs, n_ttl, elapsed,
 					  &truncated);
+	}
 }
 
+/*
+ * Runs inside an RCU read-side section from start to end: a question it
+ * takes out is no longer in the table for the namespace's exit to drain,
+ * and the exit frees the namespace's state only a grace period after its
+ * drain (nfdns_net_exit_batch()), so this finishes first.
+ */
 static void nfdns_pending_timeout(struct timer_list *t)
 {
 	struct nfdns_pending *p = from_timer(p, t, timer);
 	struct nfdns_net *nn = p->nn;
-	struct nfdns_pending_table *pt = nn->pending;
+	struct nfdns_pending_table *pt;
 	struct nfdns_key key = {
 		.name = p->qname,
 		.name_len = p->qname_len,
@@ -139,17 +218,18 @@ static void nfdns_pending_timeout(struct timer_list *t)
 	u32 serve_stale;
 	u64 now;
 
+	rcu_read_lock();
+	pt = nn->pending;
 	spin_lock_bh(&pt->lock);
 	if (hlist_unhashed(&p->node)) {
 		/* Answered meanwhile: the answering side owns and frees it. */
 		spin_unlock_bh(&pt->lock);
-		return;
+		goto out;
 	}
 	nfdns_pending_unhash(pt, p);
 	spin_unlock_bh(&pt->lock);
 	nfdns_stat_inc(nn, NFDNS_STAT_A_TIMEOUTS);
 
-	rcu_read_lock();
 	now = get_jiffies_64();
 	serve_stale = nfdns_config_rcu(nn)->serve_stale;
 	e = nfdns_cache_lookup(nn, &key);
@@ -161,8 +241,34 @@ static void nfdns_pending_timeout(struct timer_list *t)
 	} else {
 		nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
 	}
-	rcu_read_unlock();
 	nfdns_pending_free(p);
+out:
+	rcu_read_unlock();
+}
+
+static struct nfdns_waiter *nfdns_waiter_new(const struct nfdns_client *client,
+					     const struct dnswire_query *q,
+					     u32 *bytes)
+{
+	size_t size = struct_size_t(struct nfdns_waiter, qname, q->qname_len);
+	struct nfdns_waiter *w;
+
+	w = kmalloc(size, NFDNS_PENDING_GFP);
+	if (!w)
+		return NULL;
+	*bytes = kmalloc_size_roundup(size);
+	w->client = *client;
+	w->id = q->id;
+	w->rd = q->rd;
+	w->cd = q->cd;
+	w->edns = q->edns;
+	w->edns_udp_size = q->edns_udp_size;
+	w->edns_version = q->edns_version;
+	w->edns_do = q->edns_do;
+	w->question_end = q->question_end;
+	w->qname_len = q->qname_len;
+	memcpy(w->qname, q->qname, q->qname_len);
+	return w;
 }
 
 /**
@@ -171,6 +277,8 @@ static void nfdns_pending_timeout(struct timer_list *t)
  * @key: the question, name lower-cased
  * @client: where the client is
  * @q: its parsed query (its QNAME bytes are copied)
+ * @seq: set, when the question is new, to what nfdns_pending_cancel()
+ *	needs to cancel this question and no other
  *
  * Context: any; under rcu_read_lock().
  * Return: 1 when the question is new and the resolver must be asked, 0
@@ -179,40 +287,43 @@ static void nfdns_pending_timeout(struct timer_list *t)
  */
 int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 		      const struct nfdns_client *client,
-		      const struct dnswire_query *q)
+		      const struct dnswire_query *q, u64 *seq)
 {
 	const struct nfdns_config *cfg = nfdns_config_rcu(nn);
 	struct nfdns_pending_table *pt = nn->pending;
-	struct nfdns_pending *p, *fresh = NULL;
+	size_t size = struct_size_t(struct nfdns_pending, qname, key->name_len);
+	struct nfdns_pending *p, *fresh;
 	struct nfdns_waiter *w;
+	u32 w_bytes, p_bytes;
 	int ret;
 
-	w = kmalloc(sizeof(*w), GFP_ATOMIC);
+	w = nfdns_waiter_new(client, q, &w_bytes);
 	if (!w)
 		return -ENOMEM;
-	w->client = *client;
-	w->q = *q;
-	memcpy(w->qname, q->qname, q->qname_len);
-	w->q.qname = w->qname;
 
 	spin_lock_bh(&pt->lock);
 	p = nfdns_pending_find(pt, key);
 	if (p) {
-		if (p->n_waiters >= cfg->max_waiters) {
+		if (p->n_waiters >= cfg->max_waiters ||
+		    nfdns_pending_over(pt, cfg, w_bytes)) {
 			ret = -ENOSPC;
 			goto err_unlock;
 		}
 		list_add_tail(&w->list, &p->waiters);
 		p->n_waiters++;
+		p->bytes += w_bytes;
 		pt->waiters++;
+		pt->bytes += w_bytes;
 		spin_unlock_bh(&pt->lock);
 		return 0;
 	}
-	if (pt->count >= cfg->max_pending) {
+	p_bytes = kmalloc_size_roundup(size);
+	if (pt->count >= cfg->max_pending ||
+	    nfdns_pending_over(pt, cfg, w_bytes + p_bytes)) {
 		ret = -ENOSPC;
 		goto err_unlock;
 	}
-	fresh = kmalloc(sizeof(*fresh), GFP_ATOMIC);
+	fresh = kmalloc(size, NFDNS_PENDING_GFP);
 	if (!fresh) {
 		ret = -ENOMEM;
 		goto err_unlock;
@@ -221,6 +332,8 @@ int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 	INIT_LIST_HEAD(&fresh->waiters);
 	list_add_tail(&w->list, &fresh->waiters);
 	fresh->n_waiters = 1;
+	fresh->bytes = w_bytes + p_bytes;
+	fresh->seq = ++pt->seq;
 	fresh->qname_len = key->name_len;
 	fresh->do_bit = key->do_bit;
 	fresh->qtype = key->qtype;
@@ -230,6 +343,8 @@ int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 	hlist_add_head(&fresh->node, nfdns_pending_bucket(pt, key));
 	pt->count++;
 	pt->waiters++;
+	pt->bytes += fresh->bytes;
+	*seq = fresh->seq;
 	mod_timer(&fresh->timer,
 		  jiffies + msecs_to_jiffies(cfg->pending_timeout_ms));
 	spin_unlock_bh(&pt->lock);
@@ -254,7 +369,7 @@ static struct nfdns_pending *nfdns_pending_take(struct nfdns_net *nn,
 		nfdns_pending_unhash(pt, p);
 	spin_unlock_bh(&pt->lock);
 	if (p)
-		del_timer_sync(&p->timer);
+		timer_delete_sync(&p->timer);
 	return p;
 }
 
@@ -262,15 +377,42 @@ static struct nfdns_pending *nfdns_pending_take(struct nfdns_net *nn,
  * nfdns_pending_cancel() - forget a question whose upcall failed
  * @nn: namespace state
  * @key: the question
+ * @seq: what nfdns_pending_add() returned when it created the question
  *
- * Its waiters get no answer: their queries go on to where they were sent.
+ * Only the question the caller created is taken out: one that was
+ * answered meanwhile, and a later one with the same key, are left alone.
+ * Its first waiter is the caller's client, whose query still goes on to
+ * where it was sent; the clients that joined since had their queries
+ * taken, so they are answered SERVFAIL.
+ *
+ * Return: true when the question was cancelled and the caller's query
+ * must go on; false when it had been answered already, the caller's
+ * client included.
  */
-void nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key)
+bool nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key,
+			  u64 seq)
 {
-	struct nfdns_pending *p = nfdns_pending_take(nn, key);
+	struct nfdns_pending_table *pt = nn->pending;
+	struct nfdns_waiter *first;
+	struct nfdns_pending *p;
 
-	if (p)
-		nfdns_pending_free(p);
+	spin_lock_bh(&pt->lock);
+	p = nfdns_pending_find(pt, key);
+	if (p && p->seq == seq)
+		nfdns_pending_unhash(pt, p);
+	else
+		p = NULL;
+	spin_unlock_bh(&pt->lock);
+	if (!p)
+		return false;
+	timer_delete_sync(&p->timer);
+
+	first = list_first_entry(&p->waiters, struct nfdns_waiter, list);
+	list_del(&first->list);
+	kfree(first);
+	nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
+	nfdns_pending_free(p);
+	return true;
 }
 
 /**
@@ -340,11 +482,16 @@ static void nfdns_pending_take_all(struct nfdns_net *nn, struct list_head *list)
 	spin_unlock_bh(&pt->lock);
 }
 
-/*
- * Take every question out of the table and free it, answering its waiters
- * SERVFAIL when @answer is set.
+/**
+ * nfdns_pending_drain() - take every question out of the table and free
+ * it, its timer stopped
+ * @nn: namespace state
+ * @answer: answer the waiters SERVFAIL; when false they are dropped, which
+ *	is only right when they went away with the namespace
+ *
+ * Context: process.
  */
-static void nfdns_pending_drain(struct nfdns_net *nn, bool answer)
+void nfdns_pending_drain(struct nfdns_net *nn, bool answer)
 {
 	struct nfdns_pending *p, *tmp;
 	LIST_HEAD(list);
@@ -352,7 +499,7 @@ static void nfdns_pending_drain(struct nfdns_net *nn, bool answer)
 	nfdns_pending_take_all(nn, &list);
 	list_for_each_entry_safe(p, tmp, &list, reap) {
 		/* Out of the table, but its timer may be running. */
-		del_timer_sync(&p->timer);
+		timer_delete_sync(&p->timer);
 		if (answer)
 			nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
 		nfdns_pending_free(p);
@@ -381,7 +528,7 @@ int nfdns_pending_init(struct nfdns_net *nn)
 	struct nfdns_pending_table *pt;
 	unsigned int i;
 
-	pt = kvmalloc(sizeof(*pt), GFP_KERNEL);
+	pt = kvmalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
 	if (!pt)
 		return -ENOMEM;
 	spin_lock_init(&pt->lock);
@@ -389,16 +536,17 @@ int nfdns_pending_init(struct nfdns_net *nn)
 		INIT_HLIST_HEAD(&pt->buckets[i]);
 	pt->count = 0;
 	pt->waiters = 0;
+	pt->bytes = 0;
+	pt->seq = 0;
 	nn->pending = pt;
 	return 0;
 }
 
 /**
- * nfdns_pending_destroy() - drop every question of a namespace going away
+ * nfdns_pending_destroy() - free the pending table of a namespace
  * @nn: namespace state
  *
- * Context: the hooks no longer run in the namespace; its clients are gone
- * with it, so nobody is answered.
+ * Context: drained, and no timeout can still run (nfdns_pending_timeout()).
  */
 void nfdns_pending_destroy(struct nfdns_net *nn)
 {

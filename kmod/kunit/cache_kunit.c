@@ -2,16 +2,14 @@
 /*
  * KUnit: the response cache (TTL arithmetic, insert, lookup, clamps of
  * entry and record TTLs, eviction under the entry limit and the byte
- * budget, static entries, reclaim, deletion, the seeded hash) and the
- * coalescing of pending questions.
+ * budget, static entries, reclaim, deletion, the seeded hash).
+ * The pending table has its own suite (pending_kunit.c).
  *
  * The files under test are included so their static helpers are reachable.
- * Nothing here sends a packet: questions are only added, joined and
- * dropped, never answered.
+ * Nothing here sends a packet.
  */
 /* First, so that the files under test define pr_fmt before any header. */
 #include "../cache.c"
-#include "../pending.c"
 #include "../reply.c"
 
 #include <kunit/test.h>
@@ -690,74 +688,6 @@ static void nfdns_cache_flush_batches_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, present(f, count));
 }
 
-static void parse_test_query(struct kunit *test, struct dnswire_query *q)
-{
-	static const u8 query[] = {
-		0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-		3, 'W', 'w', 'W', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 1, 0, 1,
-	};
-
-	KUNIT_ASSERT_EQ(test, dnswire_parse_query(query, sizeof(query), q), 0);
-}
-
-/* nfdns_pending_add() runs in the hooks, under RCU. */
-static int pending_add(struct cache_fixture *f, const struct nfdns_key *key,
-		       const struct nfdns_client *c,
-		       const struct dnswire_query *q)
-{
-	int ret;
-
-	rcu_read_lock();
-	ret = nfdns_pending_add(&f->nn, key, c, q);
-	rcu_read_unlock();
-	return ret;
-}
-
-static void nfdns_pending_coalesce_test(struct kunit *test)
-{
-	struct cache_fixture *f = test->priv;
-	struct nfdns_client c = { .family = NFPROTO_IPV4 };
-	struct nfdns_key key = key_n(1), other = key_n(28);
-	struct dnswire_query q;
-	unsigned int i;
-
-	parse_test_query(test, &q);
-	f->cfg->max_waiters = 3;
-	f->cfg->max_pending = 2;
-	/* The first asks the resolver; the next ones join. */
-	KUNIT_EXPECT_EQ(test, pending_add(f, &key, &c, &q), 1);
-	for (i = 0; i < 2; i++)
-		KUNIT_EXPECT_EQ(test, pending_add(f, &key, &c, &q), 0);
-	/* Past the waiter bound: refused, the query goes on untouched. */
-	KUNIT_EXPECT_EQ(test, pending_add(f, &key, &c, &q), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->count, 1);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->waiters, 3);
-
-	/* DO=1 is another question; a third question is over the bound. */
-	KUNIT_EXPECT_EQ(test, pending_add(f, &other, &c, &q), 1);
-	other.do_bit = 1;
-	KUNIT_EXPECT_EQ(test, pending_add(f, &other, &c, &q), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->count, 2);
-
-	/* A cancelled question is gone with its waiters. */
-	nfdns_pending_cancel(&f->nn, &key);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->count, 1);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->waiters, 1);
-	KUNIT_EXPECT_EQ(test, pending_add(f, &key, &c, &q), 1);
-	/*
-	 * The DO=1 twin of a pending question is not pending: failing it
-	 * finds nothing and leaves the DO=0 question and its waiter alone.
-	 * (Failing a pending question would send packets: not done here.)
-	 */
-	KUNIT_EXPECT_EQ(test, nfdns_pending_fail(&f->nn, &other, 2), -ENOENT);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->count, 2);
-	KUNIT_EXPECT_EQ(test, f->nn.pending->waiters, 2);
-	other.do_bit = 0;
-	spin_lock_bh(&f->nn.pending->lock);
-	KUNIT_EXPECT_NOT_NULL(test, nfdns_pending_find(f->nn.pending, &other));
-	spin_unlock_bh(&f->nn.pending->lock);
-}
-
 static struct kunit_case nfdns_cache_test_cases[] = {
 	KUNIT_CASE(nfdns_ttl_arithmetic_test),
 	KUNIT_CASE(nfdns_cache_insert_lookup_test),
@@ -777,7 +707,6 @@ static struct kunit_case nfdns_cache_test_cases[] = {
 	KUNIT_CASE(nfdns_cache_reclaim_idle_test),
 	KUNIT_CASE(nfdns_cache_seed_hash_test),
 	KUNIT_CASE(nfdns_cache_flush_batches_test),
-	KUNIT_CASE(nfdns_pending_coalesce_test),
 	{}
 };
 

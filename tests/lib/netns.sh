@@ -86,6 +86,8 @@ nsd_start() {
 		echo "	zonelistfile: \"$dir/zone.list\""
 		echo "	server-count: 1"
 		echo "	verbosity: 0"
+		# Load tests ask from one address: no response rate limiting.
+		echo "	rrl-ratelimit: 0"
 		echo "remote-control:"
 		echo "	control-enable: no"
 		echo "zone:"

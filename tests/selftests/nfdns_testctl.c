@@ -12,8 +12,15 @@
  *   nfdns_testctl del NAME [TYPE] [--subtree]
  *   nfdns_testctl flush
  *   nfdns_testctl resolver --forward ADDR [--count-file F] [--hold-waiters N]
+ *                          [--delay-ms MS] [--rcvbuf BYTES]
+ *   nfdns_testctl deaf [--rcvbuf BYTES]
  *   nfdns_testctl burst ADDR NAME TYPE COUNT
  *   nfdns_testctl send ADDR PORT FILE...
+ *
+ * resolver --delay-ms makes it slow: each MISS waits that long before it is
+ * resolved; --rcvbuf sets its receive buffer (forced when privileged), so
+ * a backlog of misses does not make upcalls fail.  deaf registers a resolver that never reads its MISS messages
+ * (with a small receive buffer, the upcalls soon fail), until a signal.
  *
  * RRs of put are in presentation format, one per argument, in the answer
  * section; prefix one with "auth:" for the authority section.  Exit status:
@@ -107,6 +114,8 @@ static int usage(void)
 		"       nfdns_testctl del NAME [TYPE] [--subtree]\n"
 		"       nfdns_testctl flush\n"
 		"       nfdns_testctl resolver --forward ADDR [--count-file F] [--hold-waiters N]\n"
+		"                              [--delay-ms MS] [--rcvbuf BYTES]\n"
+		"       nfdns_testctl deaf [--rcvbuf BYTES]\n"
 		"       nfdns_testctl burst ADDR NAME TYPE COUNT\n"
 		"       nfdns_testctl send ADDR PORT FILE...\n");
 	return 2;
@@ -628,6 +637,18 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
+/* The receive buffer of a resolver's socket; forced past rmem_max if allowed. */
+static int set_rcvbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) ||
+	    !setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)))
+		return 0;
+	perror("nfdns_testctl: SO_RCVBUF");
+	return -1;
+}
+
 struct miss {
 	uint8_t qname[NFDNS_NAME_MAX];
 	int qname_len;
@@ -667,6 +688,7 @@ struct resolver {
 	uint32_t mark;
 	const char *count_file;
 	unsigned int hold_waiters;
+	unsigned int delay_ms;
 };
 
 /* Ask upstream; the answer's length, or 0 on timeout or error. */
@@ -765,6 +787,12 @@ static void handle_miss(struct resolver *r, const struct miss *m)
 	log_miss(r, m);
 	if (r->hold_waiters)
 		hold_for_waiters(r);
+	if (r->delay_ms) {
+		long long until = now_ms() + r->delay_ms;
+
+		while (!stopping && now_ms() < until)
+			usleep(10000);
+	}
 	len = ask_upstream(r, m, answer, sizeof(answer));
 	if (len && !strip_opt(answer, &len, &ttl)) {
 		err = put_wire(&r->admin, m->qname, m->qname_len, m->qtype,
@@ -786,7 +814,7 @@ static int cmd_resolver(int argc, char **argv)
 	const char *forward = NULL;
 	struct sigaction sa;
 	struct nl misses;
-	int i, err;
+	int i, err, rcvbuf = 0;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--forward") && i + 1 < argc)
@@ -795,6 +823,10 @@ static int cmd_resolver(int argc, char **argv)
 			r.count_file = argv[++i];
 		else if (!strcmp(argv[i], "--hold-waiters") && i + 1 < argc)
 			r.hold_waiters = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--delay-ms") && i + 1 < argc)
+			r.delay_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--rcvbuf") && i + 1 < argc)
+			rcvbuf = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--mark") && i + 1 < argc)
 			r.mark = strtoul(argv[++i], NULL, 0);
 		else
@@ -815,6 +847,8 @@ static int cmd_resolver(int argc, char **argv)
 		      NULL, NULL);
 	if (err)
 		return refused(&misses, "register", err);
+	if (rcvbuf && set_rcvbuf(&misses, rcvbuf))
+		return 1;
 	printf("registered\n");
 	fflush(stdout);
 
@@ -848,6 +882,41 @@ static int cmd_resolver(int argc, char **argv)
 	}
 	nl_close(&misses);
 	nl_close(&r.admin);
+	return 0;
+}
+
+/* A registered resolver that never reads: its MISS messages pile up. */
+static int cmd_deaf(int argc, char **argv)
+{
+	static char buf[8192];
+	struct sigaction sa;
+	int rcvbuf = 0, i, err;
+	struct nl nl;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--rcvbuf") && i + 1 < argc)
+			rcvbuf = atoi(argv[++i]);
+		else
+			return usage();
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (open_nl(&nl))
+		return 1;
+	err = nl_talk(&nl, nl_request(&nl, buf, NFDNS_CMD_RESOLVER_REGISTER, 0),
+		      NULL, NULL);
+	if (err)
+		return refused(&nl, "register", err);
+	/* After the ack, which needed the room. */
+	if (rcvbuf && set_rcvbuf(&nl, rcvbuf))
+		return 1;
+	printf("registered\n");
+	fflush(stdout);
+	while (!stopping)
+		pause();
+	nl_close(&nl);
 	return 0;
 }
 
@@ -888,6 +957,9 @@ static int cmd_burst(int argc, char **argv)
 		free(wire);
 		ldns_pkt_free(q);
 	}
+	/* Now, for a test that acts while the clients wait. */
+	printf("sent %u\n", count);
+	fflush(stdout);
 	deadline = now_ms() + 20000;
 	for (i = 0; i < count; i++) {
 		struct pollfd p = { .fd = fds[i], .events = POLLIN };
@@ -905,7 +977,7 @@ static int cmd_burst(int argc, char **argv)
 			matched++;
 		rcodes[reply[3] & 0x0f]++;
 	}
-	printf("sent %u\nanswered %u\nmatched %u\n", count, answered, matched);
+	printf("answered %u\nmatched %u\n", answered, matched);
 	for (i = 0; i < 16; i++)
 		if (rcodes[i]) {
 			char *s = ldns_pkt_rcode2str(i);
@@ -965,6 +1037,8 @@ int main(int argc, char **argv)
 	argv += 2;
 	if (!strcmp(cmd, "resolver"))
 		return cmd_resolver(argc, argv);
+	if (!strcmp(cmd, "deaf"))
+		return cmd_deaf(argc, argv);
 	if (!strcmp(cmd, "burst"))
 		return cmd_burst(argc, argv);
 	if (!strcmp(cmd, "send"))
