@@ -91,6 +91,8 @@ static int lookup_family(void)
 		mnl_socket_close(nl);
 		return err;
 	}
+	/* Attribute padding is sent as it lies in the buffer. */
+	memset(buf, 0, sizeof(buf));
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	portid = mnl_socket_get_portid(nl);
 	nlh = mnl_nlmsg_put_header(buf);
@@ -559,7 +561,7 @@ int kernel_start(struct kernel_link **out, uv_loop_t *loop, struct resolver *r, 
 	if (!k)
 		return -ENOMEM;
 	k->buf = malloc(MSG_BUF_SIZE);
-	k->sbuf = malloc(MSG_BUF_SIZE);
+	k->sbuf = calloc(1, MSG_BUF_SIZE);
 	if (!k->buf || !k->sbuf) {
 		free(k->buf);
 		free(k->sbuf);

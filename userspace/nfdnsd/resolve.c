@@ -959,7 +959,8 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 	}
 	if (cl.glue_ignored) {
 		stats.glue_ignored += cl.glue_ignored;
-		log_debug("%s ignored %u additional records outside %s", a, cl.glue_ignored, name_str(t->zone, z));
+		log_debug("%s ignored %u additional records outside %s", sa_str(sa, false, a), cl.glue_ignored,
+			  name_str(t->zone, z));
 	}
 	switch (cl.kind) {
 	case ANSWER_ERROR:
