@@ -15,6 +15,8 @@ hierarchy=$top/tests/zones/hierarchy.sh
 listen=127.53.255.1
 oracle=127.53.255.2
 alone=127.53.255.3
+guarded=127.53.255.4
+limited=127.53.255.5
 max_queries=48
 max_ns_chase=4
 
@@ -23,15 +25,18 @@ log=$work/nfdnsd.log
 nfdnsd_pid=
 unbound_pid=
 alone_pid=
+guarded_pid=
+limited_pid=
 tests=0
 failures=0
 
 cleanup() {
 	local p
-	for p in $nfdnsd_pid $unbound_pid $alone_pid; do
+	for p in $nfdnsd_pid $unbound_pid $alone_pid $guarded_pid $limited_pid; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	"$hierarchy" stop "$work/hier" >/dev/null 2>&1
+	nft delete table inet nfdnsd_test 2>/dev/null
 	if [ -n "${KEEP:-}" ]; then
 		echo "# work directory kept: $work"
 	else
@@ -148,6 +153,8 @@ else
 fi
 
 "$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" --listen "[::1]:5399" \
+	--do-not-query-localhost no --tcp-idle-ms 3000 \
+	--access-control "127.53.254.0/24 refuse" --access-control "127.53.253.0/24 deny" \
 	--trace --log-level debug --max-queries $max_queries --max-ns-chase $max_ns_chase >"$log" 2>&1 &
 nfdnsd_pid=$!
 if wait_listening "$listen"; then
@@ -400,12 +407,180 @@ check "IPv6 listener ([::1]:5399): www.example.com A" [ "$(answers "$out")" = "w
 ask $listen example.com AXFR
 check "AXFR refused" bash -c "grep -q -e REFUSED -e 'Transfer failed' <<<'$(printf %s "$out")'"
 
+# ---- access control on the listener ----
+
+ask $listen www.example.com A -b 127.53.254.1
+check "access-control refuse (127.53.254.0/24): REFUSED over UDP" [ "$(rcode "$out")" = REFUSED ]
+ask $listen www.example.com A -b 127.53.254.1 +tcp
+check "access-control refuse: REFUSED over TCP, no answer records" bash -c "[ '$(rcode "$out")' = REFUSED ] && [ -z '$(answers "$out")' ]"
+out=$(dig +time=1 +tries=1 @$listen www.example.com A -b 127.53.253.1 2>&1)
+check "access-control deny (127.53.253.0/24): no reply at all over UDP" bash -c "[ -z '$(rcode "$out")' ]"
+out=$(dig +time=2 +tries=1 @$listen www.example.com A -b 127.53.253.1 +tcp 2>&1)
+check "access-control deny: no reply over TCP" bash -c "[ -z '$(rcode "$out")' ]"
+
+# ---- TCP client that never reads ----
+
+# rss PID: resident memory in kB.
+rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+ask $listen big.example.com A +tcp
+rss_before=$(rss "$nfdnsd_pid")
+# Pipelines a 1.7 kB answer's question for up to 10 s, never reading; prints
+# "QUERIES-SENT PEAK-RSS-KB CLOSED" (CLOSED: nfdnsd hung up on it).
+python3 - $listen "$nfdnsd_pid" >"$work/noread.out" 2>&1 <<'PY'
+import select, socket, struct, sys, time
+server, pid = sys.argv[1], sys.argv[2]
+q = struct.pack("!HHHHHH", 9, 0x0100, 1, 0, 0, 1) + b"\3big\7example\3com\0" + struct.pack("!HH", 1, 1)
+q += b"\0" + struct.pack("!HHIH", 41, 4096, 0, 0)
+msg = struct.pack("!H", len(q)) + q
+def rss():
+    for line in open("/proc/%s/status" % pid):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect((server, 53))
+s.setblocking(False)
+sent, peak, closed, end = 0, rss(), 0, time.time() + 10
+buf = msg * 64
+while time.time() < end and not closed:
+    _, w, _ = select.select([], [s], [], 0.2)
+    if w:
+        try:
+            sent += s.send(buf) // len(msg)
+        except (BrokenPipeError, ConnectionResetError):
+            closed = 1
+    peak = max(peak, rss())
+print(sent, peak, closed)
+PY
+read -r noread_sent noread_peak noread_closed <"$work/noread.out"
+echo "# TCP client that never reads: ${noread_sent:-?} questions sent, nfdnsd RSS ${rss_before:-?} kB before, peak ${noread_peak:-?} kB"
+check "TCP client that never reads: nfdnsd's memory grew less than 16 MB (${rss_before:-?} -> ${noread_peak:-?} kB)" \
+	bash -c "[ -n '$noread_peak' ] && [ $((${noread_peak:-0} - ${rss_before:-0})) -lt 16384 ]"
+check "TCP client that never reads: nfdnsd hung up on it within 10 s" [ "${noread_closed:-0}" = 1 ]
+ask $listen www.example.com A +tcp
+check "TCP still served after it" [ "$(answers "$out")" = "www.example.com. IN A 192.0.2.44" ]
+
+# ---- never query where no server should be ----
+
+# Upstream packets by socket mark, counted by the kernel: nfdnsd's own count is not trusted.
+nft_ok=0
+nft delete table inet nfdnsd_test 2>/dev/null
+if nft add table inet nfdnsd_test 2>/dev/null &&
+	nft add chain inet nfdnsd_test out '{ type filter hook output priority 0; }' &&
+	nft add rule inet nfdnsd_test out meta mark 0x6e67 udp dport 53 counter comment '"guarded"' &&
+	nft add rule inet nfdnsd_test out meta mark 0x6e66 udp dport 53 counter comment '"main"'; then
+	nft_ok=1
+fi
+# marked NAME: packets counted by the rule with that comment.
+marked() {
+	nft list chain inet nfdnsd_test out 2>/dev/null |
+		awk -v c="\"$1\"" '$NF == c { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+if [ $nft_ok = 1 ]; then
+	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$guarded:53" \
+		--mark 0x6e67 --trace >"$work/guarded.log" 2>&1 &
+	guarded_pid=$!
+	wait_listening $guarded
+	ask $guarded www.example.com A
+	check "default settings, root hints on loopback: SERVFAIL" [ "$(rcode "$out")" = SERVFAIL ]
+	check "default settings: not one query left for the loopback servers (kernel counter)" [ "$(marked guarded)" = 0 ]
+	ask $listen other2.example.com A
+	check "the counter sees queries of the instance allowed to ask loopback ($(marked main))" [ "$(marked main)" -gt 0 ]
+else
+	skip "do-not-query-localhost by default" "nft unavailable"
+fi
+
+# ---- bounds on sockets, waiting clients and TCP connections ----
+
+"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$limited:53" \
+	--do-not-query-localhost no --max-upstream-sockets 4 --max-waiting-per-question 5 --tcp-max-conns 8 \
+	--trace >"$work/limited.log" 2>&1 &
+limited_pid=$!
+wait_listening $limited
+ask $limited www.slow.com A
+check "limited instance: www.slow.com A" [ "$(answers "$out")" = "www.slow.com. IN A 192.0.2.111" ]
+# concurrent SERVER PID NAME... : each name asked once at the same moment;
+# prints one line per answer ("rcode N" or "timeout"), then "fds MAX-OPEN-DESCRIPTORS".
+concurrent() {
+	python3 - "$@" <<'PY'
+import os, socket, struct, sys, time
+server, pid, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+def fds():
+    try:
+        return len(os.listdir("/proc/%s/fd" % pid))
+    except OSError:
+        return 0
+socks = []
+for i, name in enumerate(names):
+    q = struct.pack("!HHHHHH", i, 0x0100, 1, 0, 0, 0)
+    for label in name.split("."):
+        q += bytes([len(label)]) + label.encode()
+    q += b"\0" + struct.pack("!HH", 1, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(q, (server, 53))
+    s.setblocking(False)
+    socks.append(s)
+peak, left, end = 0, set(range(len(socks))), time.time() + 6
+out = {}
+while left and time.time() < end:
+    peak = max(peak, fds())
+    for i in list(left):
+        try:
+            r = socks[i].recv(4096)
+            out[i] = "rcode %d" % (r[3] & 15)
+            left.discard(i)
+        except BlockingIOError:
+            pass
+    time.sleep(0.02)
+for i in range(len(socks)):
+    print(out.get(i, "timeout"))
+print("fds", peak)
+PY
+}
+fds_idle=$(ls /proc/$limited_pid/fd | wc -l)
+concurrent $limited $limited_pid $(seq -f 'h%g.held.slow.com' 1 12) >"$work/sockets.out"
+peak=$(awk '$1 == "fds" { print $2 }' "$work/sockets.out")
+echo "# 12 held questions at once, max-upstream-sockets 4: descriptors $fds_idle idle, at most $peak"
+check "max-upstream-sockets 4: at most 4 more descriptors open for 12 questions ($fds_idle -> $peak)" \
+	[ $((peak - fds_idle)) -le 4 ]
+check "max-upstream-sockets 4: every question answered (SERVFAIL past the cap), none left waiting" \
+	bash -c "[ \$(grep -c '^rcode [0-9]' '$work/sockets.out') = 12 ]"
+concurrent $limited $limited_pid $(for i in $(seq 1 10); do echo same.slow.com; done) >"$work/waiters.out"
+check "max-waiting-per-question 5: 10 clients of one question, 5 answered, 5 refused SERVFAIL at once" \
+	bash -c "[ \$(grep -c 'rcode 3' '$work/waiters.out') = 5 ] && [ \$(grep -c 'rcode 2' '$work/waiters.out') = 5 ]"
+# 12 connections at once, each asks once and waits for its answer (or a hang-up).
+python3 - $limited >"$work/conns.out" 2>&1 <<'PY'
+import socket, struct, sys
+q = struct.pack("!HHHHHH", 5, 0x0100, 1, 0, 0, 0) + b"\3www\4slow\3com\0" + struct.pack("!HH", 1, 1)
+conns = []
+for i in range(12):
+    s = socket.create_connection((sys.argv[1], 53), timeout=5)
+    conns.append(s)
+for s in conns:
+    try:
+        s.sendall(struct.pack("!H", len(q)) + q)
+    except OSError:
+        pass
+for s in conns:
+    try:
+        r = s.recv(4096)
+        print("answer" if len(r) > 14 else "closed")
+    except OSError:
+        print("closed")
+PY
+check "tcp-max-conns 8: 12 connections at once, 8 served, 4 closed" \
+	bash -c "[ \$(grep -c answer '$work/conns.out') = 8 ] && [ \$(grep -c closed '$work/conns.out') = 4 ]"
+ask $limited www.slow.com A +tcp
+check "tcp-max-conns: served again once the others are gone" [ "$(answers "$out")" = "www.slow.com. IN A 192.0.2.111" ]
+
 # ---- alone: no kernel module ----
 
 if [ -e /sys/module/nfdns ]; then
 	skip "without the nfdns module: runs as a plain resolver" "nfdns module loaded"
 else
 	"$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" --listen "$alone:53" --kernel-retry 1 \
+		--do-not-query-localhost no \
 		--0x20 --trace >"$work/alone.log" 2>&1 &
 	alone_pid=$!
 	wait_listening $alone

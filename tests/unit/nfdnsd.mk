@@ -8,7 +8,7 @@ UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test
 
-NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c log.c)
+NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
 
 nfdnsd_config_test: nfdnsd_config_test.c $(NFDNSD_CONFIG_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)

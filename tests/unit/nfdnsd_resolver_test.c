@@ -89,7 +89,7 @@ static void test_cache(void)
 	ldns_rr_list *set, *got;
 	ldns_rr *soa = NULL;
 
-	cache_init(&c, 16, 86400, 3600);
+	cache_init(&c, 16, 0, 86400, 3600);
 	set = rrs("www.example.com. 10 IN A 192.0.2.1", "www.example.com. 20 IN A 192.0.2.2", NULL);
 	ok(cache_put_rrset(&c, set, RANK_AUTH, 100) == 0, "RRset stored");
 	got = cache_get(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, RANK_NONAUTH, 105);
@@ -152,7 +152,7 @@ static void test_cache(void)
 	cache_destroy(&c);
 
 	/* Eviction: 16 entries at most, least recently used first. */
-	cache_init(&c, 16, 86400, 3600);
+	cache_init(&c, 16, 0, 86400, 3600);
 	char line[128];
 
 	for (int i = 0; i < 16; i++) {
@@ -284,7 +284,7 @@ static void test_classify(void)
 	ldns_pkt *p;
 	struct cache c;
 
-	cache_init(&c, 100, 86400, 3600);
+	cache_init(&c, 100, 0, 86400, 3600);
 
 	p = pkt(0, false, NULL,
 		rrs("example.com. 172800 IN NS ns1.example.com.", "example.com. 172800 IN NS ns.evil.net.", NULL),
@@ -389,10 +389,51 @@ static void test_classify(void)
 	cache_destroy(&c);
 }
 
+/* The cache holds no more bytes than asked, however many entries it could take. */
+static void test_cache_bytes(void)
+{
+	struct cache c;
+	char line[160];
+	size_t max_bytes = 64 << 10, peak = 0, one = 0;
+	int stored = 0, held;
+
+	cache_init(&c, 100000, max_bytes, 86400, 3600);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(line, sizeof(line), "host-%d.example.com. 3600 IN TXT \"%0100d\"", i, i);
+		ldns_rr_list *set = rrs(line, NULL);
+
+		stored += cache_put_rrset(&c, set, RANK_AUTH, 100) == 0;
+		ldns_rr_list_deep_free(set);
+		if (c.lru.bytes > peak)
+			peak = c.lru.bytes;
+		if (i == 0)
+			one = c.lru.bytes;
+	}
+	held = (int)c.lru.count;
+	ok(stored == 5000, "5000 RRsets stored (%d)", stored);
+	ok(one > 150 && one < 1000, "one 100-byte TXT record costs %zu bytes", one);
+	ok(peak <= max_bytes, "the cache never held more than %zu bytes (peak %zu)", max_bytes, peak);
+	ok(held > 10 && held < 5000 && c.lru.evictions > 0, "%d entries kept of 5000, the rest evicted", held);
+	ldns_rdf *last = dn("host-4999.example.com.");
+	ldns_rdf *first = dn("host-0.example.com.");
+	ldns_rr_list *got = cache_get(&c, last, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_IN, RANK_NONAUTH, 101);
+
+	ok(got != NULL, "the newest entry is kept");
+	ldns_rr_list_deep_free(got);
+	got = cache_get(&c, first, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_IN, RANK_NONAUTH, 101);
+	ok(got == NULL, "the oldest entry is gone");
+	ldns_rr_list_deep_free(got);
+	ldns_rdf_deep_free(last);
+	ldns_rdf_deep_free(first);
+	cache_destroy(&c);
+	ok(c.lru.bytes == 0, "nothing charged after the cache is emptied");
+}
+
 int main(void)
 {
 	test_names();
 	test_cache();
+	test_cache_bytes();
 	test_infra();
 	test_classify();
 	printf("1..%d\n", tests);

@@ -139,7 +139,8 @@ def main():
             f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111"},
                                             qname, qtype)
             reply = message(qid, QR | rd | f, qwire, qtype, ans, auth, add)
-            delay = 2.0 if qname.lower().startswith("held.") else 0.3
+            held = qname.lower().startswith("held.") or qname.lower().endswith(".held.slow.com.")
+            delay = 2.0 if held else 0.3
             threading.Timer(delay, sock.sendto, (reply, peer)).start()
         else:
             sys.exit("unknown mode " + mode)

@@ -29,12 +29,31 @@ static void item_free(void *p)
 	free(it);
 }
 
-int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl)
+int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl)
 {
+	int err;
+
 	memset(c, 0, sizeof(*c));
 	c->max_ttl = max_ttl;
 	c->neg_max_ttl = neg_max_ttl;
-	return lru_init(&c->lru, max_entries, item_free);
+	err = lru_init(&c->lru, max_entries, item_free);
+	c->lru.max_bytes = max_bytes;
+	return err;
+}
+
+/* What an item holds on the heap, roughly: the records, their fields, the list. */
+size_t cache_item_cost(const struct cache_item *it)
+{
+	size_t n = sizeof(*it) + sizeof(ldns_rr_list);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(it->rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(it->rrs, i);
+
+		n += sizeof(ldns_rr *) + sizeof(ldns_rr) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_owner(rr));
+		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
+			n += sizeof(ldns_rdf *) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_rdf(rr, k));
+	}
+	return n;
 }
 
 void cache_destroy(struct cache *c)
@@ -93,7 +112,7 @@ static int store(struct cache *c, const uint8_t *key, size_t keylen, struct cach
 {
 	/* Zero TTLs still live one second, so the step that stored them can use them. */
 	uint64_t expires = now + (it->ttl ? it->ttl : 1);
-	int err = lru_put(&c->lru, key, keylen, it, expires, now);
+	int err = lru_put_cost(&c->lru, key, keylen, it, cache_item_cost(it), expires, now);
 
 	if (err) {
 		item_free(it);

@@ -38,7 +38,9 @@ struct cache_item {
 	uint8_t rcode;		/* negative: NXDOMAIN or NOERROR (NODATA) */
 };
 
-int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl);
+/* max_bytes: the memory the items may hold, roughly (0: no bound). */
+int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl);
+size_t cache_item_cost(const struct cache_item *it);
 void cache_destroy(struct cache *c);
 
 /* rrset: records of one owner, type and class (copied). */

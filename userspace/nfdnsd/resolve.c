@@ -74,6 +74,7 @@ struct task {
 	struct task *parent, *child;
 	struct task *next, *prev;	/* resolver's list, client tasks only */
 	struct resolution *waiters;	/* client tasks */
+	uint32_t n_waiters;
 	uint8_t key[NAME_WIRE_MAX + 4];
 	size_t keylen;
 	struct budget *budget;
@@ -227,7 +228,7 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 	memset(r, 0, sizeof(*r));
 	r->loop = loop;
 	r->opt = opt;
-	err = cache_init(&r->cache, opt->cache_size, opt->max_ttl, opt->neg_max_ttl);
+	err = cache_init(&r->cache, opt->cache_size, opt->cache_max_bytes, opt->max_ttl, opt->neg_max_ttl);
 	if (err)
 		return err;
 	err = infra_init(&r->infra, opt->infra_size);
@@ -236,12 +237,39 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 		return err;
 	}
 	err = lru_init(&r->pending, (size_t)opt->max_clients + 16, NULL);
+	if (!err)
+		err = acl_do_not_query(&r->dnq, opt->dnq_localhost, opt->dnq_private, &opt->dnq);
 	if (err) {
+		acl_free(&r->dnq);
+		lru_destroy(&r->pending);
 		infra_destroy(&r->infra);
 		cache_destroy(&r->cache);
 		return err;
 	}
 	return 0;
+}
+
+/* Addresses change (DHCP, hotplug): read again after this long. */
+#define OWN_ADDRESSES_MS 30000
+
+bool resolver_may_query(struct resolver *r, const struct sockaddr *sa)
+{
+	if (acl_match(&r->dnq, sa) != ACL_NONE)
+		return false;
+	if (!r->opt->dnq_localhost)
+		return true;
+	if (!r->own_read_ms || now_ms(r) - r->own_read_ms >= OWN_ADDRESSES_MS) {
+		struct acl fresh = { 0 };
+
+		if (acl_add_own_addresses(&fresh, ACL_DENY) == 0) {
+			acl_free(&r->own);
+			r->own = fresh;
+		} else {
+			acl_free(&fresh);
+		}
+		r->own_read_ms = now_ms(r) ? now_ms(r) : 1;
+	}
+	return acl_match(&r->own, sa) == ACL_NONE;
 }
 
 /* ---- tasks ---- */
@@ -308,6 +336,7 @@ static void task_free(struct task *t)
 			struct resolution *w = t->waiters;
 
 			t->waiters = w->next;
+			t->r->waiting--;
 			if (w->handle)
 				*w->handle = NULL;
 			free(w);
@@ -330,6 +359,8 @@ void resolve_cancel(struct resolution *w)
 	if (!w)
 		return;
 	t = w->task;
+	t->n_waiters--;
+	t->r->waiting--;
 	if (w->handle)
 		*w->handle = NULL;
 	*w->pprev = w->next;
@@ -376,6 +407,7 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 			struct resolution *w = list;
 
 			list = w->next;
+			t->r->waiting--;
 			if (w->handle)
 				*w->handle = NULL;
 			w->cb(w->arg, &res);
@@ -448,6 +480,8 @@ static size_t question_key(uint8_t *key, const ldns_rdf *qname, ldns_rr_type qty
 
 static void add_waiter(struct task *t, struct resolution *w)
 {
+	t->n_waiters++;
+	t->r->waiting++;
 	w->task = t;
 	w->next = t->waiters;
 	w->pprev = &t->waiters;
@@ -467,13 +501,20 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 
 	if (!w)
 		return -ENOMEM;
+	e = lru_get(&r->pending, key, keylen, 0);
+	/* Every waiter holds memory and a reply: both are bounded. */
+	if (r->waiting >= r->opt->max_waiting ||
+	    (e && ((struct task *)e->value)->n_waiters >= r->opt->max_waiting_per_question)) {
+		stats.waiting_refused++;
+		free(w);
+		return -EBUSY;
+	}
 	w->cb = cb;
 	w->arg = arg;
 	w->handle = handle;
 	if (handle)
 		*handle = w;
 	/* The same question in flight: wait for its answer instead of asking again. */
-	e = lru_get(&r->pending, key, keylen, 0);
 	if (e) {
 		stats.coalesced++;
 		add_waiter(e->value, w);
@@ -524,6 +565,8 @@ void resolver_destroy(struct resolver *r)
 	r->hints = NULL;
 	cache_destroy(&r->cache);
 	infra_destroy(&r->infra);
+	acl_free(&r->dnq);
+	acl_free(&r->own);
 }
 
 /* Whether name is already an owner in the chain or the original question (a loop). */
@@ -648,6 +691,14 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 				continue;
 			if (infra_is_lame(&r->infra, t->zone, (struct sockaddr *)&ss, now_ms(r)))
 				continue;
+			if (!resolver_may_query(r, (struct sockaddr *)&ss)) {
+				char an[SA_STRLEN], nn[NAME_STRLEN], zn[NAME_STRLEN];
+
+				stats.do_not_query++;
+				TRACE("not querying %s (%s) for %s: do-not-query address", name_str(t->ns[ns_index].name, nn),
+				      sa_str((struct sockaddr *)&ss, false, an), name_str(t->zone, zn));
+				continue;
+			}
 			t->srv[t->n_srv].addr = ss;
 			t->srv[t->n_srv].ns = t->ns[ns_index].name;
 			t->srv[t->n_srv].tried = false;
@@ -750,6 +801,14 @@ static void send_query(struct task *t, int idx)
 		;
 	if (f == t->fl + MAX_FLIGHTS)
 		return;
+	/* File descriptors are finite: past the cap a question fails rather than the process. */
+	if (upstream_sockets_open() >= r->opt->max_upstream_sockets) {
+		stats.upstream_no_socket++;
+		if (in_the_air(t))
+			return;
+		task_fail(t, "every upstream socket in use");
+		return;
+	}
 	s->tried = true;
 	f->t = t;
 	f->srv = idx;

@@ -8,6 +8,7 @@
 #include <ldns/ldns.h>
 #include <uv.h>
 
+#include "acl.h"
 #include "cache.h"
 #include "config.h"
 #include "infra.h"
@@ -26,6 +27,10 @@ struct resolver {
 	struct task *tasks;		/* client resolutions in flight */
 	struct lru pending;		/* the same, by question: to coalesce */
 	uint64_t in_flight;
+	uint64_t waiting;		/* callers waiting, over all tasks */
+	struct acl dnq;			/* where queries never go */
+	struct acl own;			/* this host's addresses, when refused */
+	uint64_t own_read_ms;		/* when they were read */
 };
 
 struct resolve_result {
@@ -49,6 +54,8 @@ int resolver_load_hints(struct resolver *r, const char *path);
 void resolver_prime(struct resolver *r);
 /* Ends every resolution without calling back. */
 void resolver_destroy(struct resolver *r);
+/* Whether a name server address may be queried (do-not-query settings). */
+bool resolver_may_query(struct resolver *r, const struct sockaddr *sa);
 
 /*
  * Resolves (qname, qtype, qclass), or joins the resolution of the same

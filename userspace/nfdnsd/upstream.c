@@ -46,9 +46,19 @@ struct upstream_query {
 	void *arg;
 };
 
+static unsigned sockets_open;
+
+unsigned upstream_sockets_open(void)
+{
+	return sockets_open;
+}
+
 static void on_closed(uv_handle_t *h)
 {
 	struct upstream_query *q = h->data;
+
+	if (h == &q->sock.handle)
+		sockets_open--;
 
 	if (--q->closing > 0)
 		return;
@@ -387,6 +397,8 @@ int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_
 		err = fd;
 		goto fail;
 	}
+	/* From here the socket counts until its handle is closed (or fd closed below). */
+	sockets_open++;
 	if (!req->tcp) {
 		err = bind_random_port(fd, family);
 		if (err)
@@ -454,6 +466,7 @@ fail_all:
 	close_all(q);
 	return err;
 fail_handles:
+	/* The socket is counted off when its handle has closed. */
 	if (fd >= 0)
 		close(fd);
 	q->done = true;
@@ -461,8 +474,10 @@ fail_handles:
 	uv_close(&q->sock.handle, on_closed);
 	return err;
 fail:
-	if (fd >= 0)
+	if (fd >= 0) {
 		close(fd);
+		sockets_open--;
+	}
 	ldns_rdf_deep_free(q->qname);
 	free(q->wire);
 	free(q);

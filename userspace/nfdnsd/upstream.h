@@ -41,6 +41,8 @@ struct upstream_query;
 
 int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_cb cb, void *arg,
 		  struct upstream_query **out);
+/* Sockets of upstream queries open now (closing ones included). */
+unsigned upstream_sockets_open(void);
 /* The callback is not called after this. */
 void upstream_cancel(struct upstream_query *q);
 

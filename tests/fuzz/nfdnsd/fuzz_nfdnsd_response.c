@@ -36,7 +36,7 @@ static uint64_t now = 1000;
 
 static void setup(void)
 {
-	cache_init(&cache, 64, 86400, 3600);
+	cache_init(&cache, 64, 1 << 20, 86400, 3600);
 	for (int i = 0; i < 8; i++) {
 		zones[i] = ldns_dname_new_frm_str(scenarios[i].zone);
 		qnames[i] = ldns_dname_new_frm_str(scenarios[i].qname);
