@@ -173,6 +173,23 @@ unbound -d -c "$work/unbound/unbound.conf" >"$work/unbound/stdout.log" 2>&1 &
 unbound_pid=$!
 wait_listening $oracle || true
 
+# Upstream packets by socket mark, counted by the kernel: nfdnsd's own count is not trusted.
+nft_ok=0
+nft delete table inet nfdnsd_test 2>/dev/null
+if nft add table inet nfdnsd_test 2>/dev/null &&
+	nft add chain inet nfdnsd_test out '{ type filter hook output priority 0; }' &&
+	nft add rule inet nfdnsd_test out meta mark 0x6e67 udp dport 53 counter comment '"guarded"' &&
+	nft add rule inet nfdnsd_test out meta mark 0x6e66 udp dport 53 counter comment '"main"'; then
+	nft_ok=1
+fi
+# marked NAME: packets counted by the rule with that comment.
+marked() {
+	nft list chain inet nfdnsd_test out 2>/dev/null |
+		awk -v c="\"$1\"" '$NF == c { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+# sent MARK: upstream packets so far of the instance with that mark ("main", "guarded").
+sent() { if [ $nft_ok = 1 ]; then marked "$1"; else echo 0; fi; }
+
 # One UDP query, timed in the client: "RCODE ANCOUNT MICROSECONDS".
 timed_query() {
 	python3 - "$@" <<'PY'
@@ -407,6 +424,40 @@ check "IPv6 listener ([::1]:5399): www.example.com A" [ "$(answers "$out")" = "w
 ask $listen example.com AXFR
 check "AXFR refused" bash -c "grep -q -e REFUSED -e 'Transfer failed' <<<'$(printf %s "$out")'"
 
+# ---- client-side protocol ----
+
+ask $listen www.example.com A +cdflag
+check "CD copied into the reply" has_flag "$out" cd
+ask $listen www.example.com A
+check "no CD in the reply when the query had none" bash -c "! grep -qw cd <<<'$(flags "$out")'"
+before=$(sent main)
+# trailing.example.com A, then 8 bytes that belong to no section.
+reply=$(python3 - $listen <<'PY'
+import socket, struct, sys
+q = struct.pack("!HHHHHH", 77, 0x0100, 1, 0, 0, 0) + b"\10trailing\7example\3com\0" + struct.pack("!HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(q + b"garbage!", (sys.argv[1], 53))
+try:
+    r = s.recv(4096)
+    print(struct.unpack("!H", r[:2])[0], r[3] & 15, struct.unpack("!H", r[6:8])[0])
+except socket.timeout:
+    print("timeout")
+PY
+)
+check "trailing bytes after the question: FORMERR with the query's ID ($reply)" [ "$reply" = "77 1 0" ]
+check "trailing bytes: nothing resolved (kernel counter unchanged)" [ "$(sent main)" = "$before" ]
+ask $listen www.example.com A +norecurse
+check "RD=0 for a cached name: answered from the cache" bash -c "[ '$(rcode "$out")' = NOERROR ] && [ '$(answers "$out")' = 'www.example.com. IN A 192.0.2.44' ]"
+before=$(sent main)
+ask $listen norec.example.com A +norecurse
+check "RD=0 for a name not cached: REFUSED" [ "$(rcode "$out")" = REFUSED ]
+check "RD=0: no upstream query (kernel counter unchanged)" [ "$(sent main)" = "$before" ]
+ask $listen www.example.com A +edns=1 +noednsnegotiation
+check "EDNS version 1: BADVERS, no answer" bash -c "grep -q 'status: BADVERS' <<<'$(printf %s "$out")' && [ -z '$(answers "$out")' ]"
+ask $listen www.example.com A +edns=0
+check "EDNS version 0: answered" [ "$(answers "$out")" = "www.example.com. IN A 192.0.2.44" ]
+
 # ---- access control on the listener ----
 
 ask $listen www.example.com A -b 127.53.254.1
@@ -463,20 +514,6 @@ check "TCP still served after it" [ "$(answers "$out")" = "www.example.com. IN A
 
 # ---- never query where no server should be ----
 
-# Upstream packets by socket mark, counted by the kernel: nfdnsd's own count is not trusted.
-nft_ok=0
-nft delete table inet nfdnsd_test 2>/dev/null
-if nft add table inet nfdnsd_test 2>/dev/null &&
-	nft add chain inet nfdnsd_test out '{ type filter hook output priority 0; }' &&
-	nft add rule inet nfdnsd_test out meta mark 0x6e67 udp dport 53 counter comment '"guarded"' &&
-	nft add rule inet nfdnsd_test out meta mark 0x6e66 udp dport 53 counter comment '"main"'; then
-	nft_ok=1
-fi
-# marked NAME: packets counted by the rule with that comment.
-marked() {
-	nft list chain inet nfdnsd_test out 2>/dev/null |
-		awk -v c="\"$1\"" '$NF == c { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
-}
 if [ $nft_ok = 1 ]; then
 	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$guarded:53" \
 		--mark 0x6e67 --trace >"$work/guarded.log" 2>&1 &

@@ -153,3 +153,50 @@ const char *rcode_str(unsigned rcode, char buf[16])
 		snprintf(buf, 16, "RCODE%u", rcode);
 	return buf;
 }
+
+/* Past a possibly compressed name at off: the offset after it, or -EINVAL. */
+static int skip_name(const uint8_t *msg, size_t len, size_t off)
+{
+	for (unsigned labels = 0; off < len && labels < 128; labels++) {
+		uint8_t n = msg[off];
+
+		if (n == 0)
+			return (int)off + 1;
+		if ((n & 0xc0) == 0xc0)
+			return off + 2 <= len ? (int)off + 2 : -EINVAL;
+		if (n & 0xc0)
+			return -EINVAL;
+		off += 1 + (size_t)n;
+	}
+	return -EINVAL;
+}
+
+int wire_message_len(const uint8_t *msg, size_t len)
+{
+	size_t off = 12;
+	unsigned counts[4];
+
+	if (len < 12 || len > 65535)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++)
+		counts[i] = (unsigned)msg[4 + 2 * i] << 8 | msg[5 + 2 * i];
+	for (unsigned i = 0; i < counts[0]; i++) {
+		int next = skip_name(msg, len, off);
+
+		if (next < 0 || (size_t)next + 4 > len)
+			return -EINVAL;
+		off = (size_t)next + 4;
+	}
+	for (unsigned i = 0; i < counts[1] + counts[2] + counts[3]; i++) {
+		int next = skip_name(msg, len, off);
+		size_t rdlen;
+
+		if (next < 0 || (size_t)next + 10 > len)
+			return -EINVAL;
+		rdlen = (size_t)msg[next + 8] << 8 | msg[next + 9];
+		off = (size_t)next + 10 + rdlen;
+		if (off > len)
+			return -EINVAL;
+	}
+	return (int)off;
+}

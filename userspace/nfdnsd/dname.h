@@ -19,6 +19,12 @@
 /* Length of the wire name at p (within max bytes), or -EINVAL. */
 int wire_name_len(const uint8_t *p, size_t max);
 int wire_label_count(const uint8_t *name, size_t len);
+/*
+ * Bytes a whole message occupies, walking its header counts (names may be
+ * compressed), or -EINVAL when it does not fit in len.  Less than len
+ * means bytes trail the message.
+ */
+int wire_message_len(const uint8_t *msg, size_t len);
 bool wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* True when name is zone or lies below it. */
 bool wire_name_under(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen);

@@ -535,6 +535,30 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	return 0;
 }
 
+static bool answer_from_cache(struct task *t);
+
+int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		   resolve_cb cb, void *arg)
+{
+	struct resolution *w = calloc(1, sizeof(*w));
+	struct task *t;
+
+	if (!w)
+		return -ENOMEM;
+	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	if (!t) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->cb = cb;
+	w->arg = arg;
+	add_waiter(t, w);
+	if (answer_from_cache(t))
+		return 0;
+	task_free(t);
+	return -ENOENT;
+}
+
 static void on_primed(void *arg, const struct resolve_result *res)
 {
 	char rc[16];

@@ -65,6 +65,13 @@ bool resolver_may_query(struct resolver *r, const struct sockaddr *sa);
  */
 int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		  resolve_cb cb, void *arg, struct resolution **handle);
+/*
+ * Answers from the cache alone (a client that does not want recursion,
+ * RD=0): the callback runs before this returns 0, or -ENOENT when the
+ * cache cannot answer.
+ */
+int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		   resolve_cb cb, void *arg);
 /* This caller stops waiting; the resolution goes on while others wait. */
 void resolve_cancel(struct resolution *w);
 

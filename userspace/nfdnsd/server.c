@@ -201,6 +201,11 @@ static void send_response(struct client *c, ldns_pkt *resp)
 	if (ldns_pkt_edns(c->query)) {
 		ldns_pkt_set_edns_udp_size(resp, c->svc->opt->edns_size);
 		ldns_pkt_set_edns_do(resp, ldns_pkt_edns_do(c->query));
+		/* RCODEs past 15 (BADVERS) keep their upper bits in the OPT record. */
+		if (ldns_pkt_get_rcode(resp) > 15) {
+			ldns_pkt_set_edns_extended_rcode(resp, ldns_pkt_get_rcode(resp) >> 4);
+			ldns_pkt_set_rcode(resp, ldns_pkt_get_rcode(resp) & 15);
+		}
 	}
 	if (ldns_pkt2wire(&wire, resp, &len) != LDNS_STATUS_OK)
 		return;
@@ -231,7 +236,7 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 {
 	struct client *c = arg;
 	const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(c->query), 0);
-	ldns_pkt *resp = response_build(q, ldns_pkt_id(c->query), ldns_pkt_rd(c->query), res);
+	ldns_pkt *resp = response_for_query(c->query, res);
 
 	c->task = NULL;
 	trace_answered(c->conn ? "tcp" : "udp", q, res, c->start_ms, uv_now(c->svc->loop));
@@ -252,8 +257,7 @@ static void reply_error(struct client *c, int rcode)
 	ldns_pkt *resp;
 
 	if (ldns_pkt_qdcount(c->query) == 1) {
-		resp = response_build(ldns_rr_list_rr(ldns_pkt_question(c->query), 0), ldns_pkt_id(c->query),
-				      ldns_pkt_rd(c->query), &res);
+		resp = response_for_query(c->query, &res);
 	} else {
 		resp = ldns_pkt_new();
 		if (resp) {
@@ -261,6 +265,7 @@ static void reply_error(struct client *c, int rcode)
 			ldns_pkt_set_qr(resp, true);
 			ldns_pkt_set_ra(resp, true);
 			ldns_pkt_set_rd(resp, ldns_pkt_rd(c->query));
+			ldns_pkt_set_cd(resp, ldns_pkt_cd(c->query));
 			ldns_pkt_set_opcode(resp, ldns_pkt_get_opcode(c->query));
 			ldns_pkt_set_rcode(resp, (uint8_t)rcode);
 		}
@@ -328,6 +333,11 @@ static void handle_query(struct service *s, struct listener *l, struct tcp_conn 
 	if (access != ACL_ALLOW) {
 		stats.client_refused++;
 		rcode = LDNS_RCODE_REFUSED;
+	} else if (wire_message_len(wire, len) != (int)len) {
+		/* Bytes after the message: not what the sender meant, so not resolved. */
+		rcode = LDNS_RCODE_FORMERR;
+	} else if (ldns_pkt_edns(query) && ldns_pkt_edns_version(query) > 0) {
+		rcode = 16; /* BADVERS (RFC 6891 6.1.3) */
 	} else if (ldns_pkt_get_opcode(query) != LDNS_PACKET_QUERY)
 		rcode = LDNS_RCODE_NOTIMPL;
 	else if (!q || ldns_pkt_ancount(query) || ldns_pkt_nscount(query))
@@ -343,6 +353,17 @@ static void handle_query(struct service *s, struct listener *l, struct tcp_conn 
 			stats.client_malformed++;
 		reply_error(c, rcode);
 		client_free(c);
+		return;
+	}
+	/* RD=0: what the cache holds, never a recursion on the asker's behalf. */
+	if (!ldns_pkt_rd(query)) {
+		int err = resolve_cached(s->r, ldns_rr_owner(q), ldns_rr_get_type(q), ldns_rr_get_class(q),
+					 on_resolved, c);
+
+		if (err < 0) {
+			reply_error(c, err == -ENOENT ? LDNS_RCODE_REFUSED : LDNS_RCODE_SERVFAIL);
+			client_free(c);
+		}
 		return;
 	}
 	if (resolve_start(s->r, ldns_rr_owner(q), ldns_rr_get_type(q), ldns_rr_get_class(q), on_resolved, c,
