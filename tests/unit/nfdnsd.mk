@@ -18,6 +18,7 @@ nfdnsd_resolver_test: nfdnsd_resolver_test.c $(NFDNSD_RESOLVER_SRCS) $(wildcard 
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVER_SRCS) $(NFDNSD_TEST_LIBS)
 
 # Responses for the kernel are checked with the module's own validation.
-NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c) ../../kmod/dnswire.c
+NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c kernel_msg.c) ../../kmod/dnswire.c
 nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDNSD_DIR)/*.h) ../../kmod/dnswire.h
-	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS) \
+		$(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
