@@ -332,6 +332,12 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "alldead.com (every address dead): SERVFAIL" [ "$(rcode "$out")" = SERVFAIL ]
 check "alldead.com: given up within the retry budget and the 8 s deadline ($ms ms)" [ $ms -lt 9000 ]
 
+# ---- DS at the parent ----
+
+ask $listen example.com DS
+check "example.com DS: the parent's record, asked of com.'s servers" bash -c "grep -q 'example.com. IN DS 31589 8 2' <<<'$(answers "$out")' &&
+	grep -qE 'asked [ab].nic.com \(127.53.1.[12]\) for example.com. DS -> answer' '$log'"
+
 # ---- TC and TCP ----
 
 tcp=$(counter upstream_tcp)
@@ -636,6 +642,7 @@ corpus=(
 	"www.dead.com A" "www.noedns.com A" "www.v6.example.com A" "big.example.com A"
 	"loop1.example.com A" "xloop.example.com A" "www.x.attacker.com A" "www.cycle-a.com A"
 	"ns1.example.com A" "beta.g.example.com A" "www.example.com AAAA" "com NS"
+	"example.com DS" "www.example.com DS"
 )
 # Not compared: www.spoof.com (Unbound takes the forged answer for another
 # question as the server's reply and fails; nfdnsd drops it and waits for the

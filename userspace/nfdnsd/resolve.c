@@ -748,6 +748,13 @@ static int find_delegation(struct task *t)
 	bool primed = false;
 
 	clear_delegation(t);
+	/* A DS record lives on the parent's side of the cut (RFC 4035 3.1.4.1): ask the parent. */
+	if (t->qtype == LDNS_RR_TYPE_DS && name && ldns_dname_label_count(name) > 0) {
+		ldns_rdf *up = ldns_dname_left_chop(name);
+
+		ldns_rdf_deep_free(name);
+		name = up;
+	}
 	while (name) {
 		ldns_rr_list *ns = cache_get(&r->cache, name, LDNS_RR_TYPE_NS, t->qclass, RANK_HINT, now_s(r));
 
