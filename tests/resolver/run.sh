@@ -332,6 +332,19 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "alldead.com (every address dead): SERVFAIL" [ "$(rcode "$out")" = SERVFAIL ]
 check "alldead.com: given up within the retry budget and the 8 s deadline ($ms ms)" [ $ms -lt 9000 ]
 
+# ---- TTL rules, on the first answer too ----
+
+# ttls: the TTLs of the answer section, sorted, one line.
+ttls() { awk '/^;; ANSWER SECTION:/ { on = 1; next } on && /^$/ { on = 0 } on && !/^;/ { print $2 }' <<<"$1" | sort -n | tr '\n' ' '; }
+ask $listen ttltop.slow.com A
+check "TTL 2^31 (top bit set): 0 in the first answer ($(ttls "$out"))" [ "$(ttls "$out")" = "0 " ]
+ask $listen ttlmixed.example.com A
+check "RRset sent with TTLs 100 and 200: one TTL, 100, in the first answer ($(ttls "$out"))" [ "$(ttls "$out")" = "100 100 " ]
+ask $listen ttllong.example.com A
+check "TTL 1000000: capped at max-ttl 86400 in the first answer ($(ttls "$out"))" [ "$(ttls "$out")" = "86400 " ]
+ask $oracle ttllong.example.com A
+check "Unbound caps it the same ($(ttls "$out"))" [ "$(ttls "$out")" = "86400 " ]
+
 # ---- DS at the parent ----
 
 ask $listen example.com DS

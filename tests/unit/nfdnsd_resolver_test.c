@@ -389,6 +389,39 @@ static void test_classify(void)
 	cache_destroy(&c);
 }
 
+static void test_ttl_rules(void)
+{
+	ldns_rr_list *l = rrs("a.example. 100 IN A 192.0.2.1", "a.example. 200 IN A 192.0.2.2",
+			      "b.example. 2147483648 IN A 192.0.2.3", "b.example. 50 IN A 192.0.2.4",
+			      "c.example. 999999 IN CNAME a.example.", "a.example. 10 IN TXT \"x\"", NULL);
+
+	ok(ttl_value(0x80000000u) == 0 && ttl_value(0xffffffffu) == 0 && ttl_value(0x7fffffffu) == 0x7fffffffu,
+	   "a TTL with the top bit set reads as 0");
+	rrsets_normalize_ttl(l, 86400);
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 0)) == 100 && ldns_rr_ttl(ldns_rr_list_rr(l, 1)) == 100,
+	   "one TTL per RRset: the smallest");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 2)) == 0 && ldns_rr_ttl(ldns_rr_list_rr(l, 3)) == 0,
+	   "an RRset with a top-bit TTL: 0 for all");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 4)) == 86400, "capped at max-ttl");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 5)) == 10, "another type of the same owner keeps its own TTL");
+	ldns_rr_list_deep_free(l);
+}
+
+static void test_message_len(void)
+{
+	/* ID 1, RD, one question "a." A IN, then one A record with a compressed owner. */
+	static const uint8_t q[] = { 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1,
+				     0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1 };
+	uint8_t buf[sizeof(q) + 4];
+
+	ok(wire_message_len(q, sizeof(q)) == (int)sizeof(q), "message length: question and a compressed record");
+	memcpy(buf, q, sizeof(q));
+	memcpy(buf + sizeof(q), "junk", 4);
+	ok(wire_message_len(buf, sizeof(buf)) == (int)sizeof(q), "message length: trailing bytes are not counted");
+	ok(wire_message_len(q, sizeof(q) - 1) < 0, "message length: a record cut short is refused");
+	ok(wire_message_len(q, 11) < 0, "message length: a short header is refused");
+}
+
 /* The cache holds no more bytes than asked, however many entries it could take. */
 static void test_cache_bytes(void)
 {
@@ -434,6 +467,8 @@ int main(void)
 	test_names();
 	test_cache();
 	test_cache_bytes();
+	test_ttl_rules();
+	test_message_len();
 	test_infra();
 	test_classify();
 	printf("1..%d\n", tests);

@@ -9,7 +9,8 @@ evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
 noedns  serves noedns.com; answers FORMERR to any query carrying EDNS.
-slow    serves slow.com; answers after 300 ms (2 s for names under held.).
+slow    serves slow.com; answers after 300 ms (2 s for names under held.);
+        ttltop.slow.com has a TTL with the top bit set (2^31).
 """
 import socket
 import struct
@@ -81,8 +82,9 @@ def zone_answer(zone, ns_addr, records, qname, qtype):
             return AA, [rr(qname, A, a(ns_addr))], [], []
         return AA, [], [rr(zone, SOA, soa(zone), 300)], []
     if lname in records:
+        addr, ttl = records[lname] if isinstance(records[lname], tuple) else (records[lname], 3600)
         if qtype == A:
-            return AA, [rr(qname, A, a(records[lname]))], [], []
+            return AA, [rr(qname, A, a(addr), ttl)], [], []
         return AA, [], [rr(zone, SOA, soa(zone), 300)], []
     return AA | NXDOMAIN, [], [rr(zone, SOA, soa(zone), 300)], []
 
@@ -136,7 +138,8 @@ def main():
             sock.sendto(message(qid, QR | rd | AA, wire("forged." + qname), qtype, forged), peer)
             sock.sendto(good, peer)
         elif mode == "slow":
-            f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111"},
+            f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111",
+                                                          "ttltop.slow.com.": ("192.0.2.112", 0x80000000)},
                                             qname, qtype)
             reply = message(qid, QR | rd | f, qwire, qtype, ans, auth, add)
             held = qname.lower().startswith("held.") or qname.lower().endswith(".held.slow.com.")

@@ -61,17 +61,68 @@ void cache_destroy(struct cache *c)
 	lru_destroy(&c->lru);
 }
 
+uint32_t ttl_value(uint32_t wire_ttl)
+{
+	/* RFC 2181 8: a TTL with the top bit set is taken as zero. */
+	return wire_ttl & 0x80000000u ? 0 : wire_ttl;
+}
+
 uint32_t rrset_min_ttl(const ldns_rr_list *rrs)
 {
 	uint32_t min = UINT32_MAX;
 
 	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
-		uint32_t t = ldns_rr_ttl(ldns_rr_list_rr(rrs, i));
+		uint32_t t = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, i)));
 
 		if (t < min)
 			min = t;
 	}
 	return min == UINT32_MAX ? 0 : min;
+}
+
+static bool same_rrset(const ldns_rr *a, const ldns_rr *b)
+{
+	return ldns_rr_get_type(a) == ldns_rr_get_type(b) && ldns_rr_get_class(a) == ldns_rr_get_class(b) &&
+	       name_equal(ldns_rr_owner(a), ldns_rr_owner(b));
+}
+
+void rrsets_normalize_ttl(ldns_rr_list *rrs, uint32_t max_ttl)
+{
+	size_t n = ldns_rr_list_rr_count(rrs);
+	bool *done = n ? calloc(n, sizeof(*done)) : NULL;
+
+	if (n && !done) {
+		/* Out of memory: at least no TTL past the cap or with its top bit set. */
+		for (size_t i = 0; i < n; i++) {
+			uint32_t t = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, i)));
+
+			ldns_rr_set_ttl(ldns_rr_list_rr(rrs, i), t > max_ttl ? max_ttl : t);
+		}
+		return;
+	}
+	/* Answers hold few RRsets (one, or a CNAME chain): the cost is n times their number. */
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *a = ldns_rr_list_rr(rrs, i);
+		uint32_t min = UINT32_MAX;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (!done[j] && same_rrset(a, ldns_rr_list_rr(rrs, j)) &&
+			    ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, j))) < min)
+				min = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, j)));
+		if (min > max_ttl)
+			min = max_ttl;
+		for (size_t j = n; j-- > i;) {
+			ldns_rr *b = ldns_rr_list_rr(rrs, j);
+
+			if (!done[j] && same_rrset(a, b)) {
+				ldns_rr_set_ttl(b, min);
+				done[j] = true;
+			}
+		}
+	}
+	free(done);
 }
 
 ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass)

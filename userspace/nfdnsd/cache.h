@@ -65,6 +65,14 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 
 /* RRsets of one owner/type/class taken out of list (which keeps the rest), in order. */
 ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass);
+/* The smallest TTL of the records, each read as ttl_value() does. */
 uint32_t rrset_min_ttl(const ldns_rr_list *rrs);
+/* A TTL as received, with the top bit set read as 0 (RFC 2181 8). */
+uint32_t ttl_value(uint32_t wire_ttl);
+/*
+ * Gives every RRset in rrs one TTL (RFC 2181 5.2): its smallest, top-bit
+ * TTLs as 0, at most max_ttl.
+ */
+void rrsets_normalize_ttl(ldns_rr_list *rrs, uint32_t max_ttl);
 
 #endif

@@ -88,10 +88,10 @@ static const ldns_rr *find_soa(const ldns_pkt *pkt, const ldns_rdf *zone, const 
 		if (!name_under(name, ldns_rr_owner(rr)) || !name_under(ldns_rr_owner(rr), zone))
 			continue;
 		minimum = ldns_rr_rdf(rr, 6);
-		ttl = ldns_rr_ttl(rr);
+		ttl = ttl_value(ldns_rr_ttl(rr));
 		/* RFC 2308 5: the lesser of the SOA's TTL and its MINIMUM field. */
-		if (minimum && ldns_rdf_size(minimum) == 4 && ldns_rdf2native_int32(minimum) < ttl)
-			ttl = ldns_rdf2native_int32(minimum);
+		if (minimum && ldns_rdf_size(minimum) == 4 && ttl_value(ldns_rdf2native_int32(minimum)) < ttl)
+			ttl = ttl_value(ldns_rdf2native_int32(minimum));
 		*neg_ttl = ttl;
 		return rr;
 	}

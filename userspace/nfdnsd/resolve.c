@@ -1047,6 +1047,16 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		task_fail(t, "out of memory");
 		return;
 	}
+	/*
+	 * The first answer goes to clients and to the kernel as it is here:
+	 * the TTL rules the cache applies hold for it too.
+	 */
+	rrsets_normalize_ttl(cl.chain, r->opt->max_ttl);
+	rrsets_normalize_ttl(cl.rrset, r->opt->max_ttl);
+	if (cl.soa && cl.neg_ttl > r->opt->neg_max_ttl) {
+		cl.neg_ttl = r->opt->neg_max_ttl;
+		ldns_rr_set_ttl(cl.soa, cl.neg_ttl);
+	}
 	if (cl.glue_ignored) {
 		stats.glue_ignored += cl.glue_ignored;
 		log_debug("%s ignored %u additional records outside %s", sa_str(sa, false, a), cl.glue_ignored,
