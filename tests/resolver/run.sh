@@ -380,6 +380,14 @@ check "forged answer from another port counted and dropped" [ "$(counter dropped
 check "forged answer with another ID counted and dropped" [ "$(counter dropped_wrong_id)" -gt "$id" ]
 check "forged answer for another question counted and dropped" [ "$(counter dropped_wrong_question)" -gt "$qn" ]
 
+# ---- lame for one type ----
+
+ask $listen aaaalame.evil.com A
+check "aaaalame.evil.com A: 192.0.2.67" [ "$(answers "$out")" = "aaaalame.evil.com. IN A 192.0.2.67" ]
+ask $listen aaaalame.evil.com AAAA
+check "aaaalame.evil.com AAAA (AA, empty, no SOA, referral up): lame, SERVFAIL, not NODATA" [ "$(rcode "$out")" = SERVFAIL ]
+check "aaaalame.evil.com AAAA: taken as lame" grep -q 'for aaaalame.evil.com. AAAA -> lame for evil.com.' "$log"
+
 # ---- EDNS, IPv6 ----
 
 fb=$(counter edns_fallbacks)
@@ -643,6 +651,9 @@ else
 	ask $alone www.example.com A
 	check "without the nfdns module: logs it and runs as a plain resolver" bash -c "grep -q 'no nfdns netlink family' '$work/alone.log' && [ '$(answers "$out")' = 'www.example.com. IN A 192.0.2.44' ]"
 	check "--0x20: upstream names go out in mixed case and the answers are accepted" bash -c "grep -q 'trace: asked .* for [a-zA-Z.]*[A-Z][a-zA-Z.]* A -> ' '$work/alone.log' && grep -q 'answered www.example.com. A NOERROR' '$work/alone.log'"
+	ask $alone www.noedns.com A
+	check "--0x20, a server that lowers the case of the question: answered after asking again without 0x20" \
+		bash -c "[ '$(answers "$out")' = 'www.noedns.com. IN A 192.0.2.99' ] && grep -q 'case of the name not kept, asking again without 0x20' '$work/alone.log'"
 fi
 
 # ---- oracle: Unbound ----

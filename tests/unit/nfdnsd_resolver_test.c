@@ -243,6 +243,17 @@ static void test_infra(void)
 	ok(!infra_is_lame(&in, z2, a, 3001), "not lame for another zone");
 	ok(!infra_is_lame(&in, z1, b, 3001), "not lame at another address");
 	ok(!infra_is_lame(&in, z1, a, 3000 + INFRA_LAME_TTL), "lameness expires");
+	infra_set_lame_for(&in, z2, a, 3000, INFRA_SERVFAIL_TTL);
+	ok(infra_is_lame(&in, z2, a, 3001) && !infra_is_lame(&in, z2, a, 3000 + INFRA_SERVFAIL_TTL),
+	   "a SERVFAIL is remembered, briefly");
+	ok(infra_use_edns(&in, c, 3000), "EDNS by default");
+	infra_set_no_edns(&in, c, 3000);
+	ok(!infra_use_edns(&in, c, 3001), "no EDNS after FORMERR");
+	ok(infra_use_edns(&in, c, 3000 + INFRA_REPROBE), "EDNS tried again later");
+	ok(infra_use_0x20(&in, c, 3000), "0x20 by default");
+	infra_set_no_0x20(&in, c, 3000);
+	ok(!infra_use_0x20(&in, c, 3001) && infra_use_0x20(&in, c, 3000 + INFRA_REPROBE),
+	   "no 0x20 for a server that lost the case, tried again later");
 	ldns_rdf_deep_free(z1);
 	ldns_rdf_deep_free(z2);
 	infra_destroy(&in);
@@ -378,6 +389,27 @@ static void test_classify(void)
 	ok(classify(p, ".", ".", LDNS_RR_TYPE_NS, &cl) == ANSWER_POSITIVE && cl.glue &&
 		   ldns_rr_list_rr_count(cl.glue) == 2 && cl.glue_ignored == 1,
 	   "priming answer: the root servers' addresses kept, nothing else");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+
+	p = pkt(0, true, NULL, rrs("com. 172800 IN NS a.nic.com.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_LAME,
+	   "AA, no records, no SOA, NS of the zone above: lame, not NODATA");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, true, NULL, rrs(". 518400 IN NS a.root-servers.net.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_LAME,
+	   "AA, no records, a referral to the root: lame");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, true, NULL, rrs("example.com. 3600 IN NS ns1.example.com.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_NODATA,
+	   "AA, no records, the zone's own NS: still NODATA");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, false, rrs("www.example.com. 300 IN A 192.0.2.44", NULL), NULL, NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_NODATA && !cl.soa,
+	   "not AA, only a record of another type: NODATA (nothing cached without an SOA), not lame");
 	classified_free(&cl);
 	ldns_pkt_free(p);
 

@@ -5,10 +5,13 @@
 
 evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
         ns.victim.net (out of bailiwick: points at a poisoned server) and a
-        forged www.victim.net address in the additional section.
+        forged www.victim.net address in the additional section; answers
+        aaaalame.evil.com A, and any other type lame (AA, empty, no SOA, a
+        referral up to com.).
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
-noedns  serves noedns.com; answers FORMERR to any query carrying EDNS.
+noedns  serves noedns.com; answers FORMERR to any query carrying EDNS, and
+        echoes the question in lower case (no 0x20).
 slow    serves slow.com; answers after 300 ms (2 s for names under held.);
         ttltop.slow.com has a TTL with the top bit set (2^31).
 """
@@ -115,7 +118,8 @@ def main():
                 continue
             f, ans, auth, add = zone_answer("noedns.com.", addr, {"www.noedns.com.": "192.0.2.99"},
                                             qname, qtype)
-            sock.sendto(message(qid, QR | rd | f, qwire, qtype, ans, auth, add), peer)
+            # An old server: it does not keep the case of the question either.
+            sock.sendto(message(qid, QR | rd | f, qwire.lower(), qtype, ans, auth, add), peer)
         elif mode == "evil":
             if under(qname, "sub.evil.com.") and qname.lower() != "ns.evil.com.":
                 auth = [rr("sub.evil.com.", NS, wire("ns.victim.net."))]
@@ -123,7 +127,13 @@ def main():
                        rr("www.victim.net.", A, a("192.0.2.66"))]
                 sock.sendto(message(qid, QR | rd, qwire, qtype, [], auth, add), peer)
                 continue
-            f, ans, auth, add = zone_answer("evil.com.", addr, {}, qname, qtype)
+            if qname.lower() == "aaaalame.evil.com." and qtype != A:
+                # Authoritative, empty, no SOA, and a referral back up to com.
+                auth = [rr("com.", NS, wire("a.nic.com."))]
+                sock.sendto(message(qid, QR | rd | AA, qwire, qtype, [], auth), peer)
+                continue
+            f, ans, auth, add = zone_answer("evil.com.", addr, {"aaaalame.evil.com.": "192.0.2.67"},
+                                            qname, qtype)
             sock.sendto(message(qid, QR | rd | f, qwire, qtype, ans, auth, add), peer)
         elif mode == "spoof":
             f, ans, auth, add = zone_answer("spoof.com.", addr, {"www.spoof.com.": "192.0.2.88"},

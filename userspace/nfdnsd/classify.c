@@ -131,6 +131,37 @@ static const ldns_rdf *find_cut(const ldns_pkt *pkt, const ldns_rdf *zone, const
 	return best;
 }
 
+/* NS records in the authority section for a zone above the one asked, or beside it: up the tree. */
+static bool ns_above(const ldns_pkt *pkt, const ldns_rdf *zone, ldns_rr_class klass)
+{
+	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(auth); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(auth, i);
+		const ldns_rdf *owner = ldns_rr_owner(rr);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || ldns_rr_get_class(rr) != klass)
+			continue;
+		if (!name_under(owner, zone))
+			return true;
+	}
+	return false;
+}
+
+static bool first_of_other_type(const ldns_rr_list *answer, const ldns_rdf *name, ldns_rr_type qtype,
+				ldns_rr_class klass)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+		if (ldns_rr_get_class(rr) == klass && ldns_rr_get_type(rr) != qtype &&
+		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME && ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG &&
+		    name_equal(ldns_rr_owner(rr), name))
+			return true;
+	}
+	return false;
+}
+
 static int take_glue(const ldns_pkt *pkt, const ldns_rdf *zone, struct classified *out, ldns_rr_class klass)
 {
 	const ldns_rr_list *add = ldns_pkt_additional(pkt);
@@ -253,9 +284,23 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 			return -ENOMEM;
 		return take_glue(pkt, zone, out, qclass);
 	}
+	/*
+	 * No SOA, and NS records for a zone above the one asked (or beside
+	 * it): the server does not serve the zone, AA or not, and points back
+	 * up the tree.  Lame, not NODATA.
+	 */
+	if (!soa && !ldns_rr_list_rr_count(out->chain) && ns_above(pkt, zone, qclass)) {
+		out->kind = ANSWER_LAME;
+		return 0;
+	}
 	if (soa || ldns_pkt_aa(pkt)) {
 		out->kind = ANSWER_NODATA;
 		return set_soa(out, soa);
+	}
+	/* Records of the name, only of another type: it exists without the type asked. */
+	if (first_of_other_type(answer, name, qtype, qclass)) {
+		out->kind = ANSWER_NODATA;
+		return 0;
 	}
 	/* A CNAME answer from a non-authoritative server: ask about the target anew. */
 	out->kind = ldns_rr_list_rr_count(out->chain) ? ANSWER_CNAME : ANSWER_LAME;

@@ -809,7 +809,7 @@ static void send_query(struct task *t, int idx)
 	struct resolver *r = t->r;
 	struct server *s = &t->srv[idx];
 	struct upstream_request req;
-	struct infra_server *info;
+	bool exact_case;
 	struct flight *f;
 	uint32_t rto;
 	int err;
@@ -852,21 +852,24 @@ static void send_query(struct task *t, int idx)
 			task_fail(t, "out of memory");
 		return;
 	}
-	if (r->opt->use_0x20)
+	exact_case = r->opt->use_0x20 && infra_use_0x20(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
+	if (exact_case)
 		name_randomize_case(f->sent_qname);
-	info = infra_server(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	rto = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	memset(&req, 0, sizeof(req));
 	req.server = s->addr;
 	req.qname = f->sent_qname;
 	req.qtype = t->qtype;
 	req.qclass = t->qclass;
-	req.edns = !(info && info->no_edns);
+	req.edns = infra_use_edns(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	req.edns_size = r->opt->edns_size;
 	req.tcp = t->use_tcp;
-	req.exact_case = r->opt->use_0x20;
-	/* Past one RTO another server is asked too; past a few this one is given up. */
-	req.timeout_ms = rto * SLOW_FACTOR;
+	req.exact_case = exact_case;
+	/*
+	 * Past one RTO another server is asked too; past a few this one is
+	 * given up.  TCP needs a handshake before the query: two round trips.
+	 */
+	req.timeout_ms = rto * SLOW_FACTOR * (t->use_tcp ? 2 : 1);
 	if (now_ms(r) - t->budget->started_ms + req.timeout_ms > r->opt->resolve_timeout_ms)
 		req.timeout_ms = (uint32_t)(r->opt->resolve_timeout_ms - (now_ms(r) - t->budget->started_ms));
 	if (req.timeout_ms < INFRA_RTO_MIN)
@@ -1068,6 +1071,9 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
 			infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 			stats.lame_servers++;
+		} else if (rcode == LDNS_RCODE_SERVFAIL) {
+			/* Briefly: the next questions go elsewhere while the server recovers. */
+			infra_set_lame_for(&r->infra, t->zone, sa, now_ms(r), INFRA_SERVFAIL_TTL);
 		}
 		classified_free(&cl);
 		next_server(t);
@@ -1184,6 +1190,19 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 	struct sockaddr *sa = (struct sockaddr *)&t->srv[f->srv].addr;
 
 	f->uq = NULL;
+	if (err == -EILSEQ) {
+		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
+		int idx = f->srv;
+
+		TRACE("asked %s (%s) for %s %s -> case of the name not kept, asking again without 0x20",
+		      srv_label(t, f->srv, who), sa_str(sa, false, a), name_str(f->sent_qname, n),
+		      type_str(t->qtype, ty));
+		infra_set_no_0x20(&r->infra, sa, now_ms(r));
+		t->use_tcp = f->tcp;
+		land(f);
+		send_query(t, idx);
+		return;
+	}
 	if (err) {
 		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
 

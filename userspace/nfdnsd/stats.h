@@ -24,6 +24,7 @@
 	X(dropped_wrong_source) /* from an address or port not queried */                   \
 	X(dropped_wrong_id)    X(dropped_wrong_question) X(dropped_malformed)                \
 	X(edns_fallbacks)      X(tc_retries) X(lame_servers)                                 \
+	X(case_mismatches)     /* answers without the 0x20 case: asked again without it */  \
 	X(referrals)           X(cname_followed) X(ns_chased)                                \
 	X(glue_ignored)        /* out-of-bailiwick or unrequested additional records */      \
 	X(limit_hits)          /* resolutions stopped by a work bound */                     \

@@ -134,9 +134,13 @@ int upstream_check_answer(const uint8_t *wire, size_t len, uint16_t id, const ld
 	}
 	q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
 	if (ldns_pkt_qdcount(p) != 1 || ldns_rr_get_type(q) != qtype || ldns_rr_get_class(q) != qclass ||
-	    !(exact_case ? name_identical(ldns_rr_owner(q), qname) : name_equal(ldns_rr_owner(q), qname))) {
+	    !name_equal(ldns_rr_owner(q), qname)) {
 		ldns_pkt_free(p);
 		return -EXDEV;
+	}
+	if (exact_case && !name_identical(ldns_rr_owner(q), qname)) {
+		ldns_pkt_free(p);
+		return -EILSEQ;
 	}
 	*pkt = p;
 	return 0;
@@ -157,6 +161,16 @@ static void handle_answer(struct upstream_query *q, const uint8_t *wire, size_t 
 	ldns_pkt *pkt;
 	int err = upstream_check_answer(wire, len, q->id, q->qname, q->qtype, q->qclass, q->exact_case, &pkt);
 
+	/*
+	 * The right ID from the right port, the name in another case: a server
+	 * that does not keep the case (or a forger who guessed ID and port).
+	 * The query ends, and the caller asks again without 0x20.
+	 */
+	if (err == -EILSEQ) {
+		stats.case_mismatches++;
+		finish(q, -EILSEQ, NULL);
+		return;
+	}
 	if (err) {
 		count_drop(err);
 		if (log_enabled(LOG_LEVEL_DEBUG)) {
