@@ -263,6 +263,10 @@ ttl=$(first_ttl "$out" AUTHORITY)
 check "nx.example.com A: SOA in authority, negative TTL from the SOA (<= 300)" bash -c "grep -q 'SOA' <<<'$(section "$out" AUTHORITY)' && [ '${ttl:-0}' -le 300 ] && [ '${ttl:-0}' -ge 290 ]"
 ask $listen nx.example.com A
 check "nx.example.com A again: NXDOMAIN from the negative cache" bash -c "[ '$(rcode "$out")' = NXDOMAIN ] && [ '$(upstream_count nx.example.com. A)' = cache ]"
+before=$(sent main)
+ask $listen deep.below.nx.example.com A
+check "below the cached NXDOMAIN of nx.example.com (RFC 8020): NXDOMAIN with the SOA" bash -c "[ '$(rcode "$out")' = NXDOMAIN ] && grep -q SOA <<<'$(section "$out" AUTHORITY)'"
+check "RFC 8020: from the cache, no upstream query (kernel counter unchanged)" [ "$(sent main)" = "$before" ]
 ask $listen text.example.com AAAA
 check "text.example.com AAAA: NODATA (NOERROR, empty answer)" bash -c "[ '$(rcode "$out")' = NOERROR ] && [ -z '$(answers "$out")' ]"
 ttl=$(first_ttl "$out" AUTHORITY)

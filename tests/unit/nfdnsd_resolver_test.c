@@ -137,6 +137,18 @@ static void test_cache(void)
 		   ldns_rr_ttl(soa) == 250,
 	   "NXDOMAIN covers every type; SOA TTL aged to 250");
 	ldns_rr_free(soa);
+	{
+		ldns_rdf *below = dn("a.b.nx.example.com."), *sibling = dn("nx2.example.com.");
+
+		ok(cache_get_negative(&c, below, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, &soa, 150) == LDNS_RCODE_NXDOMAIN &&
+			   soa && ldns_rr_ttl(soa) == 250,
+		   "RFC 8020: below a cached NXDOMAIN, NXDOMAIN, with its SOA");
+		ldns_rr_free(soa);
+		ok(cache_get_negative(&c, sibling, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, &soa, 150) == -ENOENT,
+		   "RFC 8020: a sibling is not covered");
+		ldns_rdf_deep_free(below);
+		ldns_rdf_deep_free(sibling);
+	}
 	ok(cache_get_negative(&c, nx, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, &soa, 400) == -ENOENT,
 	   "NXDOMAIN expires with its negative TTL");
 	ok(cache_put_negative(&c, www, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, s, 99999, RANK_AUTH, 100) == 0,

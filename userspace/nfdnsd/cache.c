@@ -300,5 +300,27 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 		c->hits++;
 		return it->rcode;
 	}
+	/* RFC 8020: below a name that does not exist, nothing exists. */
+	for (ldns_rdf *up = ldns_dname_left_chop(name); up;) {
+		uint8_t key[KEY_MAX];
+		size_t keylen = make_key(key, up, 0, klass);
+		struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+		struct cache_item *it = e ? e->value : NULL;
+		ldns_rdf *next;
+
+		if (it && it->negative && it->rcode == LDNS_RCODE_NXDOMAIN) {
+			ldns_rr_list *copy = ldns_rr_list_rr_count(it->rrs) ? aged_copy(it, now) : NULL;
+
+			if (copy && ldns_rr_list_rr_count(copy) > 0)
+				*soa = ldns_rr_list_pop_rr(copy);
+			ldns_rr_list_deep_free(copy);
+			ldns_rdf_deep_free(up);
+			c->hits++;
+			return LDNS_RCODE_NXDOMAIN;
+		}
+		next = ldns_dname_label_count(up) > 0 ? ldns_dname_left_chop(up) : NULL;
+		ldns_rdf_deep_free(up);
+		up = next;
+	}
 	return -ENOENT;
 }

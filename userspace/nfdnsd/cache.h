@@ -56,7 +56,8 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 			enum rank min_rank, uint64_t now);
 /*
- * A cached NXDOMAIN for name or NODATA for (name, type): returns the RCODE
+ * A cached NXDOMAIN for name or one of its ancestors (RFC 8020), or NODATA
+ * for (name, type): returns the RCODE
  * and a copy of the SOA (aged; NULL when none was stored) in *soa, or
  * -ENOENT.
  */

@@ -343,11 +343,11 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 	case ANSWER_NXDOMAIN:
 		/* Without an SOA there is no negative TTL to honour (RFC 2308 5). */
 		if (cl->soa)
-			cache_put_negative(c, cl->target, 0, qclass, cl->soa, cl->neg_ttl, RANK_AUTH, now);
+			cache_put_negative(c, cl->target, 0, qclass, cl->soa, cl->neg_ttl, rank, now);
 		break;
 	case ANSWER_NODATA:
 		if (cl->soa && qtype != LDNS_RR_TYPE_ANY)
-			cache_put_negative(c, cl->target, qtype, qclass, cl->soa, cl->neg_ttl, RANK_AUTH, now);
+			cache_put_negative(c, cl->target, qtype, qclass, cl->soa, cl->neg_ttl, rank, now);
 		break;
 	case ANSWER_REFERRAL:
 		cache_put_rrset(c, cl->ns, RANK_REFERRAL, now);
