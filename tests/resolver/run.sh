@@ -642,6 +642,19 @@ check "tcp-max-conns 8: 12 connections at once, 8 served, 4 closed" \
 ask $limited www.slow.com A +tcp
 check "tcp-max-conns: served again once the others are gone" [ "$(answers "$out")" = "www.slow.com. IN A 192.0.2.111" ]
 
+# ---- a namespace without an IPv6 route ----
+
+mkdir -p "$work/nov6"
+if nov6=$(unshare -n "$here/nov6.sh" "$nfdnsd" "$work/nov6" 2>&1) && [ "${nov6%% *}" = server ]; then
+	read -r _ k4 k6 _ n4 n6 _ _ u6 <<<"$nov6"
+	echo "# no IPv6 route: --no-ipv6 $k4 queries at the servers, $n4 counted by nfdnsd; IPv6 on: $k6 and $n6, $u6 sends without a route"
+	check "no IPv6 route: the servers see as many queries as with --no-ipv6 ($k6 = $k4, kernel counter)" [ "$k6" = "$k4" ]
+	check "no IPv6 route: 8 names cost nfdnsd as many upstream queries as with --no-ipv6 ($n6 = $n4)" [ "$n6" = "$n4" ]
+	check "no IPv6 route: the unreachable family tried once, then set aside ($u6 attempts)" [ "$u6" -le 1 ]
+else
+	not_ok "a namespace with loopback only (unshare -n)" "$nov6"
+fi
+
 # ---- alone: no kernel module ----
 
 if [ -e /sys/module/nfdns ]; then

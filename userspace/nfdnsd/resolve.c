@@ -249,6 +249,51 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 	return 0;
 }
 
+/* A family without a route is left alone this long, then one query probes it. */
+#define FAMILY_PROBE_MS 60000
+
+static int family_index(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 ? 1 : 0;
+}
+
+/* Errors that say the address family cannot reach anything from here. */
+static bool family_error(int err)
+{
+	return err == UV_ENETUNREACH || err == UV_EADDRNOTAVAIL || err == UV_EAFNOSUPPORT || err == UV_ENETDOWN ||
+	       err == UV_EHOSTUNREACH;
+}
+
+static bool family_usable(struct resolver *r, const struct sockaddr *sa)
+{
+	uint64_t down = r->family_down_ms[family_index(sa)];
+
+	return !down || now_ms(r) - down >= FAMILY_PROBE_MS;
+}
+
+/*
+ * A query that could not even leave (no route, no source address) counts
+ * as a timeout for its address, so the address is not tried first again;
+ * with a family error the whole family is set aside until a probe passes.
+ * It never reached a server: it does not count against the question's
+ * budget of upstream queries.
+ */
+static void send_failed(struct task *t, const struct sockaddr *sa, int err)
+{
+	struct resolver *r = t->r;
+
+	infra_timeout(&r->infra, sa, now_ms(r));
+	if (family_error(err)) {
+		if (!r->family_down_ms[family_index(sa)])
+			log_info("no route for %s upstream queries (%s): IPv%c set aside", sa->sa_family == AF_INET6 ? "IPv6" : "IPv4",
+				 uv_strerror(err), sa->sa_family == AF_INET6 ? '6' : '4');
+		r->family_down_ms[family_index(sa)] = now_ms(r) ? now_ms(r) : 1;
+		stats.family_errors++;
+	}
+	if (t->budget->queries > 0)
+		t->budget->queries--;
+}
+
 /* Addresses change (DHCP, hotplug): read again after this long. */
 #define OWN_ADDRESSES_MS 30000
 
@@ -715,6 +760,8 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 				continue;
 			if (infra_is_lame(&r->infra, t->zone, (struct sockaddr *)&ss, now_ms(r)))
 				continue;
+			if (!family_usable(r, (struct sockaddr *)&ss))
+				continue;
 			if (!resolver_may_query(r, (struct sockaddr *)&ss)) {
 				char an[SA_STRLEN], nn[NAME_STRLEN], zn[NAME_STRLEN];
 
@@ -885,6 +932,8 @@ static void send_query(struct task *t, int idx)
 
 		f->uq = NULL;
 		TRACE("cannot query %s: %s", sa_str((struct sockaddr *)&s->addr, false, a), uv_strerror(err));
+		s->timed_out = true;
+		send_failed(t, (struct sockaddr *)&s->addr, err);
 		t->use_tcp = false;
 		if (!in_the_air(t))
 			next_server(t);
@@ -1210,6 +1259,13 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 			if (!f->slow)
 				infra_timeout(&r->infra, sa, now_ms(r));
 			t->srv[f->srv].timed_out = true;
+		} else if (!f->slow) {
+			/* Refused, unreachable, reset: the address is as bad as a silent one. */
+			t->srv[f->srv].timed_out = true;
+			if (family_error(err))
+				send_failed(t, sa, err);
+			else
+				infra_timeout(&r->infra, sa, now_ms(r));
 		}
 		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
 		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
@@ -1220,6 +1276,11 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 		return;
 	}
 	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
+	/* An answer over a family set aside: it works again. */
+	if (r->family_down_ms[family_index(sa)]) {
+		r->family_down_ms[family_index(sa)] = 0;
+		log_info("IPv%c upstream queries answered again", sa->sa_family == AF_INET6 ? '6' : '4');
+	}
 	/* The first answer wins; the other queries are called off. */
 	t->cur = f->srv;
 	t->sent_edns = f->edns;

@@ -31,6 +31,7 @@ struct resolver {
 	struct acl dnq;			/* where queries never go */
 	struct acl own;			/* this host's addresses, when refused */
 	uint64_t own_read_ms;		/* when they were read */
+	uint64_t family_down_ms[2];	/* IPv4, IPv6: when a send found no route (0: up) */
 };
 
 struct resolve_result {

@@ -20,6 +20,7 @@
 	X(answers_noerror)     X(answers_nxdomain) X(answers_servfail) X(answers_other)      \
 	X(upstream_queries)    /* every query sent, UDP and TCP */                           \
 	X(upstream_tcp)        X(upstream_timeouts) X(upstream_errors)                       \
+	X(family_errors)       /* sends with no route for their address family */          \
 	X(upstream_accepted)   /* answers that passed every check */                        \
 	X(dropped_wrong_source) /* from an address or port not queried */                   \
 	X(dropped_wrong_id)    X(dropped_wrong_question) X(dropped_malformed)                \
