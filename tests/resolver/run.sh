@@ -291,6 +291,14 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "www.cycle-a.com A (NS names depend on each other): SERVFAIL" [ "$(rcode "$out")" = SERVFAIL ]
 check "www.cycle-a.com A: loop detected, not run into the budget ($(upstream_count www.cycle-a.com. A) queries, $ms ms)" bash -c "[ '$(upstream_count www.cycle-a.com. A)' -lt 10 ] && [ $ms -lt 2000 ]"
 
+# ---- the parent's glue when the child's own address is wrong ----
+
+ask $listen ns1.wrongaddr.com A
+check "ns1.wrongaddr.com A: the child's own (dead) address, 127.53.7.3" [ "$(answers "$out")" = "ns1.wrongaddr.com. IN A 127.53.7.3" ]
+ask $listen www.wrongaddr.com A +time=10
+check "www.wrongaddr.com A: 192.0.2.82, through the parent's glue once the child's address failed" \
+	bash -c "[ '$(answers "$out")' = 'www.wrongaddr.com. IN A 192.0.2.82' ] && grep -q 'no server of wrongaddr.com. answered: trying the parent' '$log'"
+
 # ---- glue outside the bailiwick ----
 
 ask 127.53.66.1 www.sub.evil.com A +norecurse
@@ -683,12 +691,14 @@ corpus=(
 	"www.dead.com A" "www.noedns.com A" "www.v6.example.com A" "big.example.com A"
 	"loop1.example.com A" "xloop.example.com A" "www.x.attacker.com A" "www.cycle-a.com A"
 	"ns1.example.com A" "beta.g.example.com A" "www.example.com AAAA" "com NS"
-	"example.com DS" "www.example.com DS"
+	"example.com DS" "www.example.com DS" "ns1.wrongaddr.com A"
 )
 # Not compared: www.spoof.com (Unbound takes the forged answer for another
 # question as the server's reply and fails; nfdnsd drops it and waits for the
-# genuine one) and www.alldead.com (Unbound keeps retrying longer than a test
-# should wait).
+# genuine one), www.alldead.com (Unbound keeps retrying longer than a test
+# should wait) and www.wrongaddr.com (after ns1.wrongaddr.com A, Unbound keeps
+# to the child's dead address past 30 s; nfdnsd falls back to the parent's
+# glue).
 if [ -n "$unbound_cold" ]; then
 	for q in "${corpus[@]}"; do
 		u0=$(unbound_out)

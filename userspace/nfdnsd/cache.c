@@ -324,3 +324,39 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 	}
 	return -ENOENT;
 }
+
+/* The parent's copy lives beside the child's: the same key with this bit in the class. */
+#define PARENT_SIDE 0x8000
+
+int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	struct cache_item *it;
+	const ldns_rr *first;
+	size_t keylen;
+
+	if (!rrset || ldns_rr_list_rr_count(rrset) == 0)
+		return -EINVAL;
+	first = ldns_rr_list_rr(rrset, 0);
+	keylen = make_key(key, ldns_rr_owner(first), ldns_rr_get_type(first),
+			  (ldns_rr_class)(ldns_rr_get_class(first) ^ PARENT_SIDE));
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->rrs = ldns_rr_list_clone(rrset);
+	if (!it->rrs) {
+		free(it);
+		return -ENOMEM;
+	}
+	rrsets_normalize_ttl(it->rrs, c->max_ttl);
+	it->ttl = rrset_min_ttl(it->rrs);
+	it->stored = now;
+	it->rank = RANK_GLUE;
+	return store(c, key, keylen, it, now);
+}
+
+ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+				    uint64_t now)
+{
+	return cache_get(c, name, type, (ldns_rr_class)(klass ^ PARENT_SIDE), RANK_NONE, now);
+}

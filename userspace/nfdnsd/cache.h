@@ -64,6 +64,15 @@ ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type
 int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       ldns_rr **soa, uint64_t now);
 
+/*
+ * The addresses a referral gave for its NS names, kept apart from what
+ * the child zone says about them: when the child's own data leads nowhere,
+ * the parent's may still work (a child with a wrong address for its server).
+ */
+int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t now);
+ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+				    uint64_t now);
+
 /* RRsets of one owner/type/class taken out of list (which keeps the rest), in order. */
 ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass);
 /* The smallest TTL of the records, each read as ttl_value() does. */

@@ -324,6 +324,23 @@ static void put_each_rrset(struct cache *c, const ldns_rr_list *rrs, enum rank r
 	ldns_rr_list_deep_free(work);
 }
 
+static void put_parent_glue(struct cache *c, const ldns_rr_list *rrs, uint64_t now)
+{
+	ldns_rr_list *work = ldns_rr_list_clone(rrs);
+
+	while (work && ldns_rr_list_rr_count(work) > 0) {
+		const ldns_rr *first = ldns_rr_list_rr(work, 0);
+		ldns_rr_list *set = rrset_take(work, ldns_rr_owner(first), ldns_rr_get_type(first),
+					       ldns_rr_get_class(first));
+
+		if (!set)
+			break;
+		cache_put_parent_glue(c, set, now);
+		ldns_rr_list_deep_free(set);
+	}
+	ldns_rr_list_deep_free(work);
+}
+
 void cache_classified(struct cache *c, const struct classified *cl, const ldns_pkt *pkt, ldns_rr_type qtype,
 		      ldns_rr_class qclass, uint64_t now)
 {
@@ -352,6 +369,7 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 	case ANSWER_REFERRAL:
 		cache_put_rrset(c, cl->ns, RANK_REFERRAL, now);
 		put_each_rrset(c, cl->glue, RANK_GLUE, now);
+		put_parent_glue(c, cl->glue, now);
 		break;
 	default:
 		break;

@@ -96,6 +96,7 @@ struct task {
 	size_t n_srv;
 	uint32_t chased_here;
 	uint32_t rounds;
+	bool tried_parent_side;
 	int cur;
 	bool use_tcp;
 	bool sent_edns;
@@ -327,6 +328,7 @@ static void clear_delegation(struct task *t)
 	t->n_srv = 0;
 	t->chased_here = 0;
 	t->rounds = 0;
+	t->tried_parent_side = false;
 	ldns_rdf_deep_free(t->zone);
 	t->zone = NULL;
 }
@@ -723,7 +725,7 @@ static bool have_server(const struct task *t, const struct sockaddr_storage *ss)
 	return false;
 }
 
-static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
+static size_t ns_addresses_from(struct task *t, size_t ns_index, bool add, bool parent_side)
 {
 	struct resolver *r = t->r;
 	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
@@ -734,7 +736,8 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 
 		if ((k == 0 && !r->opt->do_ip4) || (k == 1 && !r->opt->do_ip6))
 			continue;
-		rrs = cache_get(&r->cache, t->ns[ns_index].name, types[k], t->qclass, RANK_HINT, now_s(r));
+		rrs = parent_side ? cache_get_parent_glue(&r->cache, t->ns[ns_index].name, types[k], t->qclass, now_s(r))
+				  : cache_get(&r->cache, t->ns[ns_index].name, types[k], t->qclass, RANK_HINT, now_s(r));
 		for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
 			const ldns_rdf *a = ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0);
 			struct sockaddr_storage ss;
@@ -779,6 +782,25 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 		ldns_rr_list_deep_free(rrs);
 	}
 	return found;
+}
+
+static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
+{
+	return ns_addresses_from(t, ns_index, add, false);
+}
+
+/*
+ * Every server known failed: the addresses the parent gave as glue may
+ * differ from the child's own (RFC 2181 5.4.1 prefers the child's, which
+ * can be wrong).  Returns how many new ones were added.
+ */
+static size_t parent_side_servers(struct task *t)
+{
+	size_t before = t->n_srv;
+
+	for (size_t i = 0; i < t->n_ns; i++)
+		ns_addresses_from(t, i, true, true);
+	return t->n_srv - before;
 }
 
 static void collect_servers(struct task *t)
@@ -1029,6 +1051,20 @@ static void next_server(struct task *t)
 	}
 	if (chase_ns_name(t))
 		return;
+	if (!t->tried_parent_side && t->zone) {
+		char z[NAME_STRLEN];
+		size_t added;
+
+		t->tried_parent_side = true;
+		added = parent_side_servers(t);
+		if (added) {
+			TRACE("no server of %s answered: trying the parent's glue (%zu addresses)", name_str(t->zone, z),
+			      added);
+			stats.parent_glue_used++;
+			next_server(t);
+			return;
+		}
+	}
 	/* A lost datagram should not sink the question: silent servers get another go. */
 	if (++t->rounds < MAX_ROUNDS) {
 		bool again = false;

@@ -27,6 +27,7 @@
 	X(edns_fallbacks)      X(tc_retries) X(lame_servers)                                 \
 	X(case_mismatches)     /* answers without the 0x20 case: asked again without it */  \
 	X(referrals)           X(cname_followed) X(ns_chased)                                \
+	X(parent_glue_used)    /* zones reached through the parent's glue after all else */ \
 	X(glue_ignored)        /* out-of-bailiwick or unrequested additional records */      \
 	X(limit_hits)          /* resolutions stopped by a work bound */                     \
 	X(do_not_query)        /* name server addresses refused by do-not-query */           \
