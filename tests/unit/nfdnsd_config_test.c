@@ -288,10 +288,10 @@ static void test_access_control(void)
 
 int main(void)
 {
+	tap_plan(96);
 	test_access_control();
 	test_addresses();
 	test_numbers();
 	test_command_line();
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -135,6 +135,7 @@ int main(void)
 {
 	ldns_rr_list *a, *b;
 
+	tap_plan(56);
 	test_pending_timeout();
 
 	a = rrs("www.example.com. 300 IN A 192.0.2.44", NULL);
@@ -191,6 +192,5 @@ int main(void)
 		ldns_rr_list_deep_free(res.answer);
 		ldns_rr_list_deep_free(res.authority);
 	}
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

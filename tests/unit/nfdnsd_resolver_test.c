@@ -508,6 +508,7 @@ static void test_cache_bytes(void)
 
 int main(void)
 {
+	tap_plan(89);
 	test_names();
 	test_cache();
 	test_cache_bytes();
@@ -515,6 +516,5 @@ int main(void)
 	test_message_len();
 	test_infra();
 	test_classify();
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }
