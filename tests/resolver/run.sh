@@ -359,6 +359,20 @@ check "TTL 1000000: capped at max-ttl 86400 in the first answer ($(ttls "$out"))
 ask $oracle ttllong.example.com A
 check "Unbound caps it the same ($(ttls "$out"))" [ "$(ttls "$out")" = "86400 " ]
 
+# ---- DNAME (RFC 6672) ----
+
+ask $listen beta.dn.example.com A
+check "beta.dn.example.com A: DNAME, the CNAME it implies, then beta.g.example.com's address" \
+	[ "$(answers "$out")" = "$(printf '%s\n' 'dn.example.com. IN DNAME g.example.com.' 'beta.dn.example.com. IN CNAME beta.g.example.com.' 'beta.g.example.com. IN A 192.0.2.55' | sort)" ]
+check "DNAME first in the answer" bash -c "dig +noall +answer @$listen beta.dn.example.com A | head -1 | grep -q DNAME"
+ask $listen chain4.dn.example.com A
+check "chain4.dn.example.com A: from the cached DNAME, not asked of example.com again" \
+	bash -c "grep -q 'A 192.0.2.56' <<<'$(answers "$out")' && grep -q 'cache: dn.example.com. DNAME -> following' '$log' &&
+	! grep -qE 'for chain4.dn.example.com. A -> ' '$log'"
+ask $listen beta.dn.evil.com A
+check "beta.dn.evil.com A: a DNAME sent without its CNAME still leads to 192.0.2.55" \
+	bash -c "grep -q 'beta.dn.evil.com. IN CNAME beta.g.example.com.' <<<'$(answers "$out")' && grep -q 'A 192.0.2.55' <<<'$(answers "$out")'"
+
 # ---- DS at the parent ----
 
 ask $listen example.com DS
@@ -694,7 +708,8 @@ corpus=(
 	"loop1.example.com A" "xloop.example.com A" "www.x.attacker.com A" "www.cycle-a.com A"
 	"ns1.example.com A" "beta.g.example.com A" "www.example.com AAAA" "com NS"
 	"example.com DS" "www.example.com DS" "ns1.wrongaddr.com A" "ttllong.example.com A"
-	"deep.below.nx.example.com A" "aaaalame.evil.com A"
+	"deep.below.nx.example.com A" "aaaalame.evil.com A" "beta.dn.example.com A"
+	"nx.dn.example.com A" "dn.example.com DNAME"
 )
 # Not compared: www.spoof.com (Unbound takes the forged answer for another
 # question as the server's reply and fails; nfdnsd drops it and waits for the
@@ -702,7 +717,9 @@ corpus=(
 # should wait) and www.wrongaddr.com (after ns1.wrongaddr.com A, Unbound keeps
 # to the child's dead address past 30 s; nfdnsd falls back to the parent's
 # glue), and ttlmixed.example.com (an RRset sent with TTLs 100 and 200:
-# Unbound answers 200, RFC 2181 5.2 says 100, which nfdnsd gives).
+# Unbound answers 200, RFC 2181 5.2 says 100, which nfdnsd gives), and
+# beta.dn.evil.com (a DNAME sent alone: Unbound makes the CNAME with TTL 0,
+# RFC 6672 3.1 with the DNAME's TTL, as nfdnsd does).
 # A fresh nfdnsd for the comparison: both caches start cold.
 "$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$cold:53" \
 	--do-not-query-localhost no --max-queries $max_queries --max-ns-chase $max_ns_chase --trace >"$work/cold.log" 2>&1 &

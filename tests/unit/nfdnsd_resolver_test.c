@@ -425,6 +425,40 @@ static void test_classify(void)
 	classified_free(&cl);
 	ldns_pkt_free(p);
 
+	p = pkt(0, true, rrs("dn.example.com. 600 IN DNAME g.example.net.", NULL), NULL, NULL);
+	ok(classify(p, "example.com.", "a.b.dn.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_CNAME &&
+		   ldns_rr_list_rr_count(cl.chain) == 2 &&
+		   ldns_rr_get_type(ldns_rr_list_rr(cl.chain, 0)) == LDNS_RR_TYPE_DNAME &&
+		   ldns_rr_get_type(ldns_rr_list_rr(cl.chain, 1)) == LDNS_RR_TYPE_CNAME &&
+		   ldns_rr_ttl(ldns_rr_list_rr(cl.chain, 1)) == 600,
+	   "DNAME alone: the DNAME, then the CNAME it implies with its TTL, followed out of the zone");
+	if (ldns_rr_list_rr_count(cl.chain) == 2) {
+		char *tgt = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(cl.chain, 1), 0));
+
+		ok(strcmp(tgt, "a.b.g.example.net.") == 0, "DNAME: a.b.dn.example.com. becomes %s", tgt);
+		free(tgt);
+	} else {
+		ok(0, "DNAME: the CNAME's target");
+	}
+	classified_free(&cl);
+	ok(classify(p, "example.com.", "dn.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_NODATA && !ldns_rr_list_rr_count(cl.chain),
+	   "DNAME: its owner itself is not redirected (NODATA)");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	{
+		char line[400], label[64];
+
+		memset(label, 'x', 62);
+		label[62] = 0;
+		snprintf(line, sizeof(line), "dn.example.com. 600 IN DNAME %s.%s.%s.example.net.", label, label, label);
+		p = pkt(0, true, rrs(line, NULL), NULL, NULL);
+		snprintf(line, sizeof(line), "%s.%s.dn.example.com.", label, label);
+		ok(classify(p, "example.com.", line, LDNS_RR_TYPE_A, &cl) == ANSWER_LOOP,
+		   "DNAME: a name that would grow past 255 bytes is not followed");
+		classified_free(&cl);
+		ldns_pkt_free(p);
+	}
+
 	p = pkt(2, false, NULL, NULL, NULL);
 	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_ERROR, "SERVFAIL: try another");
 	classified_free(&cl);
@@ -508,7 +542,7 @@ static void test_cache_bytes(void)
 
 int main(void)
 {
-	tap_plan(89);
+	tap_plan(93);
 	test_names();
 	test_cache();
 	test_cache_bytes();

@@ -7,7 +7,8 @@ evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
         ns.victim.net (out of bailiwick: points at a poisoned server) and a
         forged www.victim.net address in the additional section; answers
         aaaalame.evil.com A, and any other type lame (AA, empty, no SOA, a
-        referral up to com.).
+        referral up to com.); names below dn.evil.com get a DNAME to
+        g.example.com without its CNAME.
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
 noedns  serves noedns.com; answers FORMERR to any query carrying EDNS, and
@@ -126,6 +127,11 @@ def main():
                 add = [rr("ns.victim.net.", A, a("127.53.66.1")),
                        rr("www.victim.net.", A, a("192.0.2.66"))]
                 sock.sendto(message(qid, QR | rd, qwire, qtype, [], auth, add), peer)
+                continue
+            if under(qname, "dn.evil.com.") and qname.lower() != "dn.evil.com.":
+                # A DNAME without the CNAME it implies.
+                ans = [rr("dn.evil.com.", 39, wire("g.example.com."))]
+                sock.sendto(message(qid, QR | rd | AA, qwire, qtype, ans), peer)
                 continue
             if qname.lower() == "aaaalame.evil.com." and qtype != A:
                 # Authoritative, empty, no SOA, and a referral back up to com.

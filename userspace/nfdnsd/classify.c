@@ -61,6 +61,28 @@ static const ldns_rr *first_of(const ldns_rr_list *section, const ldns_rdf *owne
 	return NULL;
 }
 
+/* The DNAME of the answer whose owner is the closest strict ancestor of name inside zone. */
+static const ldns_rr *dname_above(const ldns_rr_list *answer, const ldns_rdf *zone, const ldns_rdf *name,
+				  ldns_rr_type qtype, ldns_rr_class klass)
+{
+	const ldns_rr *best = NULL;
+
+	if (qtype == LDNS_RR_TYPE_DNAME)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		const ldns_rdf *owner = ldns_rr_owner(rr);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNAME || ldns_rr_get_class(rr) != klass ||
+		    ldns_rr_rd_count(rr) < 1 || name_equal(owner, name) || !name_under(name, owner) ||
+		    !name_under(owner, zone))
+			continue;
+		if (!best || ldns_dname_label_count(owner) > ldns_dname_label_count(ldns_rr_owner(best)))
+			best = rr;
+	}
+	return best;
+}
+
 static bool in_chain(const ldns_rr_list *chain, const ldns_rdf *qname, const ldns_rdf *name)
 {
 	if (name_equal(qname, name))
@@ -245,6 +267,34 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 		out->rrset = NULL;
 		if (qtype == LDNS_RR_TYPE_CNAME)
 			break;
+		/*
+		 * A DNAME of this zone above the name redirects it (RFC 6672): the
+		 * DNAME goes into the chain, then the CNAME it implies, made here
+		 * (a server may send the DNAME alone, or a CNAME that disagrees).
+		 */
+		const ldns_rr *dname = dname_above(answer, zone, name, qtype, qclass);
+
+		if (dname) {
+			ldns_rr *synth = dname_synthesize(dname, name), *dcopy;
+
+			if (!synth || ++links > max_cname || in_chain(out->chain, qname, ldns_rr_rdf(synth, 0))) {
+				ldns_rr_free(synth);
+				out->kind = ANSWER_LOOP;
+				return 0;
+			}
+			dcopy = ldns_rr_clone(dname);
+			if (!dcopy || !ldns_rr_list_push_rr(out->chain, dcopy)) {
+				ldns_rr_free(dcopy);
+				ldns_rr_free(synth);
+				return -ENOMEM;
+			}
+			if (!ldns_rr_list_push_rr(out->chain, synth)) {
+				ldns_rr_free(synth);
+				return -ENOMEM;
+			}
+			name = ldns_rr_rdf(synth, 0);
+			continue;
+		}
 		cname = first_of(answer, name, LDNS_RR_TYPE_CNAME, qclass);
 		if (!cname || ldns_rr_rd_count(cname) < 1)
 			break;
@@ -346,8 +396,19 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 {
 	enum rank rank = ldns_pkt_aa(pkt) ? RANK_AUTH : RANK_NONAUTH;
 
-	if (cl->chain)
-		put_each_rrset(c, cl->chain, rank, now);
+	if (cl->chain) {
+		ldns_rr_list *kept = ldns_rr_list_new();
+
+		/*
+		 * A CNAME made from a DNAME is not cached: the DNAME is, and
+		 * answers from the cache make the CNAME again, DNAME first.
+		 */
+		for (size_t i = 0; kept && i < ldns_rr_list_rr_count(cl->chain); i++)
+			if (i == 0 || ldns_rr_get_type(ldns_rr_list_rr(cl->chain, i - 1)) != LDNS_RR_TYPE_DNAME)
+				ldns_rr_list_push_rr(kept, ldns_rr_list_rr(cl->chain, i));
+		put_each_rrset(c, kept ? kept : cl->chain, rank, now);
+		ldns_rr_list_free(kept);
+	}
 	switch (cl->kind) {
 	case ANSWER_POSITIVE:
 		if (qtype == LDNS_RR_TYPE_ANY)

@@ -200,3 +200,37 @@ int wire_message_len(const uint8_t *msg, size_t len)
 	}
 	return (int)off;
 }
+
+ldns_rr *dname_synthesize(const ldns_rr *dname, const ldns_rdf *name)
+{
+	const ldns_rdf *owner = ldns_rr_owner(dname), *target = ldns_rr_rdf(dname, 0);
+	size_t prefix, len;
+	uint8_t buf[NAME_WIRE_MAX];
+	ldns_rdf *owner_copy, *new_target;
+	ldns_rr *cname;
+
+	if (!target || ldns_rdf_get_type(target) != LDNS_RDF_TYPE_DNAME || name_equal(name, owner) ||
+	    !name_under(name, owner))
+		return NULL;
+	prefix = ldns_rdf_size(name) - ldns_rdf_size(owner);
+	len = prefix + ldns_rdf_size(target);
+	if (len > NAME_WIRE_MAX)
+		return NULL;
+	memcpy(buf, ldns_rdf_data(name), prefix);
+	memcpy(buf + prefix, ldns_rdf_data(target), ldns_rdf_size(target));
+	new_target = ldns_dname_new_frm_data((uint16_t)len, buf);
+	owner_copy = ldns_rdf_clone(name);
+	cname = ldns_rr_new();
+	if (!new_target || !owner_copy || !cname) {
+		ldns_rdf_deep_free(new_target);
+		ldns_rdf_deep_free(owner_copy);
+		ldns_rr_free(cname);
+		return NULL;
+	}
+	ldns_rr_set_owner(cname, owner_copy);
+	ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
+	ldns_rr_set_class(cname, ldns_rr_get_class(dname));
+	ldns_rr_set_ttl(cname, ldns_rr_ttl(dname));
+	ldns_rr_push_rdf(cname, new_target);
+	return cname;
+}

@@ -651,11 +651,25 @@ static bool chain_has(const struct task *t, const ldns_rdf *name)
 	return false;
 }
 
-/* Appends a CNAME and moves the question to its target; false on a loop or the bound. */
+/*
+ * Appends a CNAME and moves the question to its target; false on a loop or
+ * the bound.  A DNAME is appended as it is: the CNAME made from it, next in
+ * the chain, moves the question.
+ */
 static bool follow_cname(struct task *t, const ldns_rr *cname)
 {
 	const ldns_rdf *target = ldns_rr_rdf(cname, 0);
 	ldns_rdf *copy;
+
+	if (ldns_rr_get_type(cname) == LDNS_RR_TYPE_DNAME) {
+		ldns_rr *d = ldns_rr_clone(cname);
+
+		if (!d || !ldns_rr_list_push_rr(t->chain, d)) {
+			ldns_rr_free(d);
+			return false;
+		}
+		return true;
+	}
 
 	if (!target || ldns_rr_list_rr_count(t->chain) >= t->r->opt->max_cname || chain_has(t, target))
 		return false;
@@ -668,6 +682,39 @@ static bool follow_cname(struct task *t, const ldns_rr *cname)
 	t->qname = copy;
 	stats.cname_followed++;
 	return true;
+}
+
+/*
+ * A cached DNAME above the name: the DNAME and the CNAME it implies join
+ * the chain.  1 when followed, 0 when none is cached, -1 on a loop or the
+ * bound.
+ */
+static int dname_from_cache(struct task *t)
+{
+	struct resolver *r = t->r;
+	ldns_rdf *up = ldns_dname_label_count(t->qname) > 0 ? ldns_dname_left_chop(t->qname) : NULL;
+	int ret = 0;
+
+	while (up && ret == 0) {
+		ldns_rr_list *d = cache_get(&r->cache, up, LDNS_RR_TYPE_DNAME, t->qclass, RANK_NONAUTH, now_s(r));
+		ldns_rdf *next;
+
+		if (d && ldns_rr_list_rr_count(d) > 0) {
+			const ldns_rr *dname = ldns_rr_list_rr(d, 0);
+			ldns_rr *synth = dname_synthesize(dname, t->qname);
+			char n[NAME_STRLEN];
+
+			ret = synth && follow_cname(t, dname) && follow_cname(t, synth) ? 1 : -1;
+			TRACE("cache: %s DNAME -> %s", name_str(up, n), ret > 0 ? "following" : "loop or chain too long");
+			ldns_rr_free(synth);
+		}
+		ldns_rr_list_deep_free(d);
+		next = ret == 0 && ldns_dname_label_count(up) > 0 ? ldns_dname_left_chop(up) : NULL;
+		ldns_rdf_deep_free(up);
+		up = next;
+	}
+	ldns_rdf_deep_free(up);
+	return ret;
 }
 
 /* Answers from the cache; true when the task is finished (and freed). */
@@ -704,6 +751,16 @@ static bool answer_from_cache(struct task *t)
 				continue;
 			}
 			ldns_rr_list_deep_free(rrs);
+			switch (dname_from_cache(t)) {
+			case 1:
+				continue;
+			case -1:
+				stats.limit_hits++;
+				task_fail(t, "CNAME loop or chain too long");
+				return true;
+			default:
+				break;
+			}
 		}
 		rc = cache_get_negative(&r->cache, t->qname, t->qtype, t->qclass, &soa, now_s(r));
 		if (rc >= 0) {
