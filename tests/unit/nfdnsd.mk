@@ -6,7 +6,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test
+UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -22,3 +22,10 @@ NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c kernel_msg.c) ../../
 nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDNSD_DIR)/*.h) ../../kmod/dnswire.h
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS) \
 		$(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+
+# The state machine with a scripted upstream in place of upstream.c.
+NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c infra.c lru.c dname.c util.c acl.c \
+	roothints.c trace.c log.c config.c)
+nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
+		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
