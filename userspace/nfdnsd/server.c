@@ -149,6 +149,7 @@ static void udp_reply(struct listener *l, const struct sockaddr *to, const uint8
 }
 
 static void conn_maybe_close(struct tcp_conn *c);
+static void conn_close(struct tcp_conn *c);
 
 struct tcp_write {
 	uv_write_t req;
@@ -161,9 +162,13 @@ static void on_tcp_sent(uv_write_t *req, int status)
 	struct tcp_write *w = (struct tcp_write *)req;
 	struct tcp_conn *c = w->conn;
 
-	(void)status;
 	c->writes--;
 	free(w);
+	/* The client is gone (reset, broken pipe): what it asked has nobody to go to. */
+	if (status < 0 && !c->closing) {
+		conn_close(c);
+		return;
+	}
 	/* A reply that left is progress: the client reads. */
 	if (!c->closing)
 		uv_timer_again(&c->idle);
