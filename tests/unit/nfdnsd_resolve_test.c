@@ -372,9 +372,38 @@ static void test_ds(void)
 	stop();
 }
 
+/* TC: the same server again over TCP, given time for a handshake and the query. */
+static void test_tcp(void)
+{
+	struct upstream_query *q, *t;
+	struct result r;
+
+	start(hints);
+	ask("big.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	if (q) {
+		ldns_pkt *p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->req.qtype, q->req.qclass, 0);
+
+		ldns_pkt_set_qr(p, true);
+		ldns_pkt_set_aa(p, true);
+		ldns_pkt_set_tc(p, true);
+		q->live = false;
+		q->cb(q->arg, 0, p, 5);
+	}
+	t = pending();
+	/* Over UDP a query waits two RTOs (one, then another server is asked too). */
+	uint32_t rto = t ? infra_rto(&res.infra, (struct sockaddr *)&t->req.server, uv_now(&loop)) : 0;
+
+	ok(q && t && t->req.tcp && t->req.timeout_ms >= 4 * rto,
+	   "TCP after TC: %u ms, two round trips' worth (RTO %u ms)", t ? t->req.timeout_ms : 0, rto);
+	answer(t, 0, true, rrs("big.test. 300 IN A 192.0.2.9", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1, "TCP after TC: answered");
+	stop();
+}
+
 int main(void)
 {
-	tap_plan(25);
+	tap_plan(27);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -382,6 +411,7 @@ int main(void)
 	test_lame();
 	test_parent_glue();
 	test_ds();
+	test_tcp();
 	uv_loop_close(&loop);
 	return tap_done();
 }

@@ -459,6 +459,26 @@ static void test_classify(void)
 		ldns_pkt_free(p);
 	}
 
+	/* A negative without AA ranks below authoritative data: it cannot replace it. */
+	p = pkt(0, true, rrs("rank.example.com. 300 IN A 192.0.2.50", NULL), NULL, NULL);
+	classify(p, "example.com.", "rank.example.com.", LDNS_RR_TYPE_A, &cl);
+	cache_classified(&c, &cl, p, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 100);
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, false, NULL, rrs("example.com. 300 IN SOA ns1.example.com. h.example.com. 1 2 3 4 300", NULL), NULL);
+	classify(p, "example.com.", "rank.example.com.", LDNS_RR_TYPE_A, &cl);
+	cache_classified(&c, &cl, p, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 101);
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	{
+		ldns_rdf *n = dn("rank.example.com.");
+		ldns_rr_list *got = cache_get(&c, n, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, RANK_NONAUTH, 102);
+
+		ok(got && ldns_rr_list_rr_count(got) == 1, "a NODATA without AA does not replace an authoritative answer");
+		ldns_rr_list_deep_free(got);
+		ldns_rdf_deep_free(n);
+	}
+
 	p = pkt(2, false, NULL, NULL, NULL);
 	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_ERROR, "SERVFAIL: try another");
 	classified_free(&cl);
@@ -542,7 +562,7 @@ static void test_cache_bytes(void)
 
 int main(void)
 {
-	tap_plan(93);
+	tap_plan(94);
 	test_names();
 	test_cache();
 	test_cache_bytes();
