@@ -608,6 +608,7 @@ fi
 
 "$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$limited:53" \
 	--do-not-query-localhost no --max-upstream-sockets 4 --max-waiting-per-question 5 --tcp-max-conns 8 \
+	--tcp-max-in-flight 2 \
 	--trace >"$work/limited.log" 2>&1 &
 limited_pid=$!
 wait_listening $limited
@@ -684,6 +685,26 @@ for s in conns:
 PY
 check "tcp-max-conns 8: 12 connections at once, 8 served, 4 closed" \
 	bash -c "[ \$(grep -c answer '$work/conns.out') = 8 ] && [ \$(grep -c closed '$work/conns.out') = 4 ]"
+# One connection, 4 held questions pipelined: at most 2 resolved at once,
+# so at most 2 upstream sockets (and the connection) open.
+fds_idle=$(ls /proc/$limited_pid/fd | wc -l)
+python3 - $limited $limited_pid >"$work/inflight.out" 2>&1 <<'PY'
+import os, socket, struct, sys, time
+server, pid = sys.argv[1], sys.argv[2]
+s = socket.create_connection((server, 53), timeout=5)
+for i in range(4):
+    q = struct.pack("!HHHHHH", i, 0x0100, 1, 0, 0, 0) + bytes([2]) + b"p%d" % i + b"\4held\4slow\3com\0" + struct.pack("!HH", 1, 1)
+    s.sendall(struct.pack("!H", len(q)) + q)
+peak, end = 0, time.time() + 1.5
+while time.time() < end:
+    peak = max(peak, len(os.listdir("/proc/%s/fd" % pid)))
+    time.sleep(0.02)
+print(peak)
+s.close()
+PY
+peak=$(cat "$work/inflight.out")
+check "tcp-max-in-flight 2: 4 pipelined questions, at most the connection and 2 upstream sockets open ($fds_idle -> $peak)" \
+	[ $((peak - fds_idle)) -le 3 ]
 ask $limited www.slow.com A +tcp
 check "tcp-max-conns: served again once the others are gone" [ "$(answers "$out")" = "www.slow.com. IN A 192.0.2.111" ]
 
