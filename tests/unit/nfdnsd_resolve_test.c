@@ -372,6 +372,32 @@ static void test_ds(void)
 	stop();
 }
 
+/* A server that said SERVFAIL is left alone for the next question. */
+static void test_servfail(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], first[64];
+
+	start(hints);
+	ask("a.sf.test.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("sf.test. 3600 IN NS ns1.sf.test.", "sf.test. 3600 IN NS ns2.sf.test.", NULL),
+	       rrs("ns1.sf.test. 3600 IN A 198.51.100.41", "ns2.sf.test. 3600 IN A 198.51.100.42", NULL));
+	q = pending();
+	snprintf(first, sizeof(first), "%s", q ? server_of(q, a) : "");
+	answer(q, LDNS_RCODE_SERVFAIL, false, NULL, NULL, NULL);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), first) != 0, "SERVFAIL: the other server asked (%s after %s)", q ? a : "none",
+	   first);
+	answer(q, 0, true, rrs("a.sf.test. 300 IN A 192.0.2.10", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "SERVFAIL: answered by the other");
+	ask("b.sf.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), first) != 0, "SERVFAIL: remembered, the next question avoids %s", first);
+	answer(q, 0, true, rrs("b.sf.test. 300 IN A 192.0.2.11", NULL), NULL, NULL);
+	stop();
+}
+
 /* TC: the same server again over TCP, given time for a handshake and the query. */
 static void test_tcp(void)
 {
@@ -403,7 +429,7 @@ static void test_tcp(void)
 
 int main(void)
 {
-	tap_plan(27);
+	tap_plan(30);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -412,6 +438,7 @@ int main(void)
 	test_parent_glue();
 	test_ds();
 	test_tcp();
+	test_servfail();
 	uv_loop_close(&loop);
 	return tap_done();
 }
