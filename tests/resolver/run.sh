@@ -708,6 +708,35 @@ check "tcp-max-in-flight 2: 4 pipelined questions, at most the connection and 2 
 ask $limited www.slow.com A +tcp
 check "tcp-max-conns: served again once the others are gone" [ "$(answers "$out")" = "www.slow.com. IN A 192.0.2.111" ]
 
+# ---- descriptors: the open file limit fits the sockets allowed ----
+
+# nofile SOFT:HARD LOG: nfdnsd started under that limit; prints its soft limit once running.
+nofile() {
+	local pid i soft=
+	prlimit --nofile="$1" "$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" \
+		--listen 127.53.255.7:53 --do-not-query-localhost no >"$2" 2>&1 &
+	pid=$!
+	for i in $(seq 1 50); do
+		grep -q 'info: started' "$2" && break
+		sleep 0.1
+	done
+	soft=$(awk '/^Max open files/ { print $4 }' "/proc/$pid/limits" 2>/dev/null)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "$soft"
+}
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || [ "$hard" -ge 2000 ]; then
+	soft=$(nofile "100:$hard" "$work/nofile1.log")
+	check "soft limit 100, hard $hard: raised to fit 1024 upstream sockets and 256 connections ($soft)" \
+		[ "${soft:-0}" -ge 1280 ]
+else
+	skip "the soft open file limit raised" "hard limit $hard"
+fi
+soft=$(nofile 200:200 "$work/nofile2.log")
+check "hard limit 200: upstream sockets capped to fit, and said so (soft $soft)" \
+	bash -c "[ '$soft' = 200 ] && grep -q 'upstream sockets capped at' '$work/nofile2.log'"
+
 # ---- a namespace without an IPv6 route ----
 
 mkdir -p "$work/nov6"
