@@ -58,6 +58,7 @@ unbound_conf "$work" $addr 127.0.0.0/8 "$work/hier/root.hints" \
 : >"$work/u.times"
 for i in $(seq 1 "$rounds"); do
 	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen $addr --trace \
+		--do-not-query-localhost no \
 		>"$work/n.log" 2>&1 &
 	pid=$!
 	bound && sleep 0.2 && timed | awk '{ print $1 }' >>"$work/n.times"

@@ -259,7 +259,7 @@ echo "$runs runs of $names unique names, at most $outstanding in flight${qps_lim
 for run in $(seq 1 "$runs"); do
 	# A cache bigger than the zone: the memory figure is for every name kept.
 	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$nfdnsd_addr:53" \
-		--cache-size $((names + 1000)) >"$work/nfdnsd.log" 2>&1 &
+		--cache-size $((names + 1000)) --do-not-query-localhost no >"$work/nfdnsd.log" 2>&1 &
 	resolver_pid=$!
 	bench nfdnsd $nfdnsd_addr "$run"
 	nfdnsd_counters "$work/nfdnsd.log" >"$work/nfdnsd.$run.counters"

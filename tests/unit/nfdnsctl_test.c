@@ -797,6 +797,7 @@ int main(void)
 {
 	int64_t (*wall)(void) = nfdnsctl_now;
 
+	tap_plan(415);
 	run_cases();
 	test_save_load();
 	nfdnsctl_now = wall;
@@ -804,6 +805,5 @@ int main(void)
 	stub_reset();
 	free(out_buf);
 	free(err_buf);
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

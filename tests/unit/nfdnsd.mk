@@ -6,9 +6,9 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test
+UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test
 
-NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c log.c)
+NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
 
 nfdnsd_config_test: nfdnsd_config_test.c $(NFDNSD_CONFIG_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
@@ -18,6 +18,14 @@ nfdnsd_resolver_test: nfdnsd_resolver_test.c $(NFDNSD_RESOLVER_SRCS) $(wildcard 
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVER_SRCS) $(NFDNSD_TEST_LIBS)
 
 # Responses for the kernel are checked with the module's own validation.
-NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c) ../../kmod/dnswire.c
+NFDNSD_KERNEL_SRCS := $(addprefix $(NFDNSD_DIR)/,response.c kernel_msg.c) ../../kmod/dnswire.c
 nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDNSD_DIR)/*.h) ../../kmod/dnswire.h
-	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS) \
+		$(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+
+# The state machine with a scripted upstream in place of upstream.c.
+NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c infra.c lru.c dname.c util.c acl.c \
+	roothints.c trace.c log.c config.c)
+nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
+		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)

@@ -206,11 +206,92 @@ static void test_command_line(void)
 	options_free(&o);
 }
 
+static struct sockaddr_storage sa_of(const char *text)
+{
+	struct sockaddr_storage ss;
+
+	if (parse_address(text, 53, &ss))
+		abort();
+	return ss;
+}
+
+static enum acl_action match(const struct acl *a, const char *addr)
+{
+	struct sockaddr_storage ss = sa_of(addr);
+
+	return acl_match(a, (struct sockaddr *)&ss);
+}
+
+static void test_access_control(void)
+{
+	struct options o;
+	const char *argv[] = { "nfdnsd", "--config", "/dev/null", "--access-control", "10.1.0.0/16 refuse",
+			       "--access-control", "192.0.2.0/24 allow", "--access-control", "10.1.2.3 deny", NULL };
+	static const char *const allowed[] = { "127.0.0.1", "::1", "10.9.9.9", "172.16.0.1", "172.31.255.255",
+					       "192.168.1.1", "100.64.0.1", "169.254.3.4", "fd00::1", "fe80::1",
+					       "::ffff:10.0.0.1" };
+	static const char *const refused[] = { "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:db8::1", "::ffff:8.8.8.8" };
+	struct acl a = { 0 };
+	struct acl_entry e;
+
+	options_defaults(&o);
+	ok(parse(&o, 3, argv) == 0, "no access-control: parsed");
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		ok(match(&o.access, allowed[i]) == ACL_ALLOW, "default access: %s allowed", allowed[i]);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		ok(match(&o.access, refused[i]) == ACL_NONE, "default access: %s not allowed", refused[i]);
+	options_free(&o);
+
+	options_defaults(&o);
+	ok(parse(&o, 9, argv) == 0, "access-control lines parsed");
+	ok(match(&o.access, "10.1.9.9") == ACL_REFUSE, "10.1.0.0/16 refuse beats the default 10.0.0.0/8 allow");
+	ok(match(&o.access, "10.2.0.1") == ACL_ALLOW, "the rest of 10.0.0.0/8 still allowed");
+	ok(match(&o.access, "10.1.2.3") == ACL_DENY, "a whole address beats its /16");
+	ok(match(&o.access, "192.0.2.77") == ACL_ALLOW, "192.0.2.0/24 allow added");
+	ok(match(&o.access, "127.0.0.1") == ACL_ALLOW, "loopback still allowed");
+	options_free(&o);
+
+	static const char *const bad[] = { "10.0.0.0/8", "10.0.0.0/33 allow", "10.0.0.0/8 maybe", "host allow",
+					   "::/129 deny", "10.0.0.0/ allow", "10.0.0.0/-1 allow" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *av[] = { "nfdnsd", "--config", "/dev/null", "--access-control", bad[i], NULL };
+
+		options_defaults(&o);
+		ok(parse(&o, 5, av) < 0, "access-control \"%s\" refused", bad[i]);
+		options_free(&o);
+	}
+	ok(acl_parse_prefix("10.1.2.3/8", &e) == 0 && e.addr[0] == 10 && e.addr[1] == 0 && e.plen == 8,
+	   "host bits of a prefix cleared");
+
+	/* Upstream queries: the do-not-query list. */
+	ok(acl_do_not_query(&a, true, false, NULL) == 0, "do-not-query list with localhost");
+	static const char *const never[] = { "127.0.0.1", "127.53.0.1", "::1", "0.0.0.0", "::", "169.254.1.1",
+					     "fe80::1", "224.0.0.1", "255.255.255.255", "ff02::1", "::ffff:127.0.0.1" };
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		ok(match(&a, never[i]) == ACL_DENY, "never queried by default: %s", never[i]);
+	static const char *const fine[] = { "192.0.2.1", "10.0.0.1", "2001:db8::1", "fd00::1" };
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		ok(match(&a, fine[i]) == ACL_NONE, "queried by default: %s", fine[i]);
+	acl_free(&a);
+	ok(acl_do_not_query(&a, false, true, NULL) == 0, "do-not-query list with private ranges, without localhost");
+	ok(match(&a, "127.0.0.1") == ACL_NONE && match(&a, "::1") == ACL_NONE,
+	   "do-not-query-localhost no: loopback queried");
+	ok(match(&a, "224.0.0.1") == ACL_DENY, "do-not-query-localhost no: multicast still never queried");
+	ok(match(&a, "10.0.0.1") == ACL_DENY && match(&a, "192.168.0.1") == ACL_DENY && match(&a, "fd00::1") == ACL_DENY,
+	   "do-not-query-private: private ranges refused");
+	acl_free(&a);
+
+	ok(acl_add_own_addresses(&a, ACL_DENY) == 0 && match(&a, "127.0.0.1") == ACL_DENY,
+	   "this host's addresses include 127.0.0.1");
+	acl_free(&a);
+}
+
 int main(void)
 {
+	tap_plan(96);
+	test_access_control();
 	test_addresses();
 	test_numbers();
 	test_command_line();
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

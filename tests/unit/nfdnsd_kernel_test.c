@@ -12,7 +12,11 @@
 #include <string.h>
 
 #include "dnswire.h"
+#include "kernel_msg.h"
 #include "response.h"
+
+#include <linux/genetlink.h>
+#include <linux/nfdns.h>
 
 #include "tap.h"
 
@@ -77,9 +81,62 @@ static void check(const char *what, const char *qname_text, uint16_t qtype, int 
 	free(wire);
 }
 
+static int conf_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) <= NFDNS_CONF_A_MAX)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int top_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) <= NFDNS_A_MAX)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+/* CONFIG_SET of the pending timeout, as the kernel's policy parses it. */
+static void test_pending_timeout(void)
+{
+	uint8_t buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlattr *tb[NFDNS_A_MAX + 1] = { 0 }, *conf[NFDNS_CONF_A_MAX + 1] = { 0 };
+	struct nlmsghdr *nlh = kernel_msg_pending_timeout(buf, 0x1d, 42, kernel_pending_timeout(8000));
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	int n_conf = 0;
+
+	ok(nlh->nlmsg_type == 0x1d && nlh->nlmsg_seq == 42, "pending timeout: the family's message, its sequence");
+	ok((nlh->nlmsg_flags & (NLM_F_REQUEST | NLM_F_ACK)) == (NLM_F_REQUEST | NLM_F_ACK),
+	   "pending timeout: a request that asks for an ack (refusals are logged)");
+	ok(g->cmd == NFDNS_CMD_CONFIG_SET && g->version == NFDNS_GENL_VERSION, "pending timeout: CONFIG_SET");
+	ok(mnl_attr_parse(nlh, sizeof(*g), top_cb, tb) >= 0 && tb[NFDNS_A_CONFIG] &&
+		   mnl_attr_validate(tb[NFDNS_A_CONFIG], MNL_TYPE_NESTED) >= 0,
+	   "pending timeout: one NFDNS_A_CONFIG nest");
+	if (tb[NFDNS_A_CONFIG])
+		mnl_attr_parse_nested(tb[NFDNS_A_CONFIG], conf_cb, conf);
+	for (int i = 0; i <= NFDNS_CONF_A_MAX; i++)
+		n_conf += conf[i] != NULL;
+	ok(n_conf == 1 && conf[NFDNS_CONF_A_PENDING_TIMEOUT_MS] &&
+		   mnl_attr_validate(conf[NFDNS_CONF_A_PENDING_TIMEOUT_MS], MNL_TYPE_U32) >= 0 &&
+		   mnl_attr_get_u32(conf[NFDNS_CONF_A_PENDING_TIMEOUT_MS]) == 9000,
+	   "pending timeout: only PENDING_TIMEOUT_MS, 9000 for resolve-timeout-ms 8000");
+	ok(nlh->nlmsg_len == mnl_nlmsg_size(sizeof(*g)) + 4 + 8, "pending timeout: nothing else in the message (%u bytes)",
+	   nlh->nlmsg_len);
+	ok(kernel_pending_timeout(8000) > 8000, "the kernel waits longer than a resolution");
+	ok(kernel_pending_timeout(100) == 1100, "a short resolve-timeout-ms: the kernel waits 1100 ms");
+	ok(kernel_pending_timeout(120000) == 60000 && kernel_pending_timeout(UINT32_MAX) == 60000,
+	   "never past the kernel's bound of 60000 ms");
+}
+
 int main(void)
 {
 	ldns_rr_list *a, *b;
+
+	tap_plan(56);
+	test_pending_timeout();
 
 	a = rrs("www.example.com. 300 IN A 192.0.2.44", NULL);
 	b = ldns_rr_list_new();
@@ -135,6 +192,5 @@ int main(void)
 		ldns_rr_list_deep_free(res.answer);
 		ldns_rr_list_deep_free(res.authority);
 	}
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -89,7 +89,7 @@ static void test_cache(void)
 	ldns_rr_list *set, *got;
 	ldns_rr *soa = NULL;
 
-	cache_init(&c, 16, 86400, 3600);
+	cache_init(&c, 16, 0, 86400, 3600);
 	set = rrs("www.example.com. 10 IN A 192.0.2.1", "www.example.com. 20 IN A 192.0.2.2", NULL);
 	ok(cache_put_rrset(&c, set, RANK_AUTH, 100) == 0, "RRset stored");
 	got = cache_get(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, RANK_NONAUTH, 105);
@@ -137,6 +137,18 @@ static void test_cache(void)
 		   ldns_rr_ttl(soa) == 250,
 	   "NXDOMAIN covers every type; SOA TTL aged to 250");
 	ldns_rr_free(soa);
+	{
+		ldns_rdf *below = dn("a.b.nx.example.com."), *sibling = dn("nx2.example.com.");
+
+		ok(cache_get_negative(&c, below, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, &soa, 150) == LDNS_RCODE_NXDOMAIN &&
+			   soa && ldns_rr_ttl(soa) == 250,
+		   "RFC 8020: below a cached NXDOMAIN, NXDOMAIN, with its SOA");
+		ldns_rr_free(soa);
+		ok(cache_get_negative(&c, sibling, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, &soa, 150) == -ENOENT,
+		   "RFC 8020: a sibling is not covered");
+		ldns_rdf_deep_free(below);
+		ldns_rdf_deep_free(sibling);
+	}
 	ok(cache_get_negative(&c, nx, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, &soa, 400) == -ENOENT,
 	   "NXDOMAIN expires with its negative TTL");
 	ok(cache_put_negative(&c, www, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, s, 99999, RANK_AUTH, 100) == 0,
@@ -152,7 +164,7 @@ static void test_cache(void)
 	cache_destroy(&c);
 
 	/* Eviction: 16 entries at most, least recently used first. */
-	cache_init(&c, 16, 86400, 3600);
+	cache_init(&c, 16, 0, 86400, 3600);
 	char line[128];
 
 	for (int i = 0; i < 16; i++) {
@@ -243,6 +255,17 @@ static void test_infra(void)
 	ok(!infra_is_lame(&in, z2, a, 3001), "not lame for another zone");
 	ok(!infra_is_lame(&in, z1, b, 3001), "not lame at another address");
 	ok(!infra_is_lame(&in, z1, a, 3000 + INFRA_LAME_TTL), "lameness expires");
+	infra_set_lame_for(&in, z2, a, 3000, INFRA_SERVFAIL_TTL);
+	ok(infra_is_lame(&in, z2, a, 3001) && !infra_is_lame(&in, z2, a, 3000 + INFRA_SERVFAIL_TTL),
+	   "a SERVFAIL is remembered, briefly");
+	ok(infra_use_edns(&in, c, 3000), "EDNS by default");
+	infra_set_no_edns(&in, c, 3000);
+	ok(!infra_use_edns(&in, c, 3001), "no EDNS after FORMERR");
+	ok(infra_use_edns(&in, c, 3000 + INFRA_REPROBE), "EDNS tried again later");
+	ok(infra_use_0x20(&in, c, 3000), "0x20 by default");
+	infra_set_no_0x20(&in, c, 3000);
+	ok(!infra_use_0x20(&in, c, 3001) && infra_use_0x20(&in, c, 3000 + INFRA_REPROBE),
+	   "no 0x20 for a server that lost the case, tried again later");
 	ldns_rdf_deep_free(z1);
 	ldns_rdf_deep_free(z2);
 	infra_destroy(&in);
@@ -284,7 +307,7 @@ static void test_classify(void)
 	ldns_pkt *p;
 	struct cache c;
 
-	cache_init(&c, 100, 86400, 3600);
+	cache_init(&c, 100, 0, 86400, 3600);
 
 	p = pkt(0, false, NULL,
 		rrs("example.com. 172800 IN NS ns1.example.com.", "example.com. 172800 IN NS ns.evil.net.", NULL),
@@ -381,6 +404,81 @@ static void test_classify(void)
 	classified_free(&cl);
 	ldns_pkt_free(p);
 
+	p = pkt(0, true, NULL, rrs("com. 172800 IN NS a.nic.com.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_LAME,
+	   "AA, no records, no SOA, NS of the zone above: lame, not NODATA");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, true, NULL, rrs(". 518400 IN NS a.root-servers.net.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_LAME,
+	   "AA, no records, a referral to the root: lame");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, true, NULL, rrs("example.com. 3600 IN NS ns1.example.com.", NULL), NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_NODATA,
+	   "AA, no records, the zone's own NS: still NODATA");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, false, rrs("www.example.com. 300 IN A 192.0.2.44", NULL), NULL, NULL);
+	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_AAAA, &cl) == ANSWER_NODATA && !cl.soa,
+	   "not AA, only a record of another type: NODATA (nothing cached without an SOA), not lame");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+
+	p = pkt(0, true, rrs("dn.example.com. 600 IN DNAME g.example.net.", NULL), NULL, NULL);
+	ok(classify(p, "example.com.", "a.b.dn.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_CNAME &&
+		   ldns_rr_list_rr_count(cl.chain) == 2 &&
+		   ldns_rr_get_type(ldns_rr_list_rr(cl.chain, 0)) == LDNS_RR_TYPE_DNAME &&
+		   ldns_rr_get_type(ldns_rr_list_rr(cl.chain, 1)) == LDNS_RR_TYPE_CNAME &&
+		   ldns_rr_ttl(ldns_rr_list_rr(cl.chain, 1)) == 600,
+	   "DNAME alone: the DNAME, then the CNAME it implies with its TTL, followed out of the zone");
+	if (ldns_rr_list_rr_count(cl.chain) == 2) {
+		char *tgt = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(cl.chain, 1), 0));
+
+		ok(strcmp(tgt, "a.b.g.example.net.") == 0, "DNAME: a.b.dn.example.com. becomes %s", tgt);
+		free(tgt);
+	} else {
+		ok(0, "DNAME: the CNAME's target");
+	}
+	classified_free(&cl);
+	ok(classify(p, "example.com.", "dn.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_NODATA && !ldns_rr_list_rr_count(cl.chain),
+	   "DNAME: its owner itself is not redirected (NODATA)");
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	{
+		char line[400], label[64];
+
+		memset(label, 'x', 62);
+		label[62] = 0;
+		snprintf(line, sizeof(line), "dn.example.com. 600 IN DNAME %s.%s.%s.example.net.", label, label, label);
+		p = pkt(0, true, rrs(line, NULL), NULL, NULL);
+		snprintf(line, sizeof(line), "%s.%s.dn.example.com.", label, label);
+		ok(classify(p, "example.com.", line, LDNS_RR_TYPE_A, &cl) == ANSWER_LOOP,
+		   "DNAME: a name that would grow past 255 bytes is not followed");
+		classified_free(&cl);
+		ldns_pkt_free(p);
+	}
+
+	/* A negative without AA ranks below authoritative data: it cannot replace it. */
+	p = pkt(0, true, rrs("rank.example.com. 300 IN A 192.0.2.50", NULL), NULL, NULL);
+	classify(p, "example.com.", "rank.example.com.", LDNS_RR_TYPE_A, &cl);
+	cache_classified(&c, &cl, p, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 100);
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	p = pkt(0, false, NULL, rrs("example.com. 300 IN SOA ns1.example.com. h.example.com. 1 2 3 4 300", NULL), NULL);
+	classify(p, "example.com.", "rank.example.com.", LDNS_RR_TYPE_A, &cl);
+	cache_classified(&c, &cl, p, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 101);
+	classified_free(&cl);
+	ldns_pkt_free(p);
+	{
+		ldns_rdf *n = dn("rank.example.com.");
+		ldns_rr_list *got = cache_get(&c, n, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, RANK_NONAUTH, 102);
+
+		ok(got && ldns_rr_list_rr_count(got) == 1, "a NODATA without AA does not replace an authoritative answer");
+		ldns_rr_list_deep_free(got);
+		ldns_rdf_deep_free(n);
+	}
+
 	p = pkt(2, false, NULL, NULL, NULL);
 	ok(classify(p, "example.com.", "www.example.com.", LDNS_RR_TYPE_A, &cl) == ANSWER_ERROR, "SERVFAIL: try another");
 	classified_free(&cl);
@@ -389,12 +487,88 @@ static void test_classify(void)
 	cache_destroy(&c);
 }
 
+static void test_ttl_rules(void)
+{
+	ldns_rr_list *l = rrs("a.example. 100 IN A 192.0.2.1", "a.example. 200 IN A 192.0.2.2",
+			      "b.example. 2147483648 IN A 192.0.2.3", "b.example. 50 IN A 192.0.2.4",
+			      "c.example. 999999 IN CNAME a.example.", "a.example. 10 IN TXT \"x\"", NULL);
+
+	ok(ttl_value(0x80000000u) == 0 && ttl_value(0xffffffffu) == 0 && ttl_value(0x7fffffffu) == 0x7fffffffu,
+	   "a TTL with the top bit set reads as 0");
+	rrsets_normalize_ttl(l, 86400);
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 0)) == 100 && ldns_rr_ttl(ldns_rr_list_rr(l, 1)) == 100,
+	   "one TTL per RRset: the smallest");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 2)) == 0 && ldns_rr_ttl(ldns_rr_list_rr(l, 3)) == 0,
+	   "an RRset with a top-bit TTL: 0 for all");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 4)) == 86400, "capped at max-ttl");
+	ok(ldns_rr_ttl(ldns_rr_list_rr(l, 5)) == 10, "another type of the same owner keeps its own TTL");
+	ldns_rr_list_deep_free(l);
+}
+
+static void test_message_len(void)
+{
+	/* ID 1, RD, one question "a." A IN, then one A record with a compressed owner. */
+	static const uint8_t q[] = { 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1,
+				     0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1 };
+	uint8_t buf[sizeof(q) + 4];
+
+	ok(wire_message_len(q, sizeof(q)) == (int)sizeof(q), "message length: question and a compressed record");
+	memcpy(buf, q, sizeof(q));
+	memcpy(buf + sizeof(q), "junk", 4);
+	ok(wire_message_len(buf, sizeof(buf)) == (int)sizeof(q), "message length: trailing bytes are not counted");
+	ok(wire_message_len(q, sizeof(q) - 1) < 0, "message length: a record cut short is refused");
+	ok(wire_message_len(q, 11) < 0, "message length: a short header is refused");
+}
+
+/* The cache holds no more bytes than asked, however many entries it could take. */
+static void test_cache_bytes(void)
+{
+	struct cache c;
+	char line[160];
+	size_t max_bytes = 64 << 10, peak = 0, one = 0;
+	int stored = 0, held;
+
+	cache_init(&c, 100000, max_bytes, 86400, 3600);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(line, sizeof(line), "host-%d.example.com. 3600 IN TXT \"%0100d\"", i, i);
+		ldns_rr_list *set = rrs(line, NULL);
+
+		stored += cache_put_rrset(&c, set, RANK_AUTH, 100) == 0;
+		ldns_rr_list_deep_free(set);
+		if (c.lru.bytes > peak)
+			peak = c.lru.bytes;
+		if (i == 0)
+			one = c.lru.bytes;
+	}
+	held = (int)c.lru.count;
+	ok(stored == 5000, "5000 RRsets stored (%d)", stored);
+	ok(one > 150 && one < 1000, "one 100-byte TXT record costs %zu bytes", one);
+	ok(peak <= max_bytes, "the cache never held more than %zu bytes (peak %zu)", max_bytes, peak);
+	ok(held > 10 && held < 5000 && c.lru.evictions > 0, "%d entries kept of 5000, the rest evicted", held);
+	ldns_rdf *last = dn("host-4999.example.com.");
+	ldns_rdf *first = dn("host-0.example.com.");
+	ldns_rr_list *got = cache_get(&c, last, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_IN, RANK_NONAUTH, 101);
+
+	ok(got != NULL, "the newest entry is kept");
+	ldns_rr_list_deep_free(got);
+	got = cache_get(&c, first, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_IN, RANK_NONAUTH, 101);
+	ok(got == NULL, "the oldest entry is gone");
+	ldns_rr_list_deep_free(got);
+	ldns_rdf_deep_free(last);
+	ldns_rdf_deep_free(first);
+	cache_destroy(&c);
+	ok(c.lru.bytes == 0, "nothing charged after the cache is emptied");
+}
+
 int main(void)
 {
+	tap_plan(94);
 	test_names();
 	test_cache();
+	test_cache_bytes();
+	test_ttl_rules();
+	test_message_len();
 	test_infra();
 	test_classify();
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -5,11 +5,16 @@
 
 evil    serves evil.com; refers sub.evil.com to ns.victim.net with glue for
         ns.victim.net (out of bailiwick: points at a poisoned server) and a
-        forged www.victim.net address in the additional section.
+        forged www.victim.net address in the additional section; answers
+        aaaalame.evil.com A, and any other type lame (AA, empty, no SOA, a
+        referral up to com.); names below dn.evil.com get a DNAME to
+        g.example.com without its CNAME.
 spoof   serves spoof.com; before each real answer it sends three forged ones:
         from another port, with another ID, and for another question.
-noedns  serves noedns.com; answers FORMERR to any query carrying EDNS.
-slow    serves slow.com; answers after 300 ms (2 s for names under held.).
+noedns  serves noedns.com; answers FORMERR to any query carrying EDNS, and
+        echoes the question in lower case (no 0x20).
+slow    serves slow.com; answers after 300 ms (2 s for names under held.);
+        ttltop.slow.com has a TTL with the top bit set (2^31).
 """
 import socket
 import struct
@@ -81,8 +86,9 @@ def zone_answer(zone, ns_addr, records, qname, qtype):
             return AA, [rr(qname, A, a(ns_addr))], [], []
         return AA, [], [rr(zone, SOA, soa(zone), 300)], []
     if lname in records:
+        addr, ttl = records[lname] if isinstance(records[lname], tuple) else (records[lname], 3600)
         if qtype == A:
-            return AA, [rr(qname, A, a(records[lname]))], [], []
+            return AA, [rr(qname, A, a(addr), ttl)], [], []
         return AA, [], [rr(zone, SOA, soa(zone), 300)], []
     return AA | NXDOMAIN, [], [rr(zone, SOA, soa(zone), 300)], []
 
@@ -113,7 +119,8 @@ def main():
                 continue
             f, ans, auth, add = zone_answer("noedns.com.", addr, {"www.noedns.com.": "192.0.2.99"},
                                             qname, qtype)
-            sock.sendto(message(qid, QR | rd | f, qwire, qtype, ans, auth, add), peer)
+            # An old server: it does not keep the case of the question either.
+            sock.sendto(message(qid, QR | rd | f, qwire.lower(), qtype, ans, auth, add), peer)
         elif mode == "evil":
             if under(qname, "sub.evil.com.") and qname.lower() != "ns.evil.com.":
                 auth = [rr("sub.evil.com.", NS, wire("ns.victim.net."))]
@@ -121,7 +128,18 @@ def main():
                        rr("www.victim.net.", A, a("192.0.2.66"))]
                 sock.sendto(message(qid, QR | rd, qwire, qtype, [], auth, add), peer)
                 continue
-            f, ans, auth, add = zone_answer("evil.com.", addr, {}, qname, qtype)
+            if under(qname, "dn.evil.com.") and qname.lower() != "dn.evil.com.":
+                # A DNAME without the CNAME it implies.
+                ans = [rr("dn.evil.com.", 39, wire("g.example.com."))]
+                sock.sendto(message(qid, QR | rd | AA, qwire, qtype, ans), peer)
+                continue
+            if qname.lower() == "aaaalame.evil.com." and qtype != A:
+                # Authoritative, empty, no SOA, and a referral back up to com.
+                auth = [rr("com.", NS, wire("a.nic.com."))]
+                sock.sendto(message(qid, QR | rd | AA, qwire, qtype, [], auth), peer)
+                continue
+            f, ans, auth, add = zone_answer("evil.com.", addr, {"aaaalame.evil.com.": "192.0.2.67"},
+                                            qname, qtype)
             sock.sendto(message(qid, QR | rd | f, qwire, qtype, ans, auth, add), peer)
         elif mode == "spoof":
             f, ans, auth, add = zone_answer("spoof.com.", addr, {"www.spoof.com.": "192.0.2.88"},
@@ -136,10 +154,12 @@ def main():
             sock.sendto(message(qid, QR | rd | AA, wire("forged." + qname), qtype, forged), peer)
             sock.sendto(good, peer)
         elif mode == "slow":
-            f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111"},
+            f, ans, auth, add = zone_answer("slow.com.", addr, {"www.slow.com.": "192.0.2.111",
+                                                          "ttltop.slow.com.": ("192.0.2.112", 0x80000000)},
                                             qname, qtype)
             reply = message(qid, QR | rd | f, qwire, qtype, ans, auth, add)
-            delay = 2.0 if qname.lower().startswith("held.") else 0.3
+            held = qname.lower().startswith("held.") or qname.lower().endswith(".held.slow.com.")
+            delay = 2.0 if held else 0.3
             threading.Timer(delay, sock.sendto, (reply, peer)).start()
         else:
             sys.exit("unknown mode " + mode)

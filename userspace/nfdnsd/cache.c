@@ -29,12 +29,31 @@ static void item_free(void *p)
 	free(it);
 }
 
-int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl)
+int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl)
 {
+	int err;
+
 	memset(c, 0, sizeof(*c));
 	c->max_ttl = max_ttl;
 	c->neg_max_ttl = neg_max_ttl;
-	return lru_init(&c->lru, max_entries, item_free);
+	err = lru_init(&c->lru, max_entries, item_free);
+	c->lru.max_bytes = max_bytes;
+	return err;
+}
+
+/* What an item holds on the heap, roughly: the records, their fields, the list. */
+size_t cache_item_cost(const struct cache_item *it)
+{
+	size_t n = sizeof(*it) + sizeof(ldns_rr_list);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(it->rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(it->rrs, i);
+
+		n += sizeof(ldns_rr *) + sizeof(ldns_rr) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_owner(rr));
+		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
+			n += sizeof(ldns_rdf *) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_rdf(rr, k));
+	}
+	return n;
 }
 
 void cache_destroy(struct cache *c)
@@ -42,17 +61,68 @@ void cache_destroy(struct cache *c)
 	lru_destroy(&c->lru);
 }
 
+uint32_t ttl_value(uint32_t wire_ttl)
+{
+	/* RFC 2181 8: a TTL with the top bit set is taken as zero. */
+	return wire_ttl & 0x80000000u ? 0 : wire_ttl;
+}
+
 uint32_t rrset_min_ttl(const ldns_rr_list *rrs)
 {
 	uint32_t min = UINT32_MAX;
 
 	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
-		uint32_t t = ldns_rr_ttl(ldns_rr_list_rr(rrs, i));
+		uint32_t t = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, i)));
 
 		if (t < min)
 			min = t;
 	}
 	return min == UINT32_MAX ? 0 : min;
+}
+
+static bool same_rrset(const ldns_rr *a, const ldns_rr *b)
+{
+	return ldns_rr_get_type(a) == ldns_rr_get_type(b) && ldns_rr_get_class(a) == ldns_rr_get_class(b) &&
+	       name_equal(ldns_rr_owner(a), ldns_rr_owner(b));
+}
+
+void rrsets_normalize_ttl(ldns_rr_list *rrs, uint32_t max_ttl)
+{
+	size_t n = ldns_rr_list_rr_count(rrs);
+	bool *done = n ? calloc(n, sizeof(*done)) : NULL;
+
+	if (n && !done) {
+		/* Out of memory: at least no TTL past the cap or with its top bit set. */
+		for (size_t i = 0; i < n; i++) {
+			uint32_t t = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, i)));
+
+			ldns_rr_set_ttl(ldns_rr_list_rr(rrs, i), t > max_ttl ? max_ttl : t);
+		}
+		return;
+	}
+	/* Answers hold few RRsets (one, or a CNAME chain): the cost is n times their number. */
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *a = ldns_rr_list_rr(rrs, i);
+		uint32_t min = UINT32_MAX;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (!done[j] && same_rrset(a, ldns_rr_list_rr(rrs, j)) &&
+			    ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, j))) < min)
+				min = ttl_value(ldns_rr_ttl(ldns_rr_list_rr(rrs, j)));
+		if (min > max_ttl)
+			min = max_ttl;
+		for (size_t j = n; j-- > i;) {
+			ldns_rr *b = ldns_rr_list_rr(rrs, j);
+
+			if (!done[j] && same_rrset(a, b)) {
+				ldns_rr_set_ttl(b, min);
+				done[j] = true;
+			}
+		}
+	}
+	free(done);
 }
 
 ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass)
@@ -93,7 +163,7 @@ static int store(struct cache *c, const uint8_t *key, size_t keylen, struct cach
 {
 	/* Zero TTLs still live one second, so the step that stored them can use them. */
 	uint64_t expires = now + (it->ttl ? it->ttl : 1);
-	int err = lru_put(&c->lru, key, keylen, it, expires, now);
+	int err = lru_put_cost(&c->lru, key, keylen, it, cache_item_cost(it), expires, now);
 
 	if (err) {
 		item_free(it);
@@ -230,5 +300,63 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 		c->hits++;
 		return it->rcode;
 	}
+	/* RFC 8020: below a name that does not exist, nothing exists. */
+	for (ldns_rdf *up = ldns_dname_left_chop(name); up;) {
+		uint8_t key[KEY_MAX];
+		size_t keylen = make_key(key, up, 0, klass);
+		struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+		struct cache_item *it = e ? e->value : NULL;
+		ldns_rdf *next;
+
+		if (it && it->negative && it->rcode == LDNS_RCODE_NXDOMAIN) {
+			ldns_rr_list *copy = ldns_rr_list_rr_count(it->rrs) ? aged_copy(it, now) : NULL;
+
+			if (copy && ldns_rr_list_rr_count(copy) > 0)
+				*soa = ldns_rr_list_pop_rr(copy);
+			ldns_rr_list_deep_free(copy);
+			ldns_rdf_deep_free(up);
+			c->hits++;
+			return LDNS_RCODE_NXDOMAIN;
+		}
+		next = ldns_dname_label_count(up) > 0 ? ldns_dname_left_chop(up) : NULL;
+		ldns_rdf_deep_free(up);
+		up = next;
+	}
 	return -ENOENT;
+}
+
+/* The parent's copy lives beside the child's: the same key with this bit in the class. */
+#define PARENT_SIDE 0x8000
+
+int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	struct cache_item *it;
+	const ldns_rr *first;
+	size_t keylen;
+
+	if (!rrset || ldns_rr_list_rr_count(rrset) == 0)
+		return -EINVAL;
+	first = ldns_rr_list_rr(rrset, 0);
+	keylen = make_key(key, ldns_rr_owner(first), ldns_rr_get_type(first),
+			  (ldns_rr_class)(ldns_rr_get_class(first) ^ PARENT_SIDE));
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->rrs = ldns_rr_list_clone(rrset);
+	if (!it->rrs) {
+		free(it);
+		return -ENOMEM;
+	}
+	rrsets_normalize_ttl(it->rrs, c->max_ttl);
+	it->ttl = rrset_min_ttl(it->rrs);
+	it->stored = now;
+	it->rank = RANK_GLUE;
+	return store(c, key, keylen, it, now);
+}
+
+ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+				    uint64_t now)
+{
+	return cache_get(c, name, type, (ldns_rr_class)(klass ^ PARENT_SIDE), RANK_NONE, now);
 }

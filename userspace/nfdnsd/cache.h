@@ -38,7 +38,9 @@ struct cache_item {
 	uint8_t rcode;		/* negative: NXDOMAIN or NOERROR (NODATA) */
 };
 
-int cache_init(struct cache *c, size_t max_entries, uint32_t max_ttl, uint32_t neg_max_ttl);
+/* max_bytes: the memory the items may hold, roughly (0: no bound). */
+int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl);
+size_t cache_item_cost(const struct cache_item *it);
 void cache_destroy(struct cache *c);
 
 /* rrset: records of one owner, type and class (copied). */
@@ -54,15 +56,33 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 			enum rank min_rank, uint64_t now);
 /*
- * A cached NXDOMAIN for name or NODATA for (name, type): returns the RCODE
+ * A cached NXDOMAIN for name or one of its ancestors (RFC 8020), or NODATA
+ * for (name, type): returns the RCODE
  * and a copy of the SOA (aged; NULL when none was stored) in *soa, or
  * -ENOENT.
  */
 int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       ldns_rr **soa, uint64_t now);
 
+/*
+ * The addresses a referral gave for its NS names, kept apart from what
+ * the child zone says about them: when the child's own data leads nowhere,
+ * the parent's may still work (a child with a wrong address for its server).
+ */
+int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t now);
+ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+				    uint64_t now);
+
 /* RRsets of one owner/type/class taken out of list (which keeps the rest), in order. */
 ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, ldns_rr_class klass);
+/* The smallest TTL of the records, each read as ttl_value() does. */
 uint32_t rrset_min_ttl(const ldns_rr_list *rrs);
+/* A TTL as received, with the top bit set read as 0 (RFC 2181 8). */
+uint32_t ttl_value(uint32_t wire_ttl);
+/*
+ * Gives every RRset in rrs one TTL (RFC 2181 5.2): its smallest, top-bit
+ * TTLs as 0, at most max_ttl.
+ */
+void rrsets_normalize_ttl(ldns_rr_list *rrs, uint32_t max_ttl);
 
 #endif

@@ -61,6 +61,28 @@ static const ldns_rr *first_of(const ldns_rr_list *section, const ldns_rdf *owne
 	return NULL;
 }
 
+/* The DNAME of the answer whose owner is the closest strict ancestor of name inside zone. */
+static const ldns_rr *dname_above(const ldns_rr_list *answer, const ldns_rdf *zone, const ldns_rdf *name,
+				  ldns_rr_type qtype, ldns_rr_class klass)
+{
+	const ldns_rr *best = NULL;
+
+	if (qtype == LDNS_RR_TYPE_DNAME)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		const ldns_rdf *owner = ldns_rr_owner(rr);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNAME || ldns_rr_get_class(rr) != klass ||
+		    ldns_rr_rd_count(rr) < 1 || name_equal(owner, name) || !name_under(name, owner) ||
+		    !name_under(owner, zone))
+			continue;
+		if (!best || ldns_dname_label_count(owner) > ldns_dname_label_count(ldns_rr_owner(best)))
+			best = rr;
+	}
+	return best;
+}
+
 static bool in_chain(const ldns_rr_list *chain, const ldns_rdf *qname, const ldns_rdf *name)
 {
 	if (name_equal(qname, name))
@@ -88,10 +110,10 @@ static const ldns_rr *find_soa(const ldns_pkt *pkt, const ldns_rdf *zone, const 
 		if (!name_under(name, ldns_rr_owner(rr)) || !name_under(ldns_rr_owner(rr), zone))
 			continue;
 		minimum = ldns_rr_rdf(rr, 6);
-		ttl = ldns_rr_ttl(rr);
+		ttl = ttl_value(ldns_rr_ttl(rr));
 		/* RFC 2308 5: the lesser of the SOA's TTL and its MINIMUM field. */
-		if (minimum && ldns_rdf_size(minimum) == 4 && ldns_rdf2native_int32(minimum) < ttl)
-			ttl = ldns_rdf2native_int32(minimum);
+		if (minimum && ldns_rdf_size(minimum) == 4 && ttl_value(ldns_rdf2native_int32(minimum)) < ttl)
+			ttl = ttl_value(ldns_rdf2native_int32(minimum));
 		*neg_ttl = ttl;
 		return rr;
 	}
@@ -129,6 +151,37 @@ static const ldns_rdf *find_cut(const ldns_pkt *pkt, const ldns_rdf *zone, const
 			best = owner;
 	}
 	return best;
+}
+
+/* NS records in the authority section for a zone above the one asked, or beside it: up the tree. */
+static bool ns_above(const ldns_pkt *pkt, const ldns_rdf *zone, ldns_rr_class klass)
+{
+	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(auth); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(auth, i);
+		const ldns_rdf *owner = ldns_rr_owner(rr);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || ldns_rr_get_class(rr) != klass)
+			continue;
+		if (!name_under(owner, zone))
+			return true;
+	}
+	return false;
+}
+
+static bool first_of_other_type(const ldns_rr_list *answer, const ldns_rdf *name, ldns_rr_type qtype,
+				ldns_rr_class klass)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+		if (ldns_rr_get_class(rr) == klass && ldns_rr_get_type(rr) != qtype &&
+		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME && ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG &&
+		    name_equal(ldns_rr_owner(rr), name))
+			return true;
+	}
+	return false;
 }
 
 static int take_glue(const ldns_pkt *pkt, const ldns_rdf *zone, struct classified *out, ldns_rr_class klass)
@@ -214,6 +267,34 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 		out->rrset = NULL;
 		if (qtype == LDNS_RR_TYPE_CNAME)
 			break;
+		/*
+		 * A DNAME of this zone above the name redirects it (RFC 6672): the
+		 * DNAME goes into the chain, then the CNAME it implies, made here
+		 * (a server may send the DNAME alone, or a CNAME that disagrees).
+		 */
+		const ldns_rr *dname = dname_above(answer, zone, name, qtype, qclass);
+
+		if (dname) {
+			ldns_rr *synth = dname_synthesize(dname, name), *dcopy;
+
+			if (!synth || ++links > max_cname || in_chain(out->chain, qname, ldns_rr_rdf(synth, 0))) {
+				ldns_rr_free(synth);
+				out->kind = ANSWER_LOOP;
+				return 0;
+			}
+			dcopy = ldns_rr_clone(dname);
+			if (!dcopy || !ldns_rr_list_push_rr(out->chain, dcopy)) {
+				ldns_rr_free(dcopy);
+				ldns_rr_free(synth);
+				return -ENOMEM;
+			}
+			if (!ldns_rr_list_push_rr(out->chain, synth)) {
+				ldns_rr_free(synth);
+				return -ENOMEM;
+			}
+			name = ldns_rr_rdf(synth, 0);
+			continue;
+		}
 		cname = first_of(answer, name, LDNS_RR_TYPE_CNAME, qclass);
 		if (!cname || ldns_rr_rd_count(cname) < 1)
 			break;
@@ -253,9 +334,23 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 			return -ENOMEM;
 		return take_glue(pkt, zone, out, qclass);
 	}
+	/*
+	 * No SOA, and NS records for a zone above the one asked (or beside
+	 * it): the server does not serve the zone, AA or not, and points back
+	 * up the tree.  Lame, not NODATA.
+	 */
+	if (!soa && !ldns_rr_list_rr_count(out->chain) && ns_above(pkt, zone, qclass)) {
+		out->kind = ANSWER_LAME;
+		return 0;
+	}
 	if (soa || ldns_pkt_aa(pkt)) {
 		out->kind = ANSWER_NODATA;
 		return set_soa(out, soa);
+	}
+	/* Records of the name, only of another type: it exists without the type asked. */
+	if (first_of_other_type(answer, name, qtype, qclass)) {
+		out->kind = ANSWER_NODATA;
+		return 0;
 	}
 	/* A CNAME answer from a non-authoritative server: ask about the target anew. */
 	out->kind = ldns_rr_list_rr_count(out->chain) ? ANSWER_CNAME : ANSWER_LAME;
@@ -279,13 +374,41 @@ static void put_each_rrset(struct cache *c, const ldns_rr_list *rrs, enum rank r
 	ldns_rr_list_deep_free(work);
 }
 
+static void put_parent_glue(struct cache *c, const ldns_rr_list *rrs, uint64_t now)
+{
+	ldns_rr_list *work = ldns_rr_list_clone(rrs);
+
+	while (work && ldns_rr_list_rr_count(work) > 0) {
+		const ldns_rr *first = ldns_rr_list_rr(work, 0);
+		ldns_rr_list *set = rrset_take(work, ldns_rr_owner(first), ldns_rr_get_type(first),
+					       ldns_rr_get_class(first));
+
+		if (!set)
+			break;
+		cache_put_parent_glue(c, set, now);
+		ldns_rr_list_deep_free(set);
+	}
+	ldns_rr_list_deep_free(work);
+}
+
 void cache_classified(struct cache *c, const struct classified *cl, const ldns_pkt *pkt, ldns_rr_type qtype,
 		      ldns_rr_class qclass, uint64_t now)
 {
 	enum rank rank = ldns_pkt_aa(pkt) ? RANK_AUTH : RANK_NONAUTH;
 
-	if (cl->chain)
-		put_each_rrset(c, cl->chain, rank, now);
+	if (cl->chain) {
+		ldns_rr_list *kept = ldns_rr_list_new();
+
+		/*
+		 * A CNAME made from a DNAME is not cached: the DNAME is, and
+		 * answers from the cache make the CNAME again, DNAME first.
+		 */
+		for (size_t i = 0; kept && i < ldns_rr_list_rr_count(cl->chain); i++)
+			if (i == 0 || ldns_rr_get_type(ldns_rr_list_rr(cl->chain, i - 1)) != LDNS_RR_TYPE_DNAME)
+				ldns_rr_list_push_rr(kept, ldns_rr_list_rr(cl->chain, i));
+		put_each_rrset(c, kept ? kept : cl->chain, rank, now);
+		ldns_rr_list_free(kept);
+	}
 	switch (cl->kind) {
 	case ANSWER_POSITIVE:
 		if (qtype == LDNS_RR_TYPE_ANY)
@@ -298,15 +421,16 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 	case ANSWER_NXDOMAIN:
 		/* Without an SOA there is no negative TTL to honour (RFC 2308 5). */
 		if (cl->soa)
-			cache_put_negative(c, cl->target, 0, qclass, cl->soa, cl->neg_ttl, RANK_AUTH, now);
+			cache_put_negative(c, cl->target, 0, qclass, cl->soa, cl->neg_ttl, rank, now);
 		break;
 	case ANSWER_NODATA:
 		if (cl->soa && qtype != LDNS_RR_TYPE_ANY)
-			cache_put_negative(c, cl->target, qtype, qclass, cl->soa, cl->neg_ttl, RANK_AUTH, now);
+			cache_put_negative(c, cl->target, qtype, qclass, cl->soa, cl->neg_ttl, rank, now);
 		break;
 	case ANSWER_REFERRAL:
 		cache_put_rrset(c, cl->ns, RANK_REFERRAL, now);
 		put_each_rrset(c, cl->glue, RANK_GLUE, now);
+		put_parent_glue(c, cl->glue, now);
 		break;
 	default:
 		break;

@@ -39,6 +39,25 @@ void options_defaults(struct options *o)
 	o->max_clients = 4096;
 	o->resolve_timeout_ms = 8000;
 	o->tcp_idle_ms = 10000;
+	o->tcp_max_conns = 256;
+	o->tcp_max_in_flight = 32;
+	o->tcp_max_queued = 131072;
+	o->max_waiting = 16384;
+	o->max_waiting_per_question = 256;
+	o->cache_max_bytes = 128u << 20;
+	o->max_upstream_sockets = 1024;
+	o->dnq_localhost = true;
+}
+
+static int add_default_access(struct options *o)
+{
+	for (size_t i = 0; acl_default_clients[i]; i++) {
+		int err = acl_add(&o->access, acl_default_clients[i], ACL_ALLOW);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 void options_free(struct options *o)
@@ -46,6 +65,8 @@ void options_free(struct options *o)
 	free(o->config_file);
 	free(o->root_hints);
 	o->config_file = o->root_hints = NULL;
+	acl_free(&o->access);
+	acl_free(&o->dnq);
 }
 
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
@@ -166,6 +187,13 @@ static const struct u32_setting u32_settings[] = {
 	U32("max-clients", max_clients, 1, 1000000),
 	U32("tcp-idle-ms", tcp_idle_ms, 100, 600000),
 	U32("resolve-timeout-ms", resolve_timeout_ms, 100, 120000),
+	U32("tcp-max-conns", tcp_max_conns, 1, 1000000),
+	U32("tcp-max-in-flight", tcp_max_in_flight, 1, 65535),
+	U32("tcp-max-queued", tcp_max_queued, 65537, 1u << 30),
+	U32("max-waiting", max_waiting, 1, 10000000),
+	U32("max-waiting-per-question", max_waiting_per_question, 1, 1000000),
+	U32("cache-max-bytes", cache_max_bytes, 1u << 16, UINT32_MAX),
+	U32("max-upstream-sockets", max_upstream_sockets, 4, 1000000),
 };
 
 struct bool_setting {
@@ -178,6 +206,7 @@ struct bool_setting {
 static const struct bool_setting bool_settings[] = {
 	BOOL("no-kernel", no_kernel, false), BOOL("trace", trace, false), BOOL("syslog", syslog, false),
 	BOOL("0x20", use_0x20, false),	     BOOL("no-ipv4", do_ip4, true), BOOL("no-ipv6", do_ip6, true),
+	BOOL("do-not-query-localhost", dnq_localhost, false), BOOL("do-not-query-private", dnq_private, false),
 };
 
 int options_set(struct options *o, const char *key, const char *value, const char *where)
@@ -261,6 +290,25 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		}
 		o->n_listen++;
 		o->listen_set = true;
+		return 0;
+	}
+	if (strcmp(key, "access-control") == 0) {
+		/* The defaults stay under what is added: the longest prefix decides. */
+		if (o->access.n == 0 && add_default_access(o))
+			return -ENOMEM;
+		if (acl_add_line(&o->access, value)) {
+			fprintf(stderr, "nfdnsd: %s: access-control wants \"PREFIX allow|refuse|deny\", not \"%s\"\n",
+				where, value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strcmp(key, "do-not-query-address") == 0) {
+		if (acl_add(&o->dnq, value, ACL_DENY)) {
+			fprintf(stderr, "nfdnsd: %s: do-not-query-address wants an address or prefix, not \"%s\"\n",
+				where, value);
+			return -EINVAL;
+		}
 		return 0;
 	}
 	if (strcmp(key, "config") == 0) {
@@ -350,6 +398,17 @@ static const struct option long_options[] = {
 	{ "max-clients", required_argument, NULL, OPT_GENERIC },
 	{ "tcp-idle-ms", required_argument, NULL, OPT_GENERIC },
 	{ "resolve-timeout-ms", required_argument, NULL, OPT_GENERIC },
+	{ "tcp-max-conns", required_argument, NULL, OPT_GENERIC },
+	{ "tcp-max-in-flight", required_argument, NULL, OPT_GENERIC },
+	{ "tcp-max-queued", required_argument, NULL, OPT_GENERIC },
+	{ "max-waiting", required_argument, NULL, OPT_GENERIC },
+	{ "max-waiting-per-question", required_argument, NULL, OPT_GENERIC },
+	{ "cache-max-bytes", required_argument, NULL, OPT_GENERIC },
+	{ "max-upstream-sockets", required_argument, NULL, OPT_GENERIC },
+	{ "access-control", required_argument, NULL, OPT_GENERIC },
+	{ "do-not-query-localhost", required_argument, NULL, OPT_GENERIC },
+	{ "do-not-query-private", required_argument, NULL, OPT_GENERIC },
+	{ "do-not-query-address", required_argument, NULL, OPT_GENERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -389,8 +448,22 @@ void options_usage(FILE *out)
 		"      --max-ns-chase N     NS names without glue resolved per referral (default 4)\n"
 		"      --max-clients N      client questions resolved at once (default 4096)\n"
 		"      --resolve-timeout-ms N  give a question up (SERVFAIL) after N ms (default 8000)\n"
-		"      --tcp-idle-ms N      idle time before a client TCP connection is closed\n"
-		"                           (default 10000)\n"
+		"      --tcp-idle-ms N      idle time before a client TCP connection is closed,\n"
+		"                           also while its replies wait unread (default 10000)\n"
+		"      --tcp-max-conns N    client TCP connections at once (default 256)\n"
+		"      --tcp-max-in-flight N  questions of one connection answered at once (default 32)\n"
+		"      --tcp-max-queued N   reply bytes queued for one connection (default 131072)\n"
+		"      --max-waiting N      clients waiting for answers, in all (default 16384)\n"
+		"      --max-waiting-per-question N  clients waiting for one question (default 256)\n"
+		"      --cache-max-bytes N  memory of the RRset cache (default 134217728)\n"
+		"      --max-upstream-sockets N  upstream queries in the air at once (default 1024)\n"
+		"      --access-control \"PREFIX allow|refuse|deny\"  who is answered; repeatable,\n"
+		"                           the longest prefix decides (default: loopback and\n"
+		"                           private ranges allowed, the rest refused)\n"
+		"      --do-not-query-localhost yes|no  no queries to loopback, unspecified,\n"
+		"                           link-local and this host's addresses (default yes)\n"
+		"      --do-not-query-private yes|no  no queries to private ranges (default no)\n"
+		"      --do-not-query-address PREFIX  never query there; repeatable\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            the version\n"
 		"\n"
@@ -467,6 +540,8 @@ int options_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "nfdnsd: kernel-min-ttl is above kernel-max-ttl\n");
 		return -EINVAL;
 	}
+	if (o->access.n == 0 && add_default_access(o))
+		return -ENOMEM;
 	if (!o->listen_set) {
 		parse_address("127.0.0.1", 53, &o->listen[0]);
 		parse_address("::1", 53, &o->listen[1]);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "acl.h"
+
 #define DEFAULT_CONFIG_FILE "/etc/nfdns/nfdnsd.conf"
 /* "nf" in ASCII; packets with this mark pass the nfdns hook untouched. */
 #define DEFAULT_MARK 0x6e66
@@ -41,6 +43,17 @@ struct options {
 	uint32_t max_clients;		/* client questions being resolved at once */
 	uint32_t resolve_timeout_ms;	/* a client question is given up after this */
 	uint32_t tcp_idle_ms;
+	uint32_t tcp_max_conns;		/* client TCP connections at once */
+	uint32_t tcp_max_in_flight;	/* questions per connection being answered */
+	uint32_t tcp_max_queued;	/* reply bytes queued per connection */
+	uint32_t max_waiting;		/* clients waiting for answers, in all */
+	uint32_t max_waiting_per_question;
+	uint32_t cache_max_bytes;	/* memory of the RRset cache, roughly */
+	uint32_t max_upstream_sockets;	/* upstream queries in the air at once */
+	struct acl access;		/* who is answered (defaults first) */
+	bool dnq_localhost;		/* no queries to this host or its links */
+	bool dnq_private;		/* no queries to private ranges */
+	struct acl dnq;			/* do-not-query-address */
 };
 
 void options_defaults(struct options *o);

@@ -153,3 +153,84 @@ const char *rcode_str(unsigned rcode, char buf[16])
 		snprintf(buf, 16, "RCODE%u", rcode);
 	return buf;
 }
+
+/* Past a possibly compressed name at off: the offset after it, or -EINVAL. */
+static int skip_name(const uint8_t *msg, size_t len, size_t off)
+{
+	for (unsigned labels = 0; off < len && labels < 128; labels++) {
+		uint8_t n = msg[off];
+
+		if (n == 0)
+			return (int)off + 1;
+		if ((n & 0xc0) == 0xc0)
+			return off + 2 <= len ? (int)off + 2 : -EINVAL;
+		if (n & 0xc0)
+			return -EINVAL;
+		off += 1 + (size_t)n;
+	}
+	return -EINVAL;
+}
+
+int wire_message_len(const uint8_t *msg, size_t len)
+{
+	size_t off = 12;
+	unsigned counts[4];
+
+	if (len < 12 || len > 65535)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++)
+		counts[i] = (unsigned)msg[4 + 2 * i] << 8 | msg[5 + 2 * i];
+	for (unsigned i = 0; i < counts[0]; i++) {
+		int next = skip_name(msg, len, off);
+
+		if (next < 0 || (size_t)next + 4 > len)
+			return -EINVAL;
+		off = (size_t)next + 4;
+	}
+	for (unsigned i = 0; i < counts[1] + counts[2] + counts[3]; i++) {
+		int next = skip_name(msg, len, off);
+		size_t rdlen;
+
+		if (next < 0 || (size_t)next + 10 > len)
+			return -EINVAL;
+		rdlen = (size_t)msg[next + 8] << 8 | msg[next + 9];
+		off = (size_t)next + 10 + rdlen;
+		if (off > len)
+			return -EINVAL;
+	}
+	return (int)off;
+}
+
+ldns_rr *dname_synthesize(const ldns_rr *dname, const ldns_rdf *name)
+{
+	const ldns_rdf *owner = ldns_rr_owner(dname), *target = ldns_rr_rdf(dname, 0);
+	size_t prefix, len;
+	uint8_t buf[NAME_WIRE_MAX];
+	ldns_rdf *owner_copy, *new_target;
+	ldns_rr *cname;
+
+	if (!target || ldns_rdf_get_type(target) != LDNS_RDF_TYPE_DNAME || name_equal(name, owner) ||
+	    !name_under(name, owner))
+		return NULL;
+	prefix = ldns_rdf_size(name) - ldns_rdf_size(owner);
+	len = prefix + ldns_rdf_size(target);
+	if (len > NAME_WIRE_MAX)
+		return NULL;
+	memcpy(buf, ldns_rdf_data(name), prefix);
+	memcpy(buf + prefix, ldns_rdf_data(target), ldns_rdf_size(target));
+	new_target = ldns_dname_new_frm_data((uint16_t)len, buf);
+	owner_copy = ldns_rdf_clone(name);
+	cname = ldns_rr_new();
+	if (!new_target || !owner_copy || !cname) {
+		ldns_rdf_deep_free(new_target);
+		ldns_rdf_deep_free(owner_copy);
+		ldns_rr_free(cname);
+		return NULL;
+	}
+	ldns_rr_set_owner(cname, owner_copy);
+	ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
+	ldns_rr_set_class(cname, ldns_rr_get_class(dname));
+	ldns_rr_set_ttl(cname, ldns_rr_ttl(dname));
+	ldns_rr_push_rdf(cname, new_target);
+	return cname;
+}

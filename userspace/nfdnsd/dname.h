@@ -19,6 +19,12 @@
 /* Length of the wire name at p (within max bytes), or -EINVAL. */
 int wire_name_len(const uint8_t *p, size_t max);
 int wire_label_count(const uint8_t *name, size_t len);
+/*
+ * Bytes a whole message occupies, walking its header counts (names may be
+ * compressed), or -EINVAL when it does not fit in len.  Less than len
+ * means bytes trail the message.
+ */
+int wire_message_len(const uint8_t *msg, size_t len);
 bool wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* True when name is zone or lies below it. */
 bool wire_name_under(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen);
@@ -27,6 +33,13 @@ bool name_equal(const ldns_rdf *a, const ldns_rdf *b);
 bool name_under(const ldns_rdf *name, const ldns_rdf *zone);
 /* Exact byte equality, case included: what 0x20 checking needs. */
 bool name_identical(const ldns_rdf *a, const ldns_rdf *b);
+/*
+ * The CNAME a DNAME implies for name (RFC 6672 2.2): owner name, target
+ * name with the DNAME's owner suffix replaced by its target, TTL and class
+ * of the DNAME.  NULL when name is not strictly below the DNAME's owner or
+ * the result would be longer than 255 bytes.
+ */
+ldns_rr *dname_synthesize(const ldns_rr *dname, const ldns_rdf *name);
 /* Lower-case wire form into out (NAME_WIRE_MAX bytes); returns length. */
 size_t name_canonical(const ldns_rdf *name, uint8_t *out);
 /* Flip the case of each letter at random (draft-vixie-dnsext-dns0x20). */

@@ -149,8 +149,39 @@ void infra_set_no_edns(struct infra *in, const struct sockaddr *sa, uint64_t now
 {
 	struct infra_server *s = infra_server(in, sa, now);
 
-	if (s)
+	if (s) {
 		s->no_edns = true;
+		s->no_edns_at = now;
+	}
+}
+
+bool infra_use_edns(struct infra *in, const struct sockaddr *sa, uint64_t now)
+{
+	struct infra_server *s = lookup(in, sa, now);
+
+	/* Servers get upgraded: after a while EDNS is tried again. */
+	if (s && s->no_edns && now - s->no_edns_at >= INFRA_REPROBE)
+		s->no_edns = false;
+	return !(s && s->no_edns);
+}
+
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *sa, uint64_t now)
+{
+	struct infra_server *s = infra_server(in, sa, now);
+
+	if (s) {
+		s->no_0x20 = true;
+		s->no_0x20_at = now;
+	}
+}
+
+bool infra_use_0x20(struct infra *in, const struct sockaddr *sa, uint64_t now)
+{
+	struct infra_server *s = lookup(in, sa, now);
+
+	if (s && s->no_0x20 && now - s->no_0x20_at >= INFRA_REPROBE)
+		s->no_0x20 = false;
+	return !(s && s->no_0x20);
 }
 
 static size_t lame_key(uint8_t *key, const ldns_rdf *zone, const struct sockaddr *sa)
@@ -160,12 +191,18 @@ static size_t lame_key(uint8_t *key, const ldns_rdf *zone, const struct sockaddr
 	return n + name_canonical(zone, key + n);
 }
 
-void infra_set_lame(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now)
+void infra_set_lame_for(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now,
+			uint32_t ttl_ms)
 {
 	uint8_t key[32 + NAME_WIRE_MAX];
 	size_t n = lame_key(key, zone, sa);
 
-	lru_put(&in->lame, key, n, NULL, now + INFRA_LAME_TTL, now);
+	lru_put(&in->lame, key, n, NULL, now + ttl_ms, now);
+}
+
+void infra_set_lame(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now)
+{
+	infra_set_lame_for(in, zone, sa, now, INFRA_LAME_TTL);
 }
 
 bool infra_is_lame(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now)

@@ -22,6 +22,8 @@
 #define INFRA_BACKOFF_MAX 120000
 #define INFRA_LAME_TTL 900000	/* ms a lame (zone, address) is avoided */
 #define INFRA_TTL 900000	/* ms an address record lives without use */
+#define INFRA_SERVFAIL_TTL 5000	/* ms a (zone, address) that said SERVFAIL is avoided */
+#define INFRA_REPROBE 900000	/* ms until EDNS or 0x20 is tried again on a server that failed it */
 
 struct infra_server {
 	bool rtt_known;
@@ -29,6 +31,9 @@ struct infra_server {
 	uint32_t timeouts;	/* in a row */
 	uint64_t backoff_until;
 	bool no_edns;		/* answered FORMERR/NOTIMP to EDNS */
+	uint64_t no_edns_at;
+	bool no_0x20;		/* did not echo the case of the question */
+	uint64_t no_0x20_at;
 };
 
 struct infra {
@@ -46,8 +51,15 @@ void infra_timeout(struct infra *in, const struct sockaddr *sa, uint64_t now);
 /* How long to wait for this address before trying another. */
 uint32_t infra_rto(struct infra *in, const struct sockaddr *sa, uint64_t now);
 void infra_set_no_edns(struct infra *in, const struct sockaddr *sa, uint64_t now);
+/* Whether to send EDNS: yes unless it failed less than INFRA_REPROBE ago. */
+bool infra_use_edns(struct infra *in, const struct sockaddr *sa, uint64_t now);
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *sa, uint64_t now);
+bool infra_use_0x20(struct infra *in, const struct sockaddr *sa, uint64_t now);
 
 void infra_set_lame(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now);
+/* The same for ttl_ms (a SERVFAIL is remembered briefly). */
+void infra_set_lame_for(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now,
+			uint32_t ttl_ms);
 bool infra_is_lame(struct infra *in, const ldns_rdf *zone, const struct sockaddr *sa, uint64_t now);
 
 /*

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dname.h"
+#include "kernel_msg.h"
 #include "log.h"
 #include "response.h"
 #include "server.h"
@@ -49,7 +50,7 @@ struct kernel_link {
 	uint16_t family;
 	bool registered;
 	bool said_missing;
-	uint32_t seq, register_seq;
+	uint32_t seq, register_seq, timeout_seq;
 	struct miss *misses;
 	uint8_t *buf;		/* what the kernel sent; being walked while answers go out */
 	uint8_t *sbuf;		/* what goes to the kernel */
@@ -91,6 +92,8 @@ static int lookup_family(void)
 		mnl_socket_close(nl);
 		return err;
 	}
+	/* Attribute padding is sent as it lies in the buffer. */
+	memset(buf, 0, sizeof(buf));
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	portid = mnl_socket_get_portid(nl);
 	nlh = mnl_nlmsg_put_header(buf);
@@ -129,16 +132,7 @@ static int lookup_family(void)
 
 static struct nlmsghdr *start_msg(struct kernel_link *k, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->sbuf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = k->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++k->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = NFDNS_GENL_VERSION;
-	return nlh;
+	return kernel_msg_start(k->sbuf, k->family, cmd, flags, ++k->seq);
 }
 
 static int send_msg(struct kernel_link *k, struct nlmsghdr *nlh)
@@ -330,6 +324,24 @@ static const char *ext_ack_msg(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
+/*
+ * The kernel answers a question SERVFAIL after its pending timeout; nfdnsd
+ * gives up after resolve-timeout-ms.  The kernel must wait longer, or
+ * answers nfdnsd would still find arrive too late.
+ */
+static void set_pending_timeout(struct kernel_link *k)
+{
+	struct nlmsghdr *nlh = kernel_msg_pending_timeout(k->sbuf, k->family, ++k->seq,
+							  kernel_pending_timeout(k->opt->resolve_timeout_ms));
+
+	if (k->opt->resolve_timeout_ms + KERNEL_PENDING_MARGIN_MS > KERNEL_PENDING_TIMEOUT_MAX)
+		log_warn("resolve-timeout-ms %u is past what the kernel waits (%u ms)", k->opt->resolve_timeout_ms,
+			 KERNEL_PENDING_TIMEOUT_MAX);
+	k->timeout_seq = nlh->nlmsg_seq;
+	if (send_msg(k, nlh))
+		k->timeout_seq = 0;
+}
+
 static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e;
@@ -345,6 +357,7 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 			if (!k->registered) {
 				stats.kernel_registrations++;
 				log_info("registered as the resolver of the nfdns kernel module");
+				set_pending_timeout(k);
 			}
 			k->registered = true;
 		} else {
@@ -352,6 +365,18 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 			log_warn("nfdns refused the registration: %s%s%s", strerror(-e->error), msg ? ": " : "",
 				 msg ? msg : "");
 		}
+		return;
+	}
+	if (e->msg.nlmsg_seq == k->timeout_seq && k->timeout_seq) {
+		k->timeout_seq = 0;
+		if (e->error == 0) {
+			log_info("the kernel waits %u ms for an answer (resolve-timeout-ms %u)",
+				 kernel_pending_timeout(k->opt->resolve_timeout_ms), k->opt->resolve_timeout_ms);
+			return;
+		}
+		stats.kernel_errors++;
+		log_warn("cannot set the kernel's pending timeout: %s%s%s; its clients may get SERVFAIL before "
+			 "resolve-timeout-ms", strerror(-e->error), msg ? ": " : "", msg ? msg : "");
 		return;
 	}
 	if (e->error) {
@@ -559,7 +584,7 @@ int kernel_start(struct kernel_link **out, uv_loop_t *loop, struct resolver *r, 
 	if (!k)
 		return -ENOMEM;
 	k->buf = malloc(MSG_BUF_SIZE);
-	k->sbuf = malloc(MSG_BUF_SIZE);
+	k->sbuf = calloc(1, MSG_BUF_SIZE);
 	if (!k->buf || !k->sbuf) {
 		free(k->buf);
 		free(k->sbuf);

@@ -54,6 +54,7 @@ static void unlink_entry(struct lru *t, struct lru_entry *e)
 		*pp = e->hnext;
 	link_remove(&e->link);
 	t->count--;
+	t->bytes -= e->cost;
 }
 
 void lru_remove(struct lru *t, struct lru_entry *e)
@@ -104,13 +105,23 @@ struct lru_entry *lru_get(struct lru *t, const void *key, size_t keylen, uint64_
 
 int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t expires, uint64_t now)
 {
+	return lru_put_cost(t, key, keylen, value, 0, expires, now);
+}
+
+int lru_put_cost(struct lru *t, const void *key, size_t keylen, void *value, size_t cost, uint64_t expires,
+		 uint64_t now)
+{
 	uint64_t hash = hash_bytes(t->seed, key, keylen);
 	struct lru_entry *e = find(t, key, keylen, hash);
 
+	if (cost)
+		cost += sizeof(*e) + keylen;
+	if (t->max_bytes && cost > t->max_bytes)
+		return -E2BIG;
 	if (e)
 		lru_remove(t, e);
 	/* Expired entries at the cold end go first, then the coldest live ones. */
-	while (t->count >= t->max) {
+	while (t->count >= t->max || (t->max_bytes && t->count && t->bytes + cost > t->max_bytes)) {
 		struct lru_entry *victim = ENTRY(t->list.prev);
 
 		if (victim->expires <= now)
@@ -126,6 +137,8 @@ int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t
 	e->keylen = keylen;
 	e->hash = hash;
 	e->expires = expires;
+	e->cost = cost;
+	t->bytes += cost;
 	e->value = value;
 	e->hnext = t->buckets[hash & (t->nbuckets - 1)];
 	t->buckets[hash & (t->nbuckets - 1)] = e;

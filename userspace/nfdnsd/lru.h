@@ -20,6 +20,7 @@ struct lru_entry {
 	struct lru_link link;
 	uint64_t hash;
 	uint64_t expires;
+	size_t cost;		/* bytes charged against max_bytes */
 	void *value;
 	size_t keylen;
 	uint8_t key[];
@@ -29,6 +30,7 @@ struct lru {
 	struct lru_entry **buckets;
 	size_t nbuckets;
 	size_t count, max;
+	size_t bytes, max_bytes;	/* max_bytes 0: no byte bound */
 	struct lru_link list; /* list.next is the most recently used */
 	uint64_t seed;
 	void (*free_value)(void *value);
@@ -41,6 +43,12 @@ void lru_destroy(struct lru *t);
 struct lru_entry *lru_get(struct lru *t, const void *key, size_t keylen, uint64_t now);
 /* Replaces any entry with the same key; evicts expired then least recently used entries. */
 int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t expires, uint64_t now);
+/*
+ * The same, charging cost bytes (plus the entry and key) against
+ * max_bytes; -E2BIG when one entry alone would not fit.
+ */
+int lru_put_cost(struct lru *t, const void *key, size_t keylen, void *value, size_t cost, uint64_t expires,
+		 uint64_t now);
 void lru_remove(struct lru *t, struct lru_entry *e);
 
 #endif

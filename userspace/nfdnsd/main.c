@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <uv.h>
 
@@ -60,6 +61,35 @@ static void on_signal(uv_signal_t *h, int signum)
 	stop(d);
 }
 
+/*
+ * Every upstream query and client connection is a descriptor: raise the
+ * soft limit as far as needed (and allowed), and fit the upstream cap in
+ * what is left, so that running out is a counted refusal, not accept() or
+ * socket() failing everywhere.
+ */
+static void fit_descriptors(struct options *o)
+{
+	uint64_t need = (uint64_t)o->max_upstream_sockets + o->tcp_max_conns + 2ULL * o->n_listen + 64;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need) {
+		uint64_t left = rl.rlim_cur > 64 + o->tcp_max_conns + 2ULL * o->n_listen + 4
+					? rl.rlim_cur - 64 - o->tcp_max_conns - 2ULL * o->n_listen
+					: 4;
+
+		log_warn("open file limit %llu: upstream sockets capped at %llu (max-upstream-sockets %u)",
+			 (unsigned long long)rl.rlim_cur, (unsigned long long)left, o->max_upstream_sockets);
+		o->max_upstream_sockets = (uint32_t)left;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d;
@@ -75,6 +105,7 @@ int main(int argc, char **argv)
 	log_setup(d.opt.log_level, d.opt.syslog, "nfdnsd");
 	trace_on = d.opt.trace;
 	signal(SIGPIPE, SIG_IGN);
+	fit_descriptors(&d.opt);
 
 	d.loop = uv_default_loop();
 	err = resolver_init(&d.resolver, d.loop, &d.opt);

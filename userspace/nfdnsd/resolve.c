@@ -74,6 +74,7 @@ struct task {
 	struct task *parent, *child;
 	struct task *next, *prev;	/* resolver's list, client tasks only */
 	struct resolution *waiters;	/* client tasks */
+	uint32_t n_waiters;
 	uint8_t key[NAME_WIRE_MAX + 4];
 	size_t keylen;
 	struct budget *budget;
@@ -95,6 +96,7 @@ struct task {
 	size_t n_srv;
 	uint32_t chased_here;
 	uint32_t rounds;
+	bool tried_parent_side;
 	int cur;
 	bool use_tcp;
 	bool sent_edns;
@@ -227,7 +229,7 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 	memset(r, 0, sizeof(*r));
 	r->loop = loop;
 	r->opt = opt;
-	err = cache_init(&r->cache, opt->cache_size, opt->max_ttl, opt->neg_max_ttl);
+	err = cache_init(&r->cache, opt->cache_size, opt->cache_max_bytes, opt->max_ttl, opt->neg_max_ttl);
 	if (err)
 		return err;
 	err = infra_init(&r->infra, opt->infra_size);
@@ -236,12 +238,84 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 		return err;
 	}
 	err = lru_init(&r->pending, (size_t)opt->max_clients + 16, NULL);
+	if (!err)
+		err = acl_do_not_query(&r->dnq, opt->dnq_localhost, opt->dnq_private, &opt->dnq);
 	if (err) {
+		acl_free(&r->dnq);
+		lru_destroy(&r->pending);
 		infra_destroy(&r->infra);
 		cache_destroy(&r->cache);
 		return err;
 	}
 	return 0;
+}
+
+/* A family without a route is left alone this long, then one query probes it. */
+#define FAMILY_PROBE_MS 60000
+
+static int family_index(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 ? 1 : 0;
+}
+
+/* Errors that say the address family cannot reach anything from here. */
+static bool family_error(int err)
+{
+	return err == UV_ENETUNREACH || err == UV_EADDRNOTAVAIL || err == UV_EAFNOSUPPORT || err == UV_ENETDOWN ||
+	       err == UV_EHOSTUNREACH;
+}
+
+static bool family_usable(struct resolver *r, const struct sockaddr *sa)
+{
+	uint64_t down = r->family_down_ms[family_index(sa)];
+
+	return !down || now_ms(r) - down >= FAMILY_PROBE_MS;
+}
+
+/*
+ * A query that could not even leave (no route, no source address) counts
+ * as a timeout for its address, so the address is not tried first again;
+ * with a family error the whole family is set aside until a probe passes.
+ * It never reached a server: it does not count against the question's
+ * budget of upstream queries.
+ */
+static void send_failed(struct task *t, const struct sockaddr *sa, int err)
+{
+	struct resolver *r = t->r;
+
+	infra_timeout(&r->infra, sa, now_ms(r));
+	if (family_error(err)) {
+		if (!r->family_down_ms[family_index(sa)])
+			log_info("no route for %s upstream queries (%s): IPv%c set aside", sa->sa_family == AF_INET6 ? "IPv6" : "IPv4",
+				 uv_strerror(err), sa->sa_family == AF_INET6 ? '6' : '4');
+		r->family_down_ms[family_index(sa)] = now_ms(r) ? now_ms(r) : 1;
+		stats.family_errors++;
+	}
+	if (t->budget->queries > 0)
+		t->budget->queries--;
+}
+
+/* Addresses change (DHCP, hotplug): read again after this long. */
+#define OWN_ADDRESSES_MS 30000
+
+bool resolver_may_query(struct resolver *r, const struct sockaddr *sa)
+{
+	if (acl_match(&r->dnq, sa) != ACL_NONE)
+		return false;
+	if (!r->opt->dnq_localhost)
+		return true;
+	if (!r->own_read_ms || now_ms(r) - r->own_read_ms >= OWN_ADDRESSES_MS) {
+		struct acl fresh = { 0 };
+
+		if (acl_add_own_addresses(&fresh, ACL_DENY) == 0) {
+			acl_free(&r->own);
+			r->own = fresh;
+		} else {
+			acl_free(&fresh);
+		}
+		r->own_read_ms = now_ms(r) ? now_ms(r) : 1;
+	}
+	return acl_match(&r->own, sa) == ACL_NONE;
 }
 
 /* ---- tasks ---- */
@@ -254,6 +328,7 @@ static void clear_delegation(struct task *t)
 	t->n_srv = 0;
 	t->chased_here = 0;
 	t->rounds = 0;
+	t->tried_parent_side = false;
 	ldns_rdf_deep_free(t->zone);
 	t->zone = NULL;
 }
@@ -308,6 +383,7 @@ static void task_free(struct task *t)
 			struct resolution *w = t->waiters;
 
 			t->waiters = w->next;
+			t->r->waiting--;
 			if (w->handle)
 				*w->handle = NULL;
 			free(w);
@@ -330,6 +406,8 @@ void resolve_cancel(struct resolution *w)
 	if (!w)
 		return;
 	t = w->task;
+	t->n_waiters--;
+	t->r->waiting--;
 	if (w->handle)
 		*w->handle = NULL;
 	*w->pprev = w->next;
@@ -376,6 +454,7 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 			struct resolution *w = list;
 
 			list = w->next;
+			t->r->waiting--;
 			if (w->handle)
 				*w->handle = NULL;
 			w->cb(w->arg, &res);
@@ -448,6 +527,8 @@ static size_t question_key(uint8_t *key, const ldns_rdf *qname, ldns_rr_type qty
 
 static void add_waiter(struct task *t, struct resolution *w)
 {
+	t->n_waiters++;
+	t->r->waiting++;
 	w->task = t;
 	w->next = t->waiters;
 	w->pprev = &t->waiters;
@@ -467,13 +548,20 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 
 	if (!w)
 		return -ENOMEM;
+	e = lru_get(&r->pending, key, keylen, 0);
+	/* Every waiter holds memory and a reply: both are bounded. */
+	if (r->waiting >= r->opt->max_waiting ||
+	    (e && ((struct task *)e->value)->n_waiters >= r->opt->max_waiting_per_question)) {
+		stats.waiting_refused++;
+		free(w);
+		return -EBUSY;
+	}
 	w->cb = cb;
 	w->arg = arg;
 	w->handle = handle;
 	if (handle)
 		*handle = w;
 	/* The same question in flight: wait for its answer instead of asking again. */
-	e = lru_get(&r->pending, key, keylen, 0);
 	if (e) {
 		stats.coalesced++;
 		add_waiter(e->value, w);
@@ -492,6 +580,30 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	add_waiter(t, w);
 	task_run(t);
 	return 0;
+}
+
+static bool answer_from_cache(struct task *t);
+
+int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		   resolve_cb cb, void *arg)
+{
+	struct resolution *w = calloc(1, sizeof(*w));
+	struct task *t;
+
+	if (!w)
+		return -ENOMEM;
+	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	if (!t) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->cb = cb;
+	w->arg = arg;
+	add_waiter(t, w);
+	if (answer_from_cache(t))
+		return 0;
+	task_free(t);
+	return -ENOENT;
 }
 
 static void on_primed(void *arg, const struct resolve_result *res)
@@ -524,6 +636,8 @@ void resolver_destroy(struct resolver *r)
 	r->hints = NULL;
 	cache_destroy(&r->cache);
 	infra_destroy(&r->infra);
+	acl_free(&r->dnq);
+	acl_free(&r->own);
 }
 
 /* Whether name is already an owner in the chain or the original question (a loop). */
@@ -537,11 +651,25 @@ static bool chain_has(const struct task *t, const ldns_rdf *name)
 	return false;
 }
 
-/* Appends a CNAME and moves the question to its target; false on a loop or the bound. */
+/*
+ * Appends a CNAME and moves the question to its target; false on a loop or
+ * the bound.  A DNAME is appended as it is: the CNAME made from it, next in
+ * the chain, moves the question.
+ */
 static bool follow_cname(struct task *t, const ldns_rr *cname)
 {
 	const ldns_rdf *target = ldns_rr_rdf(cname, 0);
 	ldns_rdf *copy;
+
+	if (ldns_rr_get_type(cname) == LDNS_RR_TYPE_DNAME) {
+		ldns_rr *d = ldns_rr_clone(cname);
+
+		if (!d || !ldns_rr_list_push_rr(t->chain, d)) {
+			ldns_rr_free(d);
+			return false;
+		}
+		return true;
+	}
 
 	if (!target || ldns_rr_list_rr_count(t->chain) >= t->r->opt->max_cname || chain_has(t, target))
 		return false;
@@ -554,6 +682,39 @@ static bool follow_cname(struct task *t, const ldns_rr *cname)
 	t->qname = copy;
 	stats.cname_followed++;
 	return true;
+}
+
+/*
+ * A cached DNAME above the name: the DNAME and the CNAME it implies join
+ * the chain.  1 when followed, 0 when none is cached, -1 on a loop or the
+ * bound.
+ */
+static int dname_from_cache(struct task *t)
+{
+	struct resolver *r = t->r;
+	ldns_rdf *up = ldns_dname_label_count(t->qname) > 0 ? ldns_dname_left_chop(t->qname) : NULL;
+	int ret = 0;
+
+	while (up && ret == 0) {
+		ldns_rr_list *d = cache_get(&r->cache, up, LDNS_RR_TYPE_DNAME, t->qclass, RANK_NONAUTH, now_s(r));
+		ldns_rdf *next;
+
+		if (d && ldns_rr_list_rr_count(d) > 0) {
+			const ldns_rr *dname = ldns_rr_list_rr(d, 0);
+			ldns_rr *synth = dname_synthesize(dname, t->qname);
+			char n[NAME_STRLEN];
+
+			ret = synth && follow_cname(t, dname) && follow_cname(t, synth) ? 1 : -1;
+			TRACE("cache: %s DNAME -> %s", name_str(up, n), ret > 0 ? "following" : "loop or chain too long");
+			ldns_rr_free(synth);
+		}
+		ldns_rr_list_deep_free(d);
+		next = ret == 0 && ldns_dname_label_count(up) > 0 ? ldns_dname_left_chop(up) : NULL;
+		ldns_rdf_deep_free(up);
+		up = next;
+	}
+	ldns_rdf_deep_free(up);
+	return ret;
 }
 
 /* Answers from the cache; true when the task is finished (and freed). */
@@ -590,6 +751,16 @@ static bool answer_from_cache(struct task *t)
 				continue;
 			}
 			ldns_rr_list_deep_free(rrs);
+			switch (dname_from_cache(t)) {
+			case 1:
+				continue;
+			case -1:
+				stats.limit_hits++;
+				task_fail(t, "CNAME loop or chain too long");
+				return true;
+			default:
+				break;
+			}
 		}
 		rc = cache_get_negative(&r->cache, t->qname, t->qtype, t->qclass, &soa, now_s(r));
 		if (rc >= 0) {
@@ -611,7 +782,7 @@ static bool have_server(const struct task *t, const struct sockaddr_storage *ss)
 	return false;
 }
 
-static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
+static size_t ns_addresses_from(struct task *t, size_t ns_index, bool add, bool parent_side)
 {
 	struct resolver *r = t->r;
 	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
@@ -622,7 +793,8 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 
 		if ((k == 0 && !r->opt->do_ip4) || (k == 1 && !r->opt->do_ip6))
 			continue;
-		rrs = cache_get(&r->cache, t->ns[ns_index].name, types[k], t->qclass, RANK_HINT, now_s(r));
+		rrs = parent_side ? cache_get_parent_glue(&r->cache, t->ns[ns_index].name, types[k], t->qclass, now_s(r))
+				  : cache_get(&r->cache, t->ns[ns_index].name, types[k], t->qclass, RANK_HINT, now_s(r));
 		for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
 			const ldns_rdf *a = ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0);
 			struct sockaddr_storage ss;
@@ -648,6 +820,16 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 				continue;
 			if (infra_is_lame(&r->infra, t->zone, (struct sockaddr *)&ss, now_ms(r)))
 				continue;
+			if (!family_usable(r, (struct sockaddr *)&ss))
+				continue;
+			if (!resolver_may_query(r, (struct sockaddr *)&ss)) {
+				char an[SA_STRLEN], nn[NAME_STRLEN], zn[NAME_STRLEN];
+
+				stats.do_not_query++;
+				TRACE("not querying %s (%s) for %s: do-not-query address", name_str(t->ns[ns_index].name, nn),
+				      sa_str((struct sockaddr *)&ss, false, an), name_str(t->zone, zn));
+				continue;
+			}
 			t->srv[t->n_srv].addr = ss;
 			t->srv[t->n_srv].ns = t->ns[ns_index].name;
 			t->srv[t->n_srv].tried = false;
@@ -657,6 +839,25 @@ static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
 		ldns_rr_list_deep_free(rrs);
 	}
 	return found;
+}
+
+static size_t ns_addresses(struct task *t, size_t ns_index, bool add)
+{
+	return ns_addresses_from(t, ns_index, add, false);
+}
+
+/*
+ * Every server known failed: the addresses the parent gave as glue may
+ * differ from the child's own (RFC 2181 5.4.1 prefers the child's, which
+ * can be wrong).  Returns how many new ones were added.
+ */
+static size_t parent_side_servers(struct task *t)
+{
+	size_t before = t->n_srv;
+
+	for (size_t i = 0; i < t->n_ns; i++)
+		ns_addresses_from(t, i, true, true);
+	return t->n_srv - before;
 }
 
 static void collect_servers(struct task *t)
@@ -673,6 +874,13 @@ static int find_delegation(struct task *t)
 	bool primed = false;
 
 	clear_delegation(t);
+	/* A DS record lives on the parent's side of the cut (RFC 4035 3.1.4.1): ask the parent. */
+	if (t->qtype == LDNS_RR_TYPE_DS && name && ldns_dname_label_count(name) > 0) {
+		ldns_rdf *up = ldns_dname_left_chop(name);
+
+		ldns_rdf_deep_free(name);
+		name = up;
+	}
 	while (name) {
 		ldns_rr_list *ns = cache_get(&r->cache, name, LDNS_RR_TYPE_NS, t->qclass, RANK_HINT, now_s(r));
 
@@ -727,7 +935,7 @@ static void send_query(struct task *t, int idx)
 	struct resolver *r = t->r;
 	struct server *s = &t->srv[idx];
 	struct upstream_request req;
-	struct infra_server *info;
+	bool exact_case;
 	struct flight *f;
 	uint32_t rto;
 	int err;
@@ -750,6 +958,14 @@ static void send_query(struct task *t, int idx)
 		;
 	if (f == t->fl + MAX_FLIGHTS)
 		return;
+	/* File descriptors are finite: past the cap a question fails rather than the process. */
+	if (upstream_sockets_open() >= r->opt->max_upstream_sockets) {
+		stats.upstream_no_socket++;
+		if (in_the_air(t))
+			return;
+		task_fail(t, "every upstream socket in use");
+		return;
+	}
 	s->tried = true;
 	f->t = t;
 	f->srv = idx;
@@ -762,21 +978,24 @@ static void send_query(struct task *t, int idx)
 			task_fail(t, "out of memory");
 		return;
 	}
-	if (r->opt->use_0x20)
+	exact_case = r->opt->use_0x20 && infra_use_0x20(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
+	if (exact_case)
 		name_randomize_case(f->sent_qname);
-	info = infra_server(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	rto = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	memset(&req, 0, sizeof(req));
 	req.server = s->addr;
 	req.qname = f->sent_qname;
 	req.qtype = t->qtype;
 	req.qclass = t->qclass;
-	req.edns = !(info && info->no_edns);
+	req.edns = infra_use_edns(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	req.edns_size = r->opt->edns_size;
 	req.tcp = t->use_tcp;
-	req.exact_case = r->opt->use_0x20;
-	/* Past one RTO another server is asked too; past a few this one is given up. */
-	req.timeout_ms = rto * SLOW_FACTOR;
+	req.exact_case = exact_case;
+	/*
+	 * Past one RTO another server is asked too; past a few this one is
+	 * given up.  TCP needs a handshake before the query: two round trips.
+	 */
+	req.timeout_ms = rto * SLOW_FACTOR * (t->use_tcp ? 2 : 1);
 	if (now_ms(r) - t->budget->started_ms + req.timeout_ms > r->opt->resolve_timeout_ms)
 		req.timeout_ms = (uint32_t)(r->opt->resolve_timeout_ms - (now_ms(r) - t->budget->started_ms));
 	if (req.timeout_ms < INFRA_RTO_MIN)
@@ -792,6 +1011,8 @@ static void send_query(struct task *t, int idx)
 
 		f->uq = NULL;
 		TRACE("cannot query %s: %s", sa_str((struct sockaddr *)&s->addr, false, a), uv_strerror(err));
+		s->timed_out = true;
+		send_failed(t, (struct sockaddr *)&s->addr, err);
 		t->use_tcp = false;
 		if (!in_the_air(t))
 			next_server(t);
@@ -887,6 +1108,20 @@ static void next_server(struct task *t)
 	}
 	if (chase_ns_name(t))
 		return;
+	if (!t->tried_parent_side && t->zone) {
+		char z[NAME_STRLEN];
+		size_t added;
+
+		t->tried_parent_side = true;
+		added = parent_side_servers(t);
+		if (added) {
+			TRACE("no server of %s answered: trying the parent's glue (%zu addresses)", name_str(t->zone, z),
+			      added);
+			stats.parent_glue_used++;
+			next_server(t);
+			return;
+		}
+	}
 	/* A lost datagram should not sink the question: silent servers get another go. */
 	if (++t->rounds < MAX_ROUNDS) {
 		bool again = false;
@@ -957,9 +1192,20 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		task_fail(t, "out of memory");
 		return;
 	}
+	/*
+	 * The first answer goes to clients and to the kernel as it is here:
+	 * the TTL rules the cache applies hold for it too.
+	 */
+	rrsets_normalize_ttl(cl.chain, r->opt->max_ttl);
+	rrsets_normalize_ttl(cl.rrset, r->opt->max_ttl);
+	if (cl.soa && cl.neg_ttl > r->opt->neg_max_ttl) {
+		cl.neg_ttl = r->opt->neg_max_ttl;
+		ldns_rr_set_ttl(cl.soa, cl.neg_ttl);
+	}
 	if (cl.glue_ignored) {
 		stats.glue_ignored += cl.glue_ignored;
-		log_debug("%s ignored %u additional records outside %s", a, cl.glue_ignored, name_str(t->zone, z));
+		log_debug("%s ignored %u additional records outside %s", sa_str(sa, false, a), cl.glue_ignored,
+			  name_str(t->zone, z));
 	}
 	switch (cl.kind) {
 	case ANSWER_ERROR:
@@ -967,6 +1213,9 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
 			infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 			stats.lame_servers++;
+		} else if (rcode == LDNS_RCODE_SERVFAIL) {
+			/* Briefly: the next questions go elsewhere while the server recovers. */
+			infra_set_lame_for(&r->infra, t->zone, sa, now_ms(r), INFRA_SERVFAIL_TTL);
 		}
 		classified_free(&cl);
 		next_server(t);
@@ -1083,6 +1332,19 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 	struct sockaddr *sa = (struct sockaddr *)&t->srv[f->srv].addr;
 
 	f->uq = NULL;
+	if (err == -EILSEQ) {
+		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
+		int idx = f->srv;
+
+		TRACE("asked %s (%s) for %s %s -> case of the name not kept, asking again without 0x20",
+		      srv_label(t, f->srv, who), sa_str(sa, false, a), name_str(f->sent_qname, n),
+		      type_str(t->qtype, ty));
+		infra_set_no_0x20(&r->infra, sa, now_ms(r));
+		t->use_tcp = f->tcp;
+		land(f);
+		send_query(t, idx);
+		return;
+	}
 	if (err) {
 		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
 
@@ -1090,6 +1352,13 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 			if (!f->slow)
 				infra_timeout(&r->infra, sa, now_ms(r));
 			t->srv[f->srv].timed_out = true;
+		} else if (!f->slow) {
+			/* Refused, unreachable, reset: the address is as bad as a silent one. */
+			t->srv[f->srv].timed_out = true;
+			if (family_error(err))
+				send_failed(t, sa, err);
+			else
+				infra_timeout(&r->infra, sa, now_ms(r));
 		}
 		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
 		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
@@ -1100,6 +1369,11 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 		return;
 	}
 	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
+	/* An answer over a family set aside: it works again. */
+	if (r->family_down_ms[family_index(sa)]) {
+		r->family_down_ms[family_index(sa)] = 0;
+		log_info("IPv%c upstream queries answered again", sa->sa_family == AF_INET6 ? '6' : '4');
+	}
 	/* The first answer wins; the other queries are called off. */
 	t->cur = f->srv;
 	t->sent_edns = f->edns;

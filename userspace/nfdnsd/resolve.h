@@ -8,6 +8,7 @@
 #include <ldns/ldns.h>
 #include <uv.h>
 
+#include "acl.h"
 #include "cache.h"
 #include "config.h"
 #include "infra.h"
@@ -26,6 +27,11 @@ struct resolver {
 	struct task *tasks;		/* client resolutions in flight */
 	struct lru pending;		/* the same, by question: to coalesce */
 	uint64_t in_flight;
+	uint64_t waiting;		/* callers waiting, over all tasks */
+	struct acl dnq;			/* where queries never go */
+	struct acl own;			/* this host's addresses, when refused */
+	uint64_t own_read_ms;		/* when they were read */
+	uint64_t family_down_ms[2];	/* IPv4, IPv6: when a send found no route (0: up) */
 };
 
 struct resolve_result {
@@ -49,6 +55,8 @@ int resolver_load_hints(struct resolver *r, const char *path);
 void resolver_prime(struct resolver *r);
 /* Ends every resolution without calling back. */
 void resolver_destroy(struct resolver *r);
+/* Whether a name server address may be queried (do-not-query settings). */
+bool resolver_may_query(struct resolver *r, const struct sockaddr *sa);
 
 /*
  * Resolves (qname, qtype, qclass), or joins the resolution of the same
@@ -58,6 +66,13 @@ void resolver_destroy(struct resolver *r);
  */
 int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		  resolve_cb cb, void *arg, struct resolution **handle);
+/*
+ * Answers from the cache alone (a client that does not want recursion,
+ * RD=0): the callback runs before this returns 0, or -ENOENT when the
+ * cache cannot answer.
+ */
+int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		   resolve_cb cb, void *arg);
 /* This caller stops waiting; the resolution goes on while others wait. */
 void resolve_cancel(struct resolution *w);
 

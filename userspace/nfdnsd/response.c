@@ -51,6 +51,16 @@ ldns_pkt *response_build(const ldns_rr *question, uint16_t id, bool rd, const st
 	return p;
 }
 
+ldns_pkt *response_for_query(const ldns_pkt *query, const struct resolve_result *res)
+{
+	ldns_pkt *p = response_build(ldns_rr_list_rr(ldns_pkt_question(query), 0), ldns_pkt_id(query),
+				     ldns_pkt_rd(query), res);
+
+	if (p)
+		ldns_pkt_set_cd(p, ldns_pkt_cd(query));
+	return p;
+}
+
 static uint32_t smallest_ttl(const ldns_pkt *p, bool *any)
 {
 	const ldns_rr_list *sections[] = { ldns_pkt_answer(p), ldns_pkt_authority(p), ldns_pkt_additional(p) };

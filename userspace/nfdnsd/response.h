@@ -15,6 +15,8 @@
  * given, RA=1, CNAME chain and answer, SOA in authority for negatives.
  */
 ldns_pkt *response_build(const ldns_rr *question, uint16_t id, bool rd, const struct resolve_result *res);
+/* The same for a client's query: its ID, and RD and CD copied (RFC 4035 3.2.2). */
+ldns_pkt *response_for_query(const ldns_pkt *query, const struct resolve_result *res);
 
 /*
  * The response stored in the kernel cache for a question (QNAME in wire

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "dname.h"
 #include "log.h"
 #include "stats.h"
@@ -47,6 +48,9 @@ struct tcp_conn {
 	unsigned writes;
 	bool eof;
 	bool closing;
+	bool paused;			/* reading stopped: too much in flight or queued */
+	bool processing;		/* in conn_process: answers from the cache come back here */
+	bool refused;			/* access-control refuse: every question REFUSED */
 	int handles;
 };
 
@@ -58,6 +62,7 @@ struct service {
 	size_t n_listeners;
 	struct client *clients;
 	struct tcp_conn *conns;
+	uint32_t n_conns;
 };
 
 static uint8_t udp_buffer[65536];
@@ -144,6 +149,7 @@ static void udp_reply(struct listener *l, const struct sockaddr *to, const uint8
 }
 
 static void conn_maybe_close(struct tcp_conn *c);
+static void conn_close(struct tcp_conn *c);
 
 struct tcp_write {
 	uv_write_t req;
@@ -156,9 +162,16 @@ static void on_tcp_sent(uv_write_t *req, int status)
 	struct tcp_write *w = (struct tcp_write *)req;
 	struct tcp_conn *c = w->conn;
 
-	(void)status;
 	c->writes--;
 	free(w);
+	/* The client is gone (reset, broken pipe): what it asked has nobody to go to. */
+	if (status < 0 && !c->closing) {
+		conn_close(c);
+		return;
+	}
+	/* A reply that left is progress: the client reads. */
+	if (!c->closing)
+		uv_timer_again(&c->idle);
 	conn_maybe_close(c);
 }
 
@@ -193,6 +206,11 @@ static void send_response(struct client *c, ldns_pkt *resp)
 	if (ldns_pkt_edns(c->query)) {
 		ldns_pkt_set_edns_udp_size(resp, c->svc->opt->edns_size);
 		ldns_pkt_set_edns_do(resp, ldns_pkt_edns_do(c->query));
+		/* RCODEs past 15 (BADVERS) keep their upper bits in the OPT record. */
+		if (ldns_pkt_get_rcode(resp) > 15) {
+			ldns_pkt_set_edns_extended_rcode(resp, ldns_pkt_get_rcode(resp) >> 4);
+			ldns_pkt_set_rcode(resp, ldns_pkt_get_rcode(resp) & 15);
+		}
 	}
 	if (ldns_pkt2wire(&wire, resp, &len) != LDNS_STATUS_OK)
 		return;
@@ -223,7 +241,7 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 {
 	struct client *c = arg;
 	const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(c->query), 0);
-	ldns_pkt *resp = response_build(q, ldns_pkt_id(c->query), ldns_pkt_rd(c->query), res);
+	ldns_pkt *resp = response_for_query(c->query, res);
 
 	c->task = NULL;
 	trace_answered(c->conn ? "tcp" : "udp", q, res, c->start_ms, uv_now(c->svc->loop));
@@ -244,8 +262,7 @@ static void reply_error(struct client *c, int rcode)
 	ldns_pkt *resp;
 
 	if (ldns_pkt_qdcount(c->query) == 1) {
-		resp = response_build(ldns_rr_list_rr(ldns_pkt_question(c->query), 0), ldns_pkt_id(c->query),
-				      ldns_pkt_rd(c->query), &res);
+		resp = response_for_query(c->query, &res);
 	} else {
 		resp = ldns_pkt_new();
 		if (resp) {
@@ -253,6 +270,7 @@ static void reply_error(struct client *c, int rcode)
 			ldns_pkt_set_qr(resp, true);
 			ldns_pkt_set_ra(resp, true);
 			ldns_pkt_set_rd(resp, ldns_pkt_rd(c->query));
+			ldns_pkt_set_cd(resp, ldns_pkt_cd(c->query));
 			ldns_pkt_set_opcode(resp, ldns_pkt_get_opcode(c->query));
 			ldns_pkt_set_rcode(resp, (uint8_t)rcode);
 		}
@@ -276,6 +294,12 @@ static void handle_query(struct service *s, struct listener *l, struct tcp_conn 
 		stats.client_tcp++;
 	else
 		stats.client_udp++;
+	enum acl_action access = conn ? (conn->refused ? ACL_REFUSE : ACL_ALLOW) : acl_match(&s->opt->access, peer);
+
+	if (access == ACL_DENY) {
+		stats.client_denied++;
+		return;
+	}
 	/* Responses and runts get no answer: answering them invites reflection loops. */
 	if (len < 12 || (wire[2] & 0x80) || ldns_wire2pkt(&query, wire, len) != LDNS_STATUS_OK) {
 		stats.client_malformed++;
@@ -310,7 +334,16 @@ static void handle_query(struct service *s, struct listener *l, struct tcp_conn 
 	link_client(s, c);
 
 	q = ldns_pkt_qdcount(query) == 1 ? ldns_rr_list_rr(ldns_pkt_question(query), 0) : NULL;
-	if (ldns_pkt_get_opcode(query) != LDNS_PACKET_QUERY)
+	/* Outside access-control (and not denied): REFUSED, as Unbound answers. */
+	if (access != ACL_ALLOW) {
+		stats.client_refused++;
+		rcode = LDNS_RCODE_REFUSED;
+	} else if (wire_message_len(wire, len) != (int)len) {
+		/* Bytes after the message: not what the sender meant, so not resolved. */
+		rcode = LDNS_RCODE_FORMERR;
+	} else if (ldns_pkt_edns(query) && ldns_pkt_edns_version(query) > 0) {
+		rcode = 16; /* BADVERS (RFC 6891 6.1.3) */
+	} else if (ldns_pkt_get_opcode(query) != LDNS_PACKET_QUERY)
 		rcode = LDNS_RCODE_NOTIMPL;
 	else if (!q || ldns_pkt_ancount(query) || ldns_pkt_nscount(query))
 		rcode = LDNS_RCODE_FORMERR;
@@ -318,13 +351,24 @@ static void handle_query(struct service *s, struct listener *l, struct tcp_conn 
 		rcode = LDNS_RCODE_REFUSED;
 	else if (ldns_rr_get_type(q) == LDNS_RR_TYPE_AXFR || ldns_rr_get_type(q) == LDNS_RR_TYPE_IXFR)
 		rcode = LDNS_RCODE_REFUSED;
-	else if (s->r->in_flight >= s->opt->max_clients)
+	else if (s->r->in_flight >= s->opt->max_clients || s->r->waiting >= s->opt->max_waiting)
 		rcode = LDNS_RCODE_SERVFAIL;
 	if (rcode >= 0) {
 		if (rcode == LDNS_RCODE_FORMERR)
 			stats.client_malformed++;
 		reply_error(c, rcode);
 		client_free(c);
+		return;
+	}
+	/* RD=0: what the cache holds, never a recursion on the asker's behalf. */
+	if (!ldns_pkt_rd(query)) {
+		int err = resolve_cached(s->r, ldns_rr_owner(q), ldns_rr_get_type(q), ldns_rr_get_class(q),
+					 on_resolved, c);
+
+		if (err < 0) {
+			reply_error(c, err == -ENOENT ? LDNS_RCODE_REFUSED : LDNS_RCODE_SERVFAIL);
+			client_free(c);
+		}
 		return;
 	}
 	if (resolve_start(s->r, ldns_rr_owner(q), ldns_rr_get_type(q), ldns_rr_get_class(q), on_resolved, c,
@@ -385,68 +429,42 @@ static void conn_close(struct tcp_conn *c)
 		s->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	s->n_conns--;
 	uv_timer_stop(&c->idle);
 	c->handles = 2;
 	uv_close((uv_handle_t *)&c->idle, on_conn_closed);
 	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
-static void conn_maybe_close(struct tcp_conn *c)
+static bool conn_over_limits(const struct tcp_conn *c)
 {
-	if (c->closing || c->in_flight || c->writes)
-		return;
-	if (c->eof)
-		conn_close(c);
-	else
-		uv_timer_again(&c->idle);
+	const struct options *o = c->svc->opt;
+
+	return c->in_flight >= o->tcp_max_in_flight ||
+	       uv_stream_get_write_queue_size((const uv_stream_t *)&c->tcp) >= o->tcp_max_queued;
 }
 
-static void on_idle(uv_timer_t *t)
+static void on_alloc_tcp(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
+
+/*
+ * Answers the complete messages buffered, as long as the connection is
+ * within its limits (RFC 7766 6.2.3); past them it stops reading, so a
+ * client that sends without reading fills its own socket buffers, not
+ * this process's memory.
+ */
+static void conn_process(struct tcp_conn *c)
 {
-	struct tcp_conn *c = t->data;
-
-	if (c->in_flight == 0 && c->writes == 0)
-		conn_close(c);
-}
-
-static void on_alloc_tcp(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-	struct tcp_conn *c = h->data;
-	size_t want = c->len + 4096;
-
-	(void)suggested;
-	if (want > c->cap) {
-		uint8_t *p = realloc(c->buf, want);
-
-		if (!p) {
-			*buf = uv_buf_init(NULL, 0);
-			return;
-		}
-		c->buf = p;
-		c->cap = want;
-	}
-	*buf = uv_buf_init((char *)c->buf + c->len, (unsigned)(c->cap - c->len));
-}
-
-static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
-{
-	struct tcp_conn *c = st->data;
 	struct sockaddr_storage peer;
 	int plen = sizeof(peer);
 	size_t off = 0;
 
-	(void)buf;
-	if (nread < 0) {
-		/* Half-closed: answers still owed are written, then the connection goes. */
-		uv_read_stop(st);
-		c->eof = true;
-		conn_maybe_close(c);
+	if (c->processing)
 		return;
-	}
-	c->len += (size_t)nread;
+	c->processing = true;
 	memset(&peer, 0, sizeof(peer));
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&peer, &plen);
-	while (c->len - off >= 2) {
+	while (c->len - off >= 2 && !conn_over_limits(c)) {
 		size_t mlen = (size_t)c->buf[off] << 8 | c->buf[off + 1];
 
 		if (c->len - off - 2 < mlen)
@@ -463,15 +481,110 @@ static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 		if (c->closing)
 			return;
 	}
+	c->processing = false;
 	memmove(c->buf, c->buf + off, c->len - off);
 	c->len -= off;
+	if (c->eof)
+		return;
+	if (conn_over_limits(c)) {
+		if (!c->paused) {
+			uv_read_stop((uv_stream_t *)&c->tcp);
+			c->paused = true;
+			stats.tcp_paused++;
+		}
+	} else if (c->paused) {
+		c->paused = false;
+		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc_tcp, on_tcp_read) < 0)
+			conn_close(c);
+	}
+}
+
+static void conn_maybe_close(struct tcp_conn *c)
+{
+	if (c->closing)
+		return;
+	if (c->len >= 2 || c->paused)
+		conn_process(c);
+	if (c->closing || c->in_flight || c->writes)
+		return;
+	if (c->eof)
+		conn_close(c);
+	else
+		uv_timer_again(&c->idle);
+}
+
+/*
+ * Nothing read and no reply taken for the idle time: the connection goes,
+ * also when replies wait that the client does not read.  Questions still
+ * being resolved keep it (they are bounded by resolve-timeout-ms).
+ */
+static void on_idle(uv_timer_t *t)
+{
+	struct tcp_conn *c = t->data;
+
+	if (c->writes) {
+		stats.tcp_idle_closed++;
+		conn_close(c);
+	} else if (c->in_flight == 0) {
+		conn_close(c);
+	}
+}
+
+/* A message is at most 65535 bytes after its length: no more is ever buffered. */
+#define TCP_BUF_MAX (2 + 65535 + 4096)
+
+static void on_alloc_tcp(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct tcp_conn *c = h->data;
+	size_t want = c->len + 4096;
+
+	(void)suggested;
+	if (want > TCP_BUF_MAX)
+		want = TCP_BUF_MAX;
+	if (want > c->cap) {
+		uint8_t *p = realloc(c->buf, want);
+
+		if (!p) {
+			*buf = uv_buf_init(NULL, 0);
+			return;
+		}
+		c->buf = p;
+		c->cap = want;
+	}
+	*buf = uv_buf_init((char *)c->buf + c->len, (unsigned)(c->cap - c->len));
+}
+
+static void on_tcp_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+	struct tcp_conn *c = st->data;
+
+	(void)buf;
+	if (nread < 0 || (nread == 0 && c->len >= TCP_BUF_MAX)) {
+		/* Half-closed: answers still owed are written, then the connection goes. */
+		uv_read_stop(st);
+		c->eof = true;
+		conn_process(c);
+		if (!c->closing)
+			conn_maybe_close(c);
+		return;
+	}
+	c->len += (size_t)nread;
 	uv_timer_again(&c->idle);
+	conn_process(c);
+}
+
+static void on_conn_refused(uv_handle_t *h)
+{
+	free(h);
 }
 
 static void on_tcp_connection(uv_stream_t *server, int status)
 {
 	struct listener *l = server->data;
 	struct service *s = l->svc;
+	struct sockaddr_storage peer;
+	int plen = sizeof(peer);
+	enum acl_action access;
 	struct tcp_conn *c;
 
 	if (status < 0)
@@ -481,6 +594,23 @@ static void on_tcp_connection(uv_stream_t *server, int status)
 		return;
 	c->svc = s;
 	uv_tcp_init(s->loop, &c->tcp);
+	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
+		uv_close((uv_handle_t *)&c->tcp, on_conn_refused);
+		return;
+	}
+	memset(&peer, 0, sizeof(peer));
+	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&peer, &plen);
+	access = acl_match(&s->opt->access, (struct sockaddr *)&peer);
+	/* Past the limit a new connection is closed at once, so the backlog keeps moving. */
+	if (access == ACL_DENY || s->n_conns >= s->opt->tcp_max_conns) {
+		if (access == ACL_DENY)
+			stats.client_denied++;
+		else
+			stats.tcp_refused++;
+		uv_close((uv_handle_t *)&c->tcp, on_conn_refused);
+		return;
+	}
+	c->refused = access != ACL_ALLOW;
 	uv_timer_init(s->loop, &c->idle);
 	c->tcp.data = c;
 	c->idle.data = c;
@@ -488,8 +618,8 @@ static void on_tcp_connection(uv_stream_t *server, int status)
 	if (s->conns)
 		s->conns->prev = c;
 	s->conns = c;
-	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0 ||
-	    uv_read_start((uv_stream_t *)&c->tcp, on_alloc_tcp, on_tcp_read) < 0) {
+	s->n_conns++;
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc_tcp, on_tcp_read) < 0) {
 		conn_close(c);
 		return;
 	}

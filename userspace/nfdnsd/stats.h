@@ -9,18 +9,28 @@
 	X(client_queries)      /* questions from clients (UDP, TCP, kernel) */               \
 	X(client_udp)          X(client_tcp) X(kernel_misses)                                \
 	X(client_malformed)    /* dropped or answered FORMERR */                             \
+	X(client_refused)      X(client_denied) /* by access-control */                       \
+	X(tcp_refused)         /* connections over tcp-max-conns */                          \
+	X(tcp_paused)          /* connections not read for a while: too much in flight */    \
+	X(tcp_idle_closed)     /* connections closed with replies unread */                  \
+	X(waiting_refused)     /* questions refused: too many clients waiting */             \
+	X(upstream_no_socket)  /* queries not sent: max-upstream-sockets in use */           \
 	X(answered_from_cache) /* answered without any upstream query */                     \
 	X(coalesced)           /* questions that joined the same question in flight */       \
 	X(answers_noerror)     X(answers_nxdomain) X(answers_servfail) X(answers_other)      \
 	X(upstream_queries)    /* every query sent, UDP and TCP */                           \
 	X(upstream_tcp)        X(upstream_timeouts) X(upstream_errors)                       \
+	X(family_errors)       /* sends with no route for their address family */          \
 	X(upstream_accepted)   /* answers that passed every check */                        \
 	X(dropped_wrong_source) /* from an address or port not queried */                   \
 	X(dropped_wrong_id)    X(dropped_wrong_question) X(dropped_malformed)                \
 	X(edns_fallbacks)      X(tc_retries) X(lame_servers)                                 \
+	X(case_mismatches)     /* answers without the 0x20 case: asked again without it */  \
 	X(referrals)           X(cname_followed) X(ns_chased)                                \
+	X(parent_glue_used)    /* zones reached through the parent's glue after all else */ \
 	X(glue_ignored)        /* out-of-bailiwick or unrequested additional records */      \
 	X(limit_hits)          /* resolutions stopped by a work bound */                     \
+	X(do_not_query)        /* name server addresses refused by do-not-query */           \
 	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)
 
 struct stats {

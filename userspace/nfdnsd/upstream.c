@@ -46,9 +46,19 @@ struct upstream_query {
 	void *arg;
 };
 
+static unsigned sockets_open;
+
+unsigned upstream_sockets_open(void)
+{
+	return sockets_open;
+}
+
 static void on_closed(uv_handle_t *h)
 {
 	struct upstream_query *q = h->data;
+
+	if (h == &q->sock.handle)
+		sockets_open--;
 
 	if (--q->closing > 0)
 		return;
@@ -124,9 +134,13 @@ int upstream_check_answer(const uint8_t *wire, size_t len, uint16_t id, const ld
 	}
 	q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
 	if (ldns_pkt_qdcount(p) != 1 || ldns_rr_get_type(q) != qtype || ldns_rr_get_class(q) != qclass ||
-	    !(exact_case ? name_identical(ldns_rr_owner(q), qname) : name_equal(ldns_rr_owner(q), qname))) {
+	    !name_equal(ldns_rr_owner(q), qname)) {
 		ldns_pkt_free(p);
 		return -EXDEV;
+	}
+	if (exact_case && !name_identical(ldns_rr_owner(q), qname)) {
+		ldns_pkt_free(p);
+		return -EILSEQ;
 	}
 	*pkt = p;
 	return 0;
@@ -147,6 +161,16 @@ static void handle_answer(struct upstream_query *q, const uint8_t *wire, size_t 
 	ldns_pkt *pkt;
 	int err = upstream_check_answer(wire, len, q->id, q->qname, q->qtype, q->qclass, q->exact_case, &pkt);
 
+	/*
+	 * The right ID from the right port, the name in another case: a server
+	 * that does not keep the case (or a forger who guessed ID and port).
+	 * The query ends, and the caller asks again without 0x20.
+	 */
+	if (err == -EILSEQ) {
+		stats.case_mismatches++;
+		finish(q, -EILSEQ, NULL);
+		return;
+	}
 	if (err) {
 		count_drop(err);
 		if (log_enabled(LOG_LEVEL_DEBUG)) {
@@ -387,6 +411,8 @@ int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_
 		err = fd;
 		goto fail;
 	}
+	/* From here the socket counts until its handle is closed (or fd closed below). */
+	sockets_open++;
 	if (!req->tcp) {
 		err = bind_random_port(fd, family);
 		if (err)
@@ -454,6 +480,7 @@ fail_all:
 	close_all(q);
 	return err;
 fail_handles:
+	/* The socket is counted off when its handle has closed. */
 	if (fd >= 0)
 		close(fd);
 	q->done = true;
@@ -461,8 +488,10 @@ fail_handles:
 	uv_close(&q->sock.handle, on_closed);
 	return err;
 fail:
-	if (fd >= 0)
+	if (fd >= 0) {
 		close(fd);
+		sockets_open--;
+	}
 	ldns_rdf_deep_free(q->qname);
 	free(q->wire);
 	free(q);

@@ -32,7 +32,7 @@ struct upstream_request {
 
 /*
  * err: 0 with an answer (owned by the callee), or -ETIMEDOUT, -ECONNREFUSED,
- * -EIO...  rtt_ms is the time to the answer.  The query is gone once this
+ * -EILSEQ (0x20 case not echoed), -EIO...  rtt_ms is the time to the answer.  The query is gone once this
  * returns.
  */
 typedef void (*upstream_cb)(void *arg, int err, ldns_pkt *answer, uint32_t rtt_ms);
@@ -41,13 +41,16 @@ struct upstream_query;
 
 int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_cb cb, void *arg,
 		  struct upstream_query **out);
+/* Sockets of upstream queries open now (closing ones included). */
+unsigned upstream_sockets_open(void);
 /* The callback is not called after this. */
 void upstream_cancel(struct upstream_query *q);
 
 /*
  * Checks an answer's header and question against what was asked; returns
  * 0 or a negative errno naming the failure (for counting): -EBADMSG
- * (malformed), -ESRCH (ID), -EXDEV (question).  On success *pkt is set.
+ * (malformed), -ESRCH (ID), -EXDEV (question), -EILSEQ (the question's
+ * name in another case, with exact_case).  On success *pkt is set.
  */
 int upstream_check_answer(const uint8_t *wire, size_t len, uint16_t id, const ldns_rdf *qname,
 			  ldns_rr_type qtype, ldns_rr_class qclass, bool exact_case, ldns_pkt **pkt);

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfdnsd: the resolution state machine (resolve.c) against a scripted
+ * upstream.  upstream_send() is replaced: each query is recorded, and the
+ * test answers it (or fails it) by hand, one step at a time, then checks
+ * where the next query goes.  No sockets, no timers, no clock.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+#include "stats.h"
+#include "upstream.h"
+
+#include "tap.h"
+
+/* ---- the scripted upstream ---- */
+
+struct upstream_query {
+	struct upstream_request req;
+	ldns_rdf *qname;
+	upstream_cb cb;
+	void *arg;
+	bool live;
+};
+
+#define MAX_SENT 256
+static struct upstream_query *sent[MAX_SENT];
+static int n_sent;
+
+int upstream_send(uv_loop_t *loop, const struct upstream_request *req, upstream_cb cb, void *arg,
+		  struct upstream_query **out)
+{
+	struct upstream_query *q = calloc(1, sizeof(*q));
+
+	(void)loop;
+	if (!q || n_sent == MAX_SENT)
+		abort();
+	q->req = *req;
+	q->qname = ldns_rdf_clone(req->qname);
+	q->req.qname = q->qname;
+	q->cb = cb;
+	q->arg = arg;
+	q->live = true;
+	sent[n_sent++] = q;
+	*out = q;
+	return 0;
+}
+
+void upstream_cancel(struct upstream_query *q)
+{
+	if (q)
+		q->live = false;
+}
+
+unsigned upstream_sockets_open(void)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < n_sent; i++)
+		n += sent[i]->live;
+	return n;
+}
+
+/* The latest query still waiting, or NULL. */
+static struct upstream_query *pending(void)
+{
+	for (int i = n_sent - 1; i >= 0; i--)
+		if (sent[i]->live)
+			return sent[i];
+	return NULL;
+}
+
+static const char *server_of(const struct upstream_query *q, char buf[64])
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&q->req.server;
+
+	if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, 64);
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, 64);
+	return buf;
+}
+
+static ldns_rr_list *rrs(const char *first, ...)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		ldns_rr *r = NULL;
+
+		if (ldns_rr_new_frm_str(&r, s, 3600, NULL, NULL) != LDNS_STATUS_OK)
+			abort();
+		ldns_rr_list_push_rr(l, r);
+	}
+	va_end(ap);
+	return l;
+}
+
+/* Answers q: rcode, AA, and the three sections (each may be NULL). */
+static void answer(struct upstream_query *q, int rcode, bool aa, ldns_rr_list *an, ldns_rr_list *ns,
+		   ldns_rr_list *ar)
+{
+	ldns_pkt *p;
+
+	/* Nothing asked where a query was expected: the checks that follow fail. */
+	if (!q) {
+		ldns_rr_list_deep_free(an);
+		ldns_rr_list_deep_free(ns);
+		ldns_rr_list_deep_free(ar);
+		return;
+	}
+	p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->req.qtype, q->req.qclass, 0);
+
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_aa(p, aa);
+	ldns_pkt_set_rcode(p, (uint8_t)rcode);
+	if (an)
+		ldns_pkt_push_rr_list(p, LDNS_SECTION_ANSWER, an);
+	if (ns)
+		ldns_pkt_push_rr_list(p, LDNS_SECTION_AUTHORITY, ns);
+	if (ar)
+		ldns_pkt_push_rr_list(p, LDNS_SECTION_ADDITIONAL, ar);
+	ldns_rr_list_free(an);
+	ldns_rr_list_free(ns);
+	ldns_rr_list_free(ar);
+	q->live = false;
+	q->cb(q->arg, 0, p, 5);
+}
+
+static void fail(struct upstream_query *q, int err)
+{
+	if (!q)
+		return;
+	q->live = false;
+	q->cb(q->arg, err, NULL, 0);
+}
+
+static void forget_sent(void)
+{
+	for (int i = 0; i < n_sent; i++) {
+		ldns_rdf_deep_free(sent[i]->qname);
+		free(sent[i]);
+	}
+	n_sent = 0;
+}
+
+/* ---- the resolver under test ---- */
+
+struct result {
+	bool done;
+	int rcode;
+	size_t n_answer;
+	char first[256];
+	uint32_t queries;
+};
+
+static void on_result(void *arg, const struct resolve_result *res)
+{
+	struct result *r = arg;
+
+	r->done = true;
+	r->rcode = res->rcode;
+	r->n_answer = ldns_rr_list_rr_count(res->answer);
+	r->queries = res->queries;
+	r->first[0] = 0;
+	if (r->n_answer) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(res->answer, r->n_answer - 1));
+
+		snprintf(r->first, sizeof(r->first), "%s", s);
+		free(s);
+	}
+}
+
+static uv_loop_t loop;
+static struct options opt;
+static struct resolver res;
+
+static void start(const char *hints_text)
+{
+	char path[] = "/tmp/nfdnsd-hints-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs(hints_text, f);
+	fclose(f);
+	options_defaults(&opt);
+	opt.dnq_localhost = false;
+	if (resolver_init(&res, &loop, &opt) || resolver_load_hints(&res, path))
+		abort();
+	unlink(path);
+}
+
+static void stop(void)
+{
+	resolver_destroy(&res);
+	forget_sent();
+	options_free(&opt);
+}
+
+static int ask(const char *name, ldns_rr_type type, struct result *out)
+{
+	ldns_rdf *q = ldns_dname_new_frm_str(name);
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = resolve_start(&res, q, type, LDNS_RR_CLASS_IN, on_result, out, NULL);
+	ldns_rdf_deep_free(q);
+	return err;
+}
+
+static const char hints[] = ".\t3600000\tNS\ta.root.test.\n"
+			    "a.root.test.\t3600000\tA\t198.51.100.1\n";
+
+/* Root, then com., then example.com.: three queries, each to the server of the level. */
+static void test_walk(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64];
+
+	start(hints);
+	ok(ask("www.example.com.", LDNS_RR_TYPE_A, &r) == 0 && !r.done, "walk: a question starts");
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.1") == 0 && q->req.qtype == LDNS_RR_TYPE_A && !q->req.tcp,
+	   "walk: the root asked first, over UDP");
+	answer(q, 0, false, NULL, rrs("com. 172800 IN NS a.nic.com.", NULL),
+	       rrs("a.nic.com. 172800 IN A 198.51.100.2", NULL));
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.2") == 0, "walk: then com.'s server, from the glue");
+	answer(q, 0, false, NULL, rrs("example.com. 172800 IN NS ns1.example.com.", NULL),
+	       rrs("ns1.example.com. 172800 IN A 198.51.100.3", "ns1.example.com. 172800 IN AAAA 2001:db8::3", NULL));
+	q = pending();
+	ok(q && (strcmp(server_of(q, a), "198.51.100.3") == 0 || strcmp(a, "2001:db8::3") == 0),
+	   "walk: then example.com.'s server (%s)", q ? a : "none");
+	/* Whichever family went first: this one has no route. */
+	if (q && strcmp(a, "2001:db8::3") == 0) {
+		fail(q, UV_ENETUNREACH);
+		q = pending();
+	}
+	ok(q && strcmp(server_of(q, a), "198.51.100.3") == 0, "walk: the IPv4 address answers");
+	answer(q, 0, true, rrs("www.example.com. 300 IN A 192.0.2.44", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1 && strstr(r.first, "192.0.2.44") && r.queries == 3,
+	   "walk: NOERROR, the address, 3 upstream queries counted (%u)", r.queries);
+	stop();
+}
+
+/* A family with no route: tried once, then set aside. */
+static void test_family(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64];
+	int v6 = 0;
+
+	start(".\t3600000\tNS\ta.root.test.\n"
+	      "a.root.test.\t3600000\tAAAA\t2001:db8::1\n"
+	      "a.root.test.\t3600000\tA\t198.51.100.1\n");
+	for (int i = 0; i < 4; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "n%d.test.", i);
+		ask(name, LDNS_RR_TYPE_A, &r);
+		while ((q = pending())) {
+			if (strcmp(server_of(q, a), "2001:db8::1") == 0) {
+				v6++;
+				fail(q, UV_ENETUNREACH);
+			} else {
+				answer(q, 3, true, NULL,
+				       rrs(". 86400 IN SOA a.root.test. h.root.test. 1 2 3 4 300", NULL), NULL);
+			}
+		}
+		ok(r.done && r.rcode == 3, "family: n%d.test. NXDOMAIN", i);
+		ok(r.queries == 1, "family: n%d.test. cost one query, the unreachable send not counted (%u)", i,
+		   r.queries);
+	}
+	ok(v6 == 1, "family: the unreachable IPv6 address tried once in four questions (%d)", v6);
+	stop();
+}
+
+/* 0x20: a server that loses the case is asked again, without it. */
+static void test_0x20(void)
+{
+	struct upstream_query *q;
+	struct result r;
+
+	start(hints);
+	opt.use_0x20 = true;
+	ask("www.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(q && q->req.exact_case, "0x20: the first query wants its case back");
+	fail(q, -EILSEQ);
+	q = pending();
+	ok(q && !q->req.exact_case && n_sent == 2, "0x20: asked again of the same server without 0x20");
+	answer(q, 0, true, rrs("www.test. 300 IN A 192.0.2.1", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1, "0x20: answered");
+	stop();
+}
+
+/* Lame answers everywhere: SERVFAIL, not NODATA. */
+static void test_lame(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	int asked = 0;
+
+	start(hints);
+	ask("www.lame.test.", LDNS_RR_TYPE_AAAA, &r);
+	q = pending();
+	answer(q, 0, false, NULL, rrs("lame.test. 3600 IN NS ns1.lame.test.", "lame.test. 3600 IN NS ns2.lame.test.", NULL),
+	       rrs("ns1.lame.test. 3600 IN A 198.51.100.11", "ns2.lame.test. 3600 IN A 198.51.100.12", NULL));
+	while ((q = pending()) && asked < 10) {
+		asked++;
+		answer(q, 0, true, NULL, rrs("test. 3600 IN NS a.root.test.", NULL), NULL);
+	}
+	ok(asked == 2, "lame: each of the two servers asked once (%d)", asked);
+	ok(r.done && r.rcode == LDNS_RCODE_SERVFAIL, "lame: SERVFAIL when none is left, not NODATA");
+	stop();
+}
+
+/* The child's address for its server is dead; the parent's glue is not. */
+static void test_parent_glue(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64];
+
+	start(hints);
+	ask("ns1.child.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	answer(q, 0, false, NULL, rrs("child.test. 3600 IN NS ns1.child.test.", NULL),
+	       rrs("ns1.child.test. 3600 IN A 198.51.100.21", NULL));
+	q = pending();
+	answer(q, 0, true, rrs("ns1.child.test. 3600 IN A 198.51.100.99", NULL), NULL, NULL);
+	ok(r.done && strstr(r.first, "198.51.100.99"), "parent glue: the child says its server is at .99");
+	ask("www.child.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.99") == 0, "parent glue: the child's own address tried first");
+	fail(q, -ETIMEDOUT);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.21") == 0, "parent glue: then the parent's glue (%s)", q ? a : "none");
+	if (q)
+		answer(q, 0, true, rrs("www.child.test. 300 IN A 192.0.2.7", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && strstr(r.first, "192.0.2.7"), "parent glue: answered");
+	stop();
+}
+
+/* DS goes to the parent, not to the child it is about. */
+static void test_ds(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64];
+
+	start(hints);
+	ask("www.example.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	answer(q, 0, false, NULL, rrs("example.test. 3600 IN NS ns.example.test.", NULL),
+	       rrs("ns.example.test. 3600 IN A 198.51.100.31", NULL));
+	answer(pending(), 0, true, rrs("www.example.test. 300 IN A 192.0.2.8", NULL), NULL, NULL);
+	ask("example.test.", LDNS_RR_TYPE_DS, &r);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.1") == 0, "DS: asked of the parent's server (%s), not the child's",
+	   q ? a : "none");
+	stop();
+}
+
+/* A server that said SERVFAIL is left alone for the next question. */
+static void test_servfail(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], first[64];
+
+	start(hints);
+	ask("a.sf.test.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("sf.test. 3600 IN NS ns1.sf.test.", "sf.test. 3600 IN NS ns2.sf.test.", NULL),
+	       rrs("ns1.sf.test. 3600 IN A 198.51.100.41", "ns2.sf.test. 3600 IN A 198.51.100.42", NULL));
+	q = pending();
+	snprintf(first, sizeof(first), "%s", q ? server_of(q, a) : "");
+	answer(q, LDNS_RCODE_SERVFAIL, false, NULL, NULL, NULL);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), first) != 0, "SERVFAIL: the other server asked (%s after %s)", q ? a : "none",
+	   first);
+	answer(q, 0, true, rrs("a.sf.test. 300 IN A 192.0.2.10", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "SERVFAIL: answered by the other");
+	ask("b.sf.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(q && strcmp(server_of(q, a), first) != 0, "SERVFAIL: remembered, the next question avoids %s", first);
+	answer(q, 0, true, rrs("b.sf.test. 300 IN A 192.0.2.11", NULL), NULL, NULL);
+	stop();
+}
+
+/* TC: the same server again over TCP, given time for a handshake and the query. */
+static void test_tcp(void)
+{
+	struct upstream_query *q, *t;
+	struct result r;
+
+	start(hints);
+	ask("big.test.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	if (q) {
+		ldns_pkt *p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->req.qtype, q->req.qclass, 0);
+
+		ldns_pkt_set_qr(p, true);
+		ldns_pkt_set_aa(p, true);
+		ldns_pkt_set_tc(p, true);
+		q->live = false;
+		q->cb(q->arg, 0, p, 5);
+	}
+	t = pending();
+	/* Over UDP a query waits two RTOs (one, then another server is asked too). */
+	uint32_t rto = t ? infra_rto(&res.infra, (struct sockaddr *)&t->req.server, uv_now(&loop)) : 0;
+
+	ok(q && t && t->req.tcp && t->req.timeout_ms >= 4 * rto,
+	   "TCP after TC: %u ms, two round trips' worth (RTO %u ms)", t ? t->req.timeout_ms : 0, rto);
+	answer(t, 0, true, rrs("big.test. 300 IN A 192.0.2.9", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1, "TCP after TC: answered");
+	stop();
+}
+
+int main(void)
+{
+	tap_plan(30);
+	uv_loop_init(&loop);
+	test_walk();
+	test_family();
+	test_0x20();
+	test_lame();
+	test_parent_glue();
+	test_ds();
+	test_tcp();
+	test_servfail();
+	uv_loop_close(&loop);
+	return tap_done();
+}
