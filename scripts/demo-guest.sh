@@ -242,11 +242,11 @@ if [ ! -d /sys/module/nfdns ]; then
 fi
 expect "nfdns.ko is loaded" test -d /sys/module/nfdns
 
-say "resolver# nfdnsd --trace --root-hints root.hints --listen none"
+say "resolver# nfdnsd --trace --root-hints root.hints --listen none --do-not-query-localhost no"
 : >"$log"
 mark
 ip netns exec $res "$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" \
-	--listen none --trace >"$log" 2>&1 &
+	--listen none --do-not-query-localhost no --trace >"$log" 2>&1 &
 nfdnsd_pid=$!
 if ! wait_for 60 logged 'registered as the resolver of the nfdns kernel module' 'info: primed: '; then
 	bail "nfdnsd registers with the module and primes the root" "$(cat "$log")"

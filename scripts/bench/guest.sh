@@ -380,6 +380,7 @@ nfdns_round() {
 	insmod "$moddir/nfdns.ko"
 	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 >/dev/null
 	"$nfdnsd_bin" --config /dev/null --root-hints "$work/root.hints" --listen none \
+		--do-not-query-localhost no \
 		>"$work/nfdnsd-kernel.log" 2>&1 &
 	pid[nfdnsd_kernel]=$!
 	wait_for 30 eval '"$ctl" config | grep -q "^resolver_pid [0-9]"' || die "nfdnsd did not register"
@@ -406,6 +407,7 @@ nfdns_round() {
 
 start_nfdnsd() {
 	"$nfdnsd_bin" --config /dev/null --no-kernel --root-hints "$work/root.hints" \
+		--do-not-query-localhost no --access-control "198.18.0.0/15 allow" \
 		--listen "${addr[nfdnsd]}:53" --cache-size $((n_peer + 1000)) >"$work/nfdnsd.log" 2>&1 &
 	pid[nfdnsd]=$!
 }

@@ -168,6 +168,7 @@ bg_last() {
 start_nfdnsd() {
 	nfdnsd_log=$1
 	"$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" --listen none \
+		--do-not-query-localhost no \
 		--trace >"$nfdnsd_log" 2>&1 &
 	nfdnsd_pid=$!
 }
