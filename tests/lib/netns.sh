@@ -85,6 +85,8 @@ nsd_start() {
 		echo "	xfrdfile: \"$dir/xfrd.state\""
 		echo "	zonelistfile: \"$dir/zone.list\""
 		echo "	server-count: 1"
+		# Load tests send thousands of qps from one client: no RRL.
+		echo "	rrl-ratelimit: 0"
 		echo "	verbosity: 0"
 		echo "remote-control:"
 		echo "	control-enable: no"
