@@ -844,6 +844,7 @@ static bool nfdns_upcalls_on;
  * again.
  *
  * Context: any.
+ * Return: true when the family is up and a resolver is registered.
  */
 bool nfdns_resolver_ready(const struct nfdns_net *nn)
 {

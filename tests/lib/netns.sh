@@ -85,6 +85,8 @@ nsd_start() {
 		echo "	xfrdfile: \"$dir/xfrd.state\""
 		echo "	zonelistfile: \"$dir/zone.list\""
 		echo "	server-count: 1"
+		# Load tests send thousands of qps from one client: no RRL.
+		echo "	rrl-ratelimit: 0"
 		echo "	verbosity: 0"
 		# Load tests ask from one address: no response rate limiting.
 		echo "	rrl-ratelimit: 0"

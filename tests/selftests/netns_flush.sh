@@ -151,12 +151,19 @@ else
 	tap_fail "no soft lockup, RCU stall or hung task reported" "$reports"
 fi
 
+# Queries in flight when dnsperf is stopped are "interrupted", not lost.
 sent=$(awk '/Queries sent:/ { print $3 }' "$work/dnsperf.log")
 lost=$(awk '/Queries lost:/ { print $3 }' "$work/dnsperf.log")
 if [ -n "$sent" ] && [ -n "$lost" ] && [ $((lost * 1000)) -le "$sent" ]; then
 	tap_ok "the clients got their answers: $lost of $sent lost"
 else
-	tap_fail "the clients got their answers" "$(grep -v '^>' "$work/dnsperf.log" | tail -30)"
+	tap_fail "the clients got their answers" "$(grep -E 'Queries|Latency' "$work/dnsperf.log")
+flush from $t0 to $t1; timeouts between these stamps (dnsperf's wall clock):
+$(awk '/^[0-9]+\.[0-9]+: / { m = $1 } /^> T / { n[m]++ } END { for (k in n) print k, n[k] }' "$work/dnsperf.log" | sort -n)
+counters since the load started: $(deltas hits=? misses=? pass_fail_open=? reply_errors=? 2>&1 | grep -v rose)
+$(ip netns exec $cli nstat -az 2>/dev/null | grep -E 'Udp(InErrors|NoPorts|RcvbufErrors)|IcmpInDestUnreachs' | sed 's/^/client: /')
+$(ip netns exec $rtr nstat -az 2>/dev/null | grep -E 'Udp(InErrors|NoPorts|RcvbufErrors|InDatagrams)|IcmpOutDestUnreachs' | sed 's/^/router: /')
+$(ip -n $cli -s link | grep -A6 veth | head -14)"
 fi
 out=$(ip netns exec $cli dig +time=5 +tries=1 +short @$rtr4 "h$((entries - 1)).bench" A 2>&1)
 if [ "$out" = 192.0.2.2 ]; then

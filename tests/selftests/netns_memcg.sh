@@ -57,10 +57,11 @@ echo +memory >"$cgroot/cgroup.subtree_control"
 cg=$cgroot/nfdns$$
 tap_check "create a memory cgroup" mkdir "$cg"
 
-# in_cg CMD...: run CMD as a process of the cgroup.
-in_cg() {
-	bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' _ "$cg" "$@"
+# in_cgroup DIR CMD...: run CMD as a process of the cgroup DIR.
+in_cgroup() {
+	bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' _ "$@"
 }
+in_cg() { in_cgroup "$cg" "$@"; }
 # memstat KEY: a memory.stat value of the cgroup.
 memstat() { awk -v k="$1" '$1 == k { print $2 }' "$cg/memory.stat"; }
 memevent() { awk -v k="$1" '$1 == k { print $2 }' "$cg/memory.events"; }
@@ -71,10 +72,13 @@ ctl() { ip netns exec $rtr "$ctl" "$@"; }
 counters_read() { ctl stats; }
 . "$here/../lib/counters.sh"
 
-# One entry first, so the pages of the programs themselves are charged
-# before the measure starts; a process's own memory goes when it exits.
-tap_check "a process in the cgroup inserts an entry" \
-	in_cg ip netns exec $rtr "$fill" -f 999999 1
+# The same commands once outside the cgroup, so the page cache of the
+# programs is charged elsewhere: reclaim in the cgroup cannot take their
+# text away, which the limit below would otherwise turn into an OOM kill
+# of the filling process on its next page fault.  What the process itself
+# uses in the cgroup goes when it exits.
+tap_check "a process outside the cgroup inserts an entry" \
+	in_cgroup "$cgroot" ip netns exec $rtr "$fill" -f 999999 1
 cur0=$(cat "$cg/memory.current")
 slab0=$(memstat slab)
 snap
@@ -107,8 +111,13 @@ limit=$((cur1 + (1 << 20)))
 echo $limit >"$cg/memory.max"
 events_max0=$(memevent max)
 snap
-in_cg ip netns exec $rtr "$fill" -f $n 100000 >"$work/fill.out" 2>&1
+# At the limit, any page the process still needs is an OOM kill: its output
+# goes into a file whose pages exist already (charged outside the cgroup),
+# opened without truncation.
+head -c 16384 /dev/zero >"$work/fill.raw"
+in_cg ip netns exec $rtr "$fill" -f $n 100000 1<>"$work/fill.raw" 2>&1
 rc=$?
+tr -d '\000' <"$work/fill.raw" >"$work/fill.out"
 refresh
 added=$((now[entries] - was[entries]))
 echo "# memory.max $limit: $added more entries went in; $(tail -1 "$work/fill.out")"
