@@ -42,11 +42,16 @@ static int __net_init nfdns_net_init(struct net *net)
 	err = nfdns_pending_init(nn);
 	if (err)
 		goto err_cache;
-	err = nfdns_hooks_register(net);
+	err = nfdns_rrl_init(nn);
 	if (err)
 		goto err_pending;
+	err = nfdns_hooks_register(net);
+	if (err)
+		goto err_rrl;
 	return 0;
 
+err_rrl:
+	nfdns_rrl_destroy(nn);
 err_pending:
 	nfdns_pending_destroy(nn);
 err_cache:
@@ -67,6 +72,7 @@ static void __net_exit nfdns_net_exit(struct net *net)
 	nfdns_hooks_unregister(net);
 	nfdns_pending_destroy(nn);
 	nfdns_cache_destroy(nn);
+	nfdns_rrl_destroy(nn);
 	free_percpu(nn->stats);
 	/* No reader is left: the namespace is gone and so are its sockets. */
 	kfree(rcu_dereference_protected(nn->config, true));
