@@ -111,6 +111,9 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
 
 /* config.c */
 
+/* Room for an IPv6 prefix in presentation form, or an interface name. */
+#define NFDNSCTL_ITEM_LEN 50
+
 /**
  * struct nfdnsctl_config - every kernel setting, as CONFIG_GET reports it
  * @vals: the scalar settings, indexed by &enum nfdns_config_attr
@@ -118,6 +121,10 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
  * @n_ports: how many
  * @addrs: intercepted addresses, in presentation form
  * @n_addrs: how many (0: every address)
+ * @clients: answered source prefixes, as ADDR/LEN
+ * @n_clients: how many
+ * @ifaces: interfaces answered on
+ * @n_ifaces: how many (0: every interface)
  * @resolver_port: netlink port of the registered resolver, 0 when none
  */
 struct nfdnsctl_config {
@@ -126,6 +133,10 @@ struct nfdnsctl_config {
 	unsigned int n_ports;
 	char addrs[32][46];
 	unsigned int n_addrs;
+	char clients[64][NFDNSCTL_ITEM_LEN];
+	unsigned int n_clients;
+	char ifaces[8][NFDNSCTL_ITEM_LEN];
+	unsigned int n_ifaces;
 	uint32_t resolver_port;
 };
 
