@@ -97,6 +97,17 @@ static int nfdns_l3(struct sk_buff *skb, u8 family, struct nfdns_client *c)
 	return nfdns_l3_ipv6(skb, c);
 }
 
+/*
+ * A datagram netfilter's defragmentation put back together before this
+ * hook: it came in fragments, which a query nfdns answers never does.
+ */
+static bool nfdns_reassembled(const struct sk_buff *skb, u8 family)
+{
+	if (family == NFPROTO_IPV4)
+		return IPCB(skb)->frag_max_size;
+	return IP6CB(skb)->frag_max_size;
+}
+
 static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -119,7 +130,8 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	 * already; what arrives on a VRF device was seen on its slave.
 	 */
 	if (state->hook == NF_INET_PRE_ROUTING &&
-	    (state->in->flags & IFF_LOOPBACK || netif_is_l3_master(state->in)))
+	    (state->in->flags & IFF_LOOPBACK || netif_is_l3_master(state->in) ||
+	     nfdns_reassembled(skb, state->pf)))
 		return NF_ACCEPT;
 	thoff = nfdns_l3(skb, state->pf, &c);
 	if (thoff < 0 || !pskb_may_pull(skb, thoff + sizeof(*uh)))
@@ -185,15 +197,6 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			return NF_DROP;
 		}
 	}
-	/* RFC 6891 6.1.3: nfdns speaks EDNS version 0 only. */
-	if (q.edns && q.edns_version) {
-		if (nfdns_reply_error(state->net, &c, &q, q.qname,
-				      DNSWIRE_RCODE_BADVERS))
-			return NF_ACCEPT;
-		consume_skb(skb);
-		return NF_STOLEN;
-	}
-
 	key.name = q.qname_lc;
 	key.name_len = q.qname_len;
 	key.do_bit = (q.edns_do ? 1 : 0) | (q.cd ? NFDNS_KEY_CD : 0);
@@ -226,6 +229,17 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	if (!portid) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_FAIL_OPEN);
 		return NF_ACCEPT;
+	}
+	/*
+	 * RFC 6891 6.1.3: nfdns speaks EDNS version 0 only, and the resolver
+	 * has nothing to add to BADVERS.
+	 */
+	if (q.edns && q.edns_version) {
+		if (nfdns_reply_error(state->net, &c, &q, q.qname,
+				      DNSWIRE_RCODE_BADVERS))
+			return NF_ACCEPT;
+		consume_skb(skb);
+		return NF_STOLEN;
 	}
 	err = nfdns_pending_add(nn, &key, &c, &q);
 	if (err < 0) {

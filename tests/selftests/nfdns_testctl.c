@@ -6,7 +6,7 @@
  * what only tests need (a forwarding resolver, query bursts, raw packets).
  *
  *   nfdns_testctl stats [NAME]
- *   nfdns_testctl config [KEY=VALUE...]
+ *   nfdns_testctl config [KEY=VALUE...]     (and clients=any, ifaces=NAME)
  *   nfdns_testctl put [--static] [--do] [--rcode N] NAME TYPE TTL [RR...]
  *   nfdns_testctl get NAME TYPE
  *   nfdns_testctl del NAME [TYPE] [--subtree]
@@ -72,6 +72,12 @@ static const struct {
 	{ "bytes", NFDNS_STAT_A_BYTES },
 	{ "pending", NFDNS_STAT_A_PENDING },
 	{ "waiters", NFDNS_STAT_A_WAITERS },
+	{ "pass_not_host", NFDNS_STAT_A_PASS_NOT_HOST },
+	{ "pass_martian", NFDNS_STAT_A_PASS_MARTIAN },
+	{ "pass_acl", NFDNS_STAT_A_PASS_ACL },
+	{ "pass_iface", NFDNS_STAT_A_PASS_IFACE },
+	{ "rrl_dropped", NFDNS_STAT_A_RRL_DROPPED },
+	{ "rrl_slipped", NFDNS_STAT_A_RRL_SLIPPED },
 };
 
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
@@ -93,6 +99,10 @@ static const struct {
 	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, 4 },
 	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, 1 },
 	{ "enabled", NFDNS_CONF_A_ENABLED, 1 },
+	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, 4 },
+	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, 4 },
+	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, 1 },
+	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, 1 },
 };
 
 #define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -248,6 +258,25 @@ static int cmd_config(struct nl *nl, int argc, char **argv)
 		if (!eq)
 			return usage();
 		*eq = '\0';
+		if (!strcmp(argv[i], "clients") && !strcmp(eq + 1, "any")) {
+			static const uint8_t zero[17];
+			struct nlattr *list;
+
+			list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_CLIENTS);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, zero);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, zero);
+			mnl_attr_nest_end(nlh, list);
+			continue;
+		}
+		if (!strcmp(argv[i], "ifaces")) {
+			struct nlattr *list;
+
+			list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_IFACES);
+			if (strcmp(eq + 1, "any"))
+				mnl_attr_put_strz(nlh, NFDNS_CONF_A_IFNAME, eq + 1);
+			mnl_attr_nest_end(nlh, list);
+			continue;
+		}
 		value = strtoull(eq + 1, NULL, 0);
 		for (k = 0; k < N_CONFIG_KEYS; k++)
 			if (!strcmp(argv[i], config_keys[k].name))
