@@ -71,6 +71,9 @@ counters_read() { ctl stats; }
 . "$here/../lib/counters.sh"
 
 tap_check "attacker reaches the resolver host" atkx ping -c1 -W5 10.53.1.1
+# Neighbours resolved now: a spoofed packet would not get them resolved.
+tap_check "... and its other addresses" \
+	eval 'atkx ping -c1 -W5 10.53.1.53 && atkx ping -c1 -W5 fd00:53:1::53'
 tap_check "second client reaches the resolver host" \
 	ip netns exec $cl2 ping -c1 -W5 10.53.2.1
 

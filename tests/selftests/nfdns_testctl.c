@@ -6,7 +6,8 @@
  * what only tests need (a forwarding resolver, query bursts, raw packets).
  *
  *   nfdns_testctl stats [NAME]
- *   nfdns_testctl config [KEY=VALUE...]     (and clients=any, ifaces=NAME)
+ *   nfdns_testctl config [KEY=VALUE...]
+ *	(and clients=any or clients=ADDR/LEN,..., ifaces=any or ifaces=NAME)
  *   nfdns_testctl put [--static] [--do] [--rcode N] NAME TYPE TTL [RR...]
  *   nfdns_testctl get NAME TYPE
  *   nfdns_testctl del NAME [TYPE] [--subtree]
@@ -236,6 +237,47 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_top_cb, data);
 }
 
+/* "any", or ADDR/LEN,... of either family, as the clients nest. */
+static int put_clients(struct nlmsghdr *nlh, const char *list)
+{
+	char *copy = strdup(list), *tok, *save, *slash;
+	struct nlattr *nest;
+	uint8_t buf[17];
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	nest = mnl_attr_nest_start(nlh, NFDNS_CONF_A_CLIENTS);
+	if (!strcmp(copy, "any")) {
+		memset(buf, 0, sizeof(buf));
+		mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, buf);
+		mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, buf);
+		tok = NULL;
+	} else {
+		tok = strtok_r(copy, ",", &save);
+	}
+	for (; tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		slash = strchr(tok, '/');
+		if (!slash) {
+			err = -1;
+			break;
+		}
+		*slash = '\0';
+		if (inet_pton(AF_INET, tok, buf) == 1) {
+			buf[4] = atoi(slash + 1);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, buf);
+		} else if (inet_pton(AF_INET6, tok, buf) == 1) {
+			buf[16] = atoi(slash + 1);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, buf);
+		} else {
+			err = -1;
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	free(copy);
+	return err;
+}
+
 static int cmd_config(struct nl *nl, int argc, char **argv)
 {
 	char buf[8192];
@@ -258,14 +300,9 @@ static int cmd_config(struct nl *nl, int argc, char **argv)
 		if (!eq)
 			return usage();
 		*eq = '\0';
-		if (!strcmp(argv[i], "clients") && !strcmp(eq + 1, "any")) {
-			static const uint8_t zero[17];
-			struct nlattr *list;
-
-			list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_CLIENTS);
-			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, zero);
-			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, zero);
-			mnl_attr_nest_end(nlh, list);
+		if (!strcmp(argv[i], "clients")) {
+			if (put_clients(nlh, eq + 1))
+				return usage();
 			continue;
 		}
 		if (!strcmp(argv[i], "ifaces")) {
