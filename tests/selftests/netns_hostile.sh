@@ -21,6 +21,7 @@ rt=nfrt$$
 atk=nfatk$$
 cl2=nfcl2$$
 vc=nfvc$$
+mk=nfmk$$
 bg=()
 
 cleanup() {
@@ -305,6 +306,36 @@ tap_check "... the dropped query never reached nfdns" deltas hits=1
 rtx nft delete table inet nfraw
 dig1 $atk @10.53.1.1 www.example A
 result "without the rule, answered again" is 192.0.2.99
+
+# --- policy routing by mark ---------------------------------------------------
+# The client's network is routed only in table 7, for packets marked 7; a
+# raw-priority rule marks its queries.  Only a reply that carries the
+# query's mark finds its way back.
+ns_add $mk
+veth $rt r-mk $mk m-rt
+ip -n $rt addr add 10.53.7.1/32 dev r-mk
+ip -n $rt addr add fd00:53:7::1/128 dev r-mk nodad
+ip -n $rt route add 10.53.7.0/24 dev r-mk table 7
+ip -n $rt -6 route add fd00:53:7::/64 dev r-mk table 7
+ip -n $rt rule add fwmark 7 lookup 7 pref 100
+ip -n $rt -6 rule add fwmark 7 lookup 7 pref 100
+ip -n $mk addr add 10.53.7.2/24 dev m-rt
+ip -n $mk addr add fd00:53:7::2/64 dev m-rt nodad
+rtx nft -f - <<'EOF'
+table inet nfmark {
+	chain pre {
+		type filter hook prerouting priority raw;
+		iifname "r-mk" meta mark set 7
+	}
+}
+EOF
+snap
+dig1 $mk @10.53.7.1 www.example A
+result "a client routed by the query's mark is answered (IPv4)" is 192.0.2.99
+dig1 $mk @fd00:53:7::1 www.example AAAA
+result "... and over IPv6" is 2001:db8::99
+tap_check "... both from the cache" deltas hits=2
+rtx nft delete table inet nfmark
 
 # --- VRF ------------------------------------------------------------------
 if modprobe vrf 2>/dev/null || [ -d /sys/module/vrf ]; then
