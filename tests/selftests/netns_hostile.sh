@@ -121,6 +121,16 @@ dig1 $atk -b 198.51.100.2 @10.53.1.1 www.example A
 result "a source outside clients passes on to NSD" is 192.0.2.44
 tap_check "... counted: hits +1, pass_acl +1" deltas hits=1 pass_acl=1
 
+# --- DNSSEC bits ------------------------------------------------------------
+# An answer fetched with checking disabled is another entry: a client that
+# wants validation never gets it.
+ctl put --cd www.example. A 3600 "www.example. 3600 IN A 192.0.2.98"
+out=$(atkx dig +time=3 +tries=1 +cdflag @10.53.1.1 www.example A 2>&1)
+result "a CD query gets the CD entry, CD echoed" \
+	eval '[[ $out == *"flags: qr rd ra cd;"* && $out == *192.0.2.98* ]]'
+dig1 $atk @10.53.1.1 www.example A
+result "... a query without CD the other one" is 192.0.2.99
+
 # --- martian sources ------------------------------------------------------
 # spoofed SRC LISTEN-ADDR PORT: a query from SRC:PORT to an address where
 # only nfdns could answer; the listener on LISTEN-ADDR:PORT in the
