@@ -152,6 +152,7 @@ int nfdnsctl_cmd_config(struct nfdnsctl *ctl, int argc, char **argv);
  * @qtype: question type
  * @qclass: question class
  * @do_bit: the entry answers questions asked with DO
+ * @cd: the entry answers questions asked with CD
  * @ttl: TTL it was stored with
  * @remaining: seconds before it expires
  * @flags: %NFDNS_ENTRY_F_* bits
@@ -164,6 +165,7 @@ struct nfdnsctl_entry {
 	uint16_t qtype;
 	uint16_t qclass;
 	bool do_bit;
+	bool cd;
 	uint32_t ttl;
 	uint32_t remaining;
 	uint32_t flags;
@@ -188,9 +190,13 @@ int nfdnsctl_entries_get(struct nfdnsctl *ctl, struct nfdnsctl_entries *list);
 void nfdnsctl_entries_free(struct nfdnsctl_entries *list);
 int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 			 bool first);
+/* The question bits of nfdnsctl_entry_put(). */
+#define NFDNSCTL_Q_DO	1
+#define NFDNSCTL_Q_CD	2
+
 int nfdnsctl_entry_put(struct nfdnsctl *ctl, const uint8_t *name,
 		       uint8_t name_len, uint16_t qtype, uint16_t qclass,
-		       bool do_bit,
+		       unsigned int qbits,
 		       const uint8_t *resp, size_t resp_len, uint32_t ttl,
 		       uint32_t flags);
 
