@@ -6,7 +6,8 @@ that watch what comes back.
 
   rawdns.py spoof SRC DST SPORT NAME [--count N] [--frag]
       raw IPv4/IPv6 queries from any source (SPORT, SPORT+1, ... with
-      --count); --frag splits each in two IPv4 fragments
+      --count, from 1024 again past 65535); --frag splits each in two IPv4
+      fragments
   rawdns.py ask DST NAME [--bcast] [--mcast-if IF] [--gso N] [--pad N]
       [--wait S]
       from an ordinary socket; prints one line per reply: "reply ID RCODE
@@ -86,15 +87,18 @@ def cmd_spoof(a):
     if not v6:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     for i in range(a.count):
-        dgram = udp(a.src, a.dst, a.sport + i, 53,
-                    query(a.name, (a.sport + i) & 0xFFFF))
+        # Past 65535, around again from 1024.
+        port = a.sport + i
+        if port > 65535:
+            port = 1024 + (port - 1024) % 64512
+        dgram = udp(a.src, a.dst, port, 53, query(a.name, port))
         if v6:
             hdr = struct.pack("!IHBB16s16s", 6 << 28, len(dgram), 17, 64,
                               ipaddress.ip_address(a.src).packed,
                               ipaddress.ip_address(a.dst).packed)
             s.sendto(hdr + dgram, (a.dst, 0))
         elif a.frag:
-            ident = (a.sport + i) & 0xFFFF
+            ident = port
             s.sendto(ip4(a.src, a.dst, dgram[:24], ident, 0, True), (a.dst, 0))
             s.sendto(ip4(a.src, a.dst, dgram[24:], ident, 24), (a.dst, 0))
         else:
