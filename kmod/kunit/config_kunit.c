@@ -178,9 +178,9 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	/* Not an open resolver: loopback and the private ranges only. */
 	KUNIT_EXPECT_EQ(test, c->n_clients4, 6);
 	KUNIT_EXPECT_EQ(test, c->n_clients6, 3);
-	KUNIT_EXPECT_EQ(test, c->clients4[1].addr, htonl(0x0a000000));
-	KUNIT_EXPECT_EQ(test, c->clients4[1].mask, htonl(0xff000000));
-	KUNIT_EXPECT_EQ(test, c->clients4[2].mask, htonl(0xfff00000));
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[1].addr), 0x0a000000U);
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[1].mask), 0xff000000U);
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[2].mask), 0xfff00000U);
 	KUNIT_EXPECT_EQ(test, c->clients6[0].addr.s6_addr[0], 0xfc);
 	KUNIT_EXPECT_EQ(test, c->clients6[0].len, 7);
 	KUNIT_EXPECT_EQ(test, c->n_ifaces, 0);
@@ -190,7 +190,7 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nfdns_config_add_client4(c, htonl(0xc0000201), 24),
 			0);
 	/* Host bits go. */
-	KUNIT_EXPECT_EQ(test, c->clients4[6].addr, htonl(0xc0000200));
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[6].addr), 0xc0000200U);
 }
 
 static struct kunit_case nfdns_config_test_cases[] = {
