@@ -5,10 +5,97 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "internal.h"
 
 #define NFDNS_TTL_CEILING	604800U		/* one week */
+#define NFDNS_RRL_RATE_MAX	1000000U
+#define NFDNS_RRL_SLIP_MAX	10U
+
+/*
+ * What a host or a home router serves: itself, the private, CGNAT and
+ * link-local ranges, and their IPv6 counterparts.  Anything beyond needs
+ * saying so, or nfdns on a host with a public address is an open resolver.
+ */
+static const struct {
+	__be32 addr;
+	u8 len;
+} nfdns_default_clients4[] = {
+	{ htonl(0x7f000000), 8 },	/* 127/8 */
+	{ htonl(0x0a000000), 8 },	/* 10/8 */
+	{ htonl(0xac100000), 12 },	/* 172.16/12 */
+	{ htonl(0xc0a80000), 16 },	/* 192.168/16 */
+	{ htonl(0x64400000), 10 },	/* 100.64/10 */
+	{ htonl(0xa9fe0000), 16 },	/* 169.254/16 */
+};
+
+static const struct {
+	u8 first;
+	u8 second;
+	u8 len;
+} nfdns_default_clients6[] = {
+	{ 0xfc, 0x00, 7 },		/* fc00::/7 */
+	{ 0xfe, 0x80, 10 },		/* fe80::/10 */
+};
+
+static void nfdns_config_default_clients(struct nfdns_config *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nfdns_default_clients4); i++)
+		nfdns_config_add_client4(c, nfdns_default_clients4[i].addr,
+					 nfdns_default_clients4[i].len);
+	for (i = 0; i < ARRAY_SIZE(nfdns_default_clients6); i++) {
+		struct in6_addr a = {};
+
+		a.s6_addr[0] = nfdns_default_clients6[i].first;
+		a.s6_addr[1] = nfdns_default_clients6[i].second;
+		nfdns_config_add_client6(c, &a, nfdns_default_clients6[i].len);
+	}
+	nfdns_config_add_client6(c, &in6addr_loopback, 128);
+}
+
+/**
+ * nfdns_config_add_client4() - answer an IPv4 prefix
+ * @c: the configuration
+ * @addr: the network; host bits are cleared
+ * @len: prefix length, 0..32
+ *
+ * Return: 0, or -ENOSPC when the list is full.
+ */
+int nfdns_config_add_client4(struct nfdns_config *c, __be32 addr, u8 len)
+{
+	__be32 mask = len ? htonl(~0U << (32 - len)) : 0;
+
+	if (c->n_clients4 >= NFDNS_MAX_CLIENTS)
+		return -ENOSPC;
+	c->clients4[c->n_clients4].addr = addr & mask;
+	c->clients4[c->n_clients4].mask = mask;
+	c->n_clients4++;
+	return 0;
+}
+
+/**
+ * nfdns_config_add_client6() - answer an IPv6 prefix
+ * @c: the configuration
+ * @addr: the network; host bits are cleared
+ * @len: prefix length, 0..128
+ *
+ * Return: 0, or -ENOSPC when the list is full.
+ */
+int nfdns_config_add_client6(struct nfdns_config *c,
+			     const struct in6_addr *addr, u8 len)
+{
+	struct nfdns_prefix6 *p;
+
+	if (c->n_clients6 >= NFDNS_MAX_CLIENTS)
+		return -ENOSPC;
+	p = &c->clients6[c->n_clients6++];
+	ipv6_addr_prefix(&p->addr, addr, len);
+	p->len = len;
+	return 0;
+}
 
 /**
  * nfdns_config_defaults() - fill in the settings of a new namespace
@@ -31,6 +118,17 @@ void nfdns_config_defaults(struct nfdns_config *c)
 	c->enabled = true;
 	c->n_ports = 1;
 	c->ports[0] = 53;
+	/*
+	 * 1000 answers a second to one /24 caps what a reflection attack can
+	 * aim at a victim's network at about 10 Mbit/s of replies (1232 bytes
+	 * each at most), while the real clients of a network rarely send a
+	 * tenth of that.  Loopback is never limited.
+	 */
+	c->rrl_rate = 1000;
+	c->rrl_slip = 2;
+	c->rrl_prefix4 = 24;
+	c->rrl_prefix6 = 56;
+	nfdns_config_default_clients(c);
 }
 
 /**
@@ -88,6 +186,31 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 	}
 	if (c->n_addr4 > NFDNS_MAX_ADDRS || c->n_addr6 > NFDNS_MAX_ADDRS) {
 		*why = "at most 16 addresses per family";
+		return -EINVAL;
+	}
+	if (c->rrl_rate > NFDNS_RRL_RATE_MAX) {
+		*why = "rrl_rate must not exceed 1000000";
+		return -EINVAL;
+	}
+	if (c->rrl_slip > NFDNS_RRL_SLIP_MAX) {
+		*why = "rrl_slip must be between 0 and 10";
+		return -EINVAL;
+	}
+	if (c->rrl_prefix4 < 8 || c->rrl_prefix4 > 32) {
+		*why = "rrl_prefix4 must be between 8 and 32";
+		return -EINVAL;
+	}
+	if (c->rrl_prefix6 < 16 || c->rrl_prefix6 > 128) {
+		*why = "rrl_prefix6 must be between 16 and 128";
+		return -EINVAL;
+	}
+	if (c->n_clients4 > NFDNS_MAX_CLIENTS ||
+	    c->n_clients6 > NFDNS_MAX_CLIENTS) {
+		*why = "at most 32 client prefixes per family";
+		return -EINVAL;
+	}
+	if (c->n_ifaces > NFDNS_MAX_IFACES) {
+		*why = "at most 8 interfaces";
 		return -EINVAL;
 	}
 	return 0;

@@ -284,6 +284,7 @@ int dnswire_parse_query(const u8 *msg, size_t len, struct dnswire_query *q)
 	q->id = get_unaligned_be16(msg);
 	q->rd = msg[2] & DNSWIRE_F1_RD;
 	q->cd = msg[3] & DNSWIRE_F2_CD;
+	q->ad = msg[3] & DNSWIRE_F2_AD;
 	q->qname = msg + DNSWIRE_HDR_LEN;
 	q->qname_len = ret;
 	dnswire_name_lower(q->qname_lc, q->qname, q->qname_len);
@@ -584,16 +585,22 @@ int dnswire_validate_response(const u8 *msg, size_t len, const u8 *qname_lc,
 }
 
 /**
- * dnswire_reply_limit() - the largest reply a client can take over UDP
- * @q: the client's query
+ * dnswire_reply_limit() - the largest reply a query may get over UDP
+ * @q: the query
  *
- * Return: 512 without EDNS, else the size the client advertised (at
- * least 512).
+ * No reply is ever fragmented: fragments are lost, dropped by firewalls
+ * and spoofable (DNS flag day 2020), so a reply is capped at 1232 bytes,
+ * which crosses any IPv6 path (minimum MTU 1280) whole.
+ *
+ * Return: 512 without EDNS, else the size the client advertised, at least
+ * 512 and at most 1232.
  */
 size_t dnswire_reply_limit(const struct dnswire_query *q)
 {
 	if (!q->edns || q->edns_udp_size < DNSWIRE_UDP_MIN)
 		return DNSWIRE_UDP_MIN;
+	if (q->edns_udp_size > DNSWIRE_EDNS_UDP_SIZE)
+		return DNSWIRE_EDNS_UDP_SIZE;
 	return q->edns_udp_size;
 }
 
@@ -717,8 +724,10 @@ int dnswire_build_reply(u8 *out, size_t out_cap, const u8 *stored,
 		return -EINVAL;
 
 	f1 = dnswire_reply_f1(q);
-	f2 = dnswire_reply_f2(q) |
-	     (stored[3] & (DNSWIRE_F2_AD | DNSWIRE_F2_RCODE));
+	f2 = dnswire_reply_f2(q) | (stored[3] & DNSWIRE_F2_RCODE);
+	/* RFC 6840 5.8: AD only to a client that shows it understands it. */
+	if (q->ad || q->edns_do)
+		f2 |= stored[3] & DNSWIRE_F2_AD;
 	len = stored_len + (q->edns ? DNSWIRE_OPT_LEN : 0);
 	limit = dnswire_reply_limit(q);
 	if (limit > out_cap)
@@ -788,6 +797,34 @@ int dnswire_build_error(u8 *out, size_t out_cap, const struct dnswire_query *q,
 					 dnswire_reply_f2(q) |
 					 (rcode & DNSWIRE_F2_RCODE),
 					 rcode >> 4);
+}
+
+/**
+ * dnswire_build_truncated() - build an empty reply with TC set
+ * @out: where the reply goes
+ * @out_cap: room in @out
+ * @q: the client's query
+ * @client_qname: the question name as the client wrote it; NULL for
+ *	@q->qname
+ *
+ * The reply has the client's ID, RD and CD bits, RA and TC set, the
+ * question, and an OPT record when the client sent one: a client that
+ * gets it retries over TCP.
+ *
+ * Return: the length of the reply; -EINVAL without a question name;
+ * -ENOSPC when @out_cap is too small.
+ */
+int dnswire_build_truncated(u8 *out, size_t out_cap,
+			    const struct dnswire_query *q,
+			    const u8 *client_qname)
+{
+	const u8 *name = client_qname ? client_qname : q->qname;
+
+	if (!name)
+		return -EINVAL;
+	return dnswire_put_question_only(out, out_cap, q, name,
+					 dnswire_reply_f1(q) | DNSWIRE_F1_TC,
+					 dnswire_reply_f2(q), 0);
 }
 
 /**

@@ -20,7 +20,10 @@
 #define DNSWIRE_LABEL_MAX	63
 /* The largest DNS message: offsets into it fit in a u16. */
 #define DNSWIRE_MSG_MAX		65535
-/* UDP payload size nfdns advertises in the OPT records it sends. */
+/*
+ * UDP payload size nfdns advertises in the OPT records it sends, and the
+ * most it sends in one reply.
+ */
 #define DNSWIRE_EDNS_UDP_SIZE	1232
 /* Reply size limit for clients without EDNS (RFC 1035 4.2.1). */
 #define DNSWIRE_UDP_MIN		512
@@ -72,6 +75,7 @@
  * @id: message ID
  * @rd: RD bit, echoed in the reply
  * @cd: CD bit, echoed in the reply
+ * @ad: AD bit: the client understands it (RFC 6840 5.8)
  * @qname: the question name inside the packet, in the client's case
  * @qname_len: wire length of @qname, root label included (1..255)
  * @qname_lc: @qname lower-cased: the cache key
@@ -85,7 +89,7 @@
  */
 struct dnswire_query {
 	u16 id;
-	bool rd, cd;
+	bool rd, cd, ad;
 	const u8 *qname;
 	u8 qname_len;
 	u8 qname_lc[DNSWIRE_NAME_MAX];
@@ -131,6 +135,10 @@ size_t dnswire_reply_limit(const struct dnswire_query *q);
 
 int dnswire_build_error(u8 *out, size_t out_cap, const struct dnswire_query *q,
 			const u8 *client_qname, u8 rcode);
+
+int dnswire_build_truncated(u8 *out, size_t out_cap,
+			    const struct dnswire_query *q,
+			    const u8 *client_qname);
 
 int dnswire_build_formerr(u8 *out, size_t out_cap, const u8 *msg, size_t len);
 

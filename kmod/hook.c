@@ -14,6 +14,7 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
 
 #include "internal.h"
 
@@ -74,9 +75,13 @@ static int nfdns_l3_ipv6(struct sk_buff *skb, struct nfdns_client *c)
  */
 static int nfdns_l3(struct sk_buff *skb, u8 family, struct nfdns_client *c)
 {
+	/* A GSO or GRO train holds many datagrams: not one query. */
+	if (skb_is_gso(skb))
+		return -1;
 	c->family = family;
 	c->ifindex = skb->skb_iif ? skb->skb_iif :
 		     (skb->dev ? skb->dev->ifindex : 0);
+	c->mark = skb->mark;
 	if (family == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
@@ -90,6 +95,17 @@ static int nfdns_l3(struct sk_buff *skb, u8 family, struct nfdns_client *c)
 		return skb_network_offset(skb) + ip_hdrlen(skb);
 	}
 	return nfdns_l3_ipv6(skb, c);
+}
+
+/*
+ * A datagram netfilter's defragmentation put back together before this
+ * hook: it came in fragments, which a query nfdns answers never does.
+ */
+static bool nfdns_reassembled(const struct sk_buff *skb, u8 family)
+{
+	if (family == NFPROTO_IPV4)
+		return IPCB(skb)->frag_max_size;
+	return IP6CB(skb)->frag_max_size;
 }
 
 static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
@@ -109,6 +125,14 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 
 	if (!cfg->enabled)
 		return NF_ACCEPT;
+	/*
+	 * What arrives on loopback left by LOCAL_OUT, where nfdns saw it
+	 * already; what arrives on a VRF device was seen on its slave.
+	 */
+	if (state->hook == NF_INET_PRE_ROUTING &&
+	    (state->in->flags & IFF_LOOPBACK || netif_is_l3_master(state->in) ||
+	     nfdns_reassembled(skb, state->pf)))
+		return NF_ACCEPT;
 	thoff = nfdns_l3(skb, state->pf, &c);
 	if (thoff < 0 || !pskb_may_pull(skb, thoff + sizeof(*uh)))
 		return NF_ACCEPT;
@@ -119,6 +143,13 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	c.sport = uh->source;
 	c.dport = uh->dest;
+	err = nfdns_acl_check(cfg, state, skb, &c);
+	if (err) {
+		nfdns_stat_inc(nn, err);
+		return NF_ACCEPT;
+	}
+	c.l3mdev = l3mdev_master_ifindex_rcu(state->hook == NF_INET_PRE_ROUTING ?
+					     state->in : state->out);
 
 	if (cfg->mark && skb->mark == cfg->mark) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_MARKED);
@@ -152,9 +183,23 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 
+	if (state->hook == NF_INET_PRE_ROUTING) {
+		switch (nfdns_rrl_check(nn, cfg, &c)) {
+		case NFDNS_RRL_ANSWER:
+			break;
+		case NFDNS_RRL_SLIP:
+			nfdns_stat_inc(nn, NFDNS_STAT_A_RRL_SLIPPED);
+			nfdns_reply_truncated(state->net, &c, &q);
+			consume_skb(skb);
+			return NF_STOLEN;
+		case NFDNS_RRL_DROP:
+			nfdns_stat_inc(nn, NFDNS_STAT_A_RRL_DROPPED);
+			return NF_DROP;
+		}
+	}
 	key.name = q.qname_lc;
 	key.name_len = q.qname_len;
-	key.do_bit = q.edns_do;
+	key.do_bit = (q.edns_do ? 1 : 0) | (q.cd ? NFDNS_KEY_CD : 0);
 	key.qtype = q.qtype;
 	key.qclass = q.qclass;
 
@@ -183,6 +228,17 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	if (!nfdns_resolver_ready(nn)) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_FAIL_OPEN);
 		return NF_ACCEPT;
+	}
+	/*
+	 * RFC 6891 6.1.3: nfdns speaks EDNS version 0 only, and the resolver
+	 * has nothing to add to BADVERS.
+	 */
+	if (q.edns && q.edns_version) {
+		if (nfdns_reply_error(state->net, &c, &q, q.qname,
+				      DNSWIRE_RCODE_BADVERS))
+			return NF_ACCEPT;
+		consume_skb(skb);
+		return NF_STOLEN;
 	}
 	err = nfdns_pending_add(nn, &key, &c, &q, &seq);
 	if (err < 0) {

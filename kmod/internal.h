@@ -5,6 +5,7 @@
 #ifndef _NFDNS_INTERNAL_H
 #define _NFDNS_INTERNAL_H
 
+#include <linux/if.h>
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -29,6 +30,29 @@
 /* TTL fields one stored response may have (one per record). */
 #define NFDNS_MAX_RRS		2048
 #define NFDNS_PENDING_BUCKETS	1024
+/* Client prefixes per family, and interfaces, a namespace may list. */
+#define NFDNS_MAX_CLIENTS	32
+#define NFDNS_MAX_IFACES	8
+
+/**
+ * struct nfdns_prefix4 - an IPv4 client prefix
+ * @addr: the network, host bits clear
+ * @mask: its netmask
+ */
+struct nfdns_prefix4 {
+	__be32 addr;
+	__be32 mask;
+};
+
+/**
+ * struct nfdns_prefix6 - an IPv6 client prefix
+ * @addr: the network, host bits clear
+ * @len: its length in bits
+ */
+struct nfdns_prefix6 {
+	struct in6_addr addr;
+	u8 len;
+};
 
 /**
  * struct nfdns_config - the settings of one network namespace
@@ -50,6 +74,17 @@
  * @n_addr6: entries used in @addr6
  * @addr4: intercepted IPv4 destinations (none: any)
  * @addr6: intercepted IPv6 destinations (none: any)
+ * @rrl_rate: answers per second per source prefix (0: no limit)
+ * @rrl_slip: every this many limited queries gets a TC=1 reply instead of
+ *	none (0: never)
+ * @rrl_prefix4: IPv4 prefix length the rate limit counts by
+ * @rrl_prefix6: IPv6 prefix length the rate limit counts by
+ * @n_clients4: entries used in @clients4
+ * @n_clients6: entries used in @clients6
+ * @n_ifaces: entries used in @ifaces (none: every interface)
+ * @clients4: IPv4 sources that are answered
+ * @clients6: IPv6 sources that are answered
+ * @ifaces: interfaces queries are answered on
  * @rcu: frees a replaced configuration
  *
  * Readers see a whole configuration or the one before it: a change builds a
@@ -74,6 +109,16 @@ struct nfdns_config {
 	u16 ports[NFDNS_MAX_PORTS];
 	__be32 addr4[NFDNS_MAX_ADDRS];
 	struct in6_addr addr6[NFDNS_MAX_ADDRS];
+	u32 rrl_rate;
+	u32 rrl_slip;
+	u8 rrl_prefix4;
+	u8 rrl_prefix6;
+	u8 n_clients4;
+	u8 n_clients6;
+	u8 n_ifaces;
+	struct nfdns_prefix4 clients4[NFDNS_MAX_CLIENTS];
+	struct nfdns_prefix6 clients6[NFDNS_MAX_CLIENTS];
+	char ifaces[NFDNS_MAX_IFACES][IFNAMSIZ];
 	struct rcu_head rcu;
 };
 
@@ -91,7 +136,9 @@ struct nfdns_stats {
  * struct nfdns_key - what a cache entry or a pending question is found by
  * @name: lower-cased QNAME, wire format
  * @name_len: length of @name
- * @do_bit: the DNSSEC OK bit of the question
+ * @do_bit: the DNSSEC OK bit of the question, with %NFDNS_KEY_CD set
+ *	when the question also had Checking Disabled (an answer fetched
+ *	without validation must not reach a client that wants it validated)
  * @qtype: question type
  * @qclass: question class
  */
@@ -102,6 +149,9 @@ struct nfdns_key {
 	u16 qtype;
 	u16 qclass;
 };
+
+/* In &struct nfdns_key do_bit, next to the DO bit (1). */
+#define NFDNS_KEY_CD		0x2
 
 /**
  * struct nfdns_entry - one cached response
@@ -187,6 +237,8 @@ struct nfdns_cache {
  * @sport: the client's port
  * @dport: the port the client asked (the reply's source port)
  * @ifindex: interface the query came in on or left by
+ * @l3mdev: the VRF device @ifindex is enslaved to (0: none)
+ * @mark: skb mark of the query, given to the reply
  */
 struct nfdns_client {
 	u8 family;
@@ -195,6 +247,8 @@ struct nfdns_client {
 	__be16 sport;
 	__be16 dport;
 	int ifindex;
+	int l3mdev;
+	u32 mark;
 };
 
 /**
@@ -215,6 +269,8 @@ struct nfdns_pending_table {
 	u64 seq;
 };
 
+struct nfdns_rrl;
+
 /**
  * struct nfdns_net - per network namespace state
  * @net: the namespace
@@ -227,6 +283,7 @@ struct nfdns_pending_table {
  * @stats: per-CPU counters
  * @cache: the response cache
  * @pending: questions waiting for the resolver
+ * @rrl: response rate limit buckets
  */
 struct nfdns_net {
 	struct net *net;
@@ -238,6 +295,7 @@ struct nfdns_net {
 	struct nfdns_stats __percpu *stats;
 	struct nfdns_cache cache;
 	struct nfdns_pending_table *pending;
+	struct nfdns_rrl *rrl;
 };
 
 extern unsigned int nfdns_net_id;
@@ -270,6 +328,9 @@ static inline struct nfdns_config *nfdns_config_rcu(struct nfdns_net *nn)
 
 void nfdns_config_defaults(struct nfdns_config *c);
 int nfdns_config_check(const struct nfdns_config *c, const char **why);
+int nfdns_config_add_client4(struct nfdns_config *c, __be32 addr, u8 len);
+int nfdns_config_add_client6(struct nfdns_config *c,
+			     const struct in6_addr *addr, u8 len);
 
 u32 nfdns_key_hash(const struct nfdns_key *key);
 
@@ -314,6 +375,27 @@ int nfdns_reply_from_response(struct net *net, const struct nfdns_client *c,
 int nfdns_reply_error(struct net *net, const struct nfdns_client *c,
 		      const struct dnswire_query *q, const u8 *client_qname,
 		      u8 rcode);
+int nfdns_reply_truncated(struct net *net, const struct nfdns_client *c,
+			  const struct dnswire_query *q);
+
+int nfdns_acl_check(const struct nfdns_config *cfg,
+		    const struct nf_hook_state *state,
+		    const struct sk_buff *skb, const struct nfdns_client *c);
+bool nfdns_iface_wanted(const struct nfdns_config *cfg,
+			const struct net_device *dev);
+
+/* What nfdns_rrl_check() tells the hook to do with a query. */
+enum nfdns_rrl_verdict {
+	NFDNS_RRL_ANSWER,
+	NFDNS_RRL_DROP,
+	NFDNS_RRL_SLIP,
+};
+
+int nfdns_rrl_init(struct nfdns_net *nn);
+void nfdns_rrl_destroy(struct nfdns_net *nn);
+enum nfdns_rrl_verdict nfdns_rrl_check(struct nfdns_net *nn,
+				       const struct nfdns_config *cfg,
+				       const struct nfdns_client *c);
 
 int nfdns_hooks_register(struct net *net);
 void nfdns_hooks_unregister(struct net *net);

@@ -43,11 +43,16 @@ static int __net_init nfdns_net_init(struct net *net)
 	err = nfdns_pending_init(nn);
 	if (err)
 		goto err_cache;
-	err = nfdns_hooks_register(net);
+	err = nfdns_rrl_init(nn);
 	if (err)
 		goto err_pending;
+	err = nfdns_hooks_register(net);
+	if (err)
+		goto err_rrl;
 	return 0;
 
+err_rrl:
+	nfdns_rrl_destroy(nn);
 err_pending:
 	nfdns_pending_destroy(nn);
 err_cache:
@@ -99,6 +104,7 @@ static void __net_exit nfdns_net_exit_batch(struct list_head *net_exit_list)
 
 		nfdns_pending_destroy(nn);
 		nfdns_cache_destroy(nn);
+		nfdns_rrl_destroy(nn);
 		free_percpu(nn->stats);
 		/* Readers were hooks, timeouts and commands: all are gone. */
 		kfree(rcu_dereference_protected(nn->config, true));

@@ -5,6 +5,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/inetdevice.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -38,6 +39,15 @@ static const struct nla_policy nfdns_addrs_policy[NFDNS_CONF_A_MAX + 1] = {
 	[NFDNS_CONF_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
+static const struct nla_policy nfdns_clients_policy[NFDNS_CONF_A_MAX + 1] = {
+	[NFDNS_CONF_A_CLIENT4] = NLA_POLICY_EXACT_LEN(sizeof(__be32) + 1),
+	[NFDNS_CONF_A_CLIENT6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr) + 1),
+};
+
+static const struct nla_policy nfdns_ifaces_policy[NFDNS_CONF_A_MAX + 1] = {
+	[NFDNS_CONF_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
 static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
 	[NFDNS_CONF_A_MAX_BYTES] = { .type = NLA_U64 },
 	[NFDNS_CONF_A_MAX_ENTRIES] = { .type = NLA_U32 },
@@ -53,6 +63,12 @@ static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
 	[NFDNS_CONF_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NFDNS_CONF_A_PORTS] = NLA_POLICY_NESTED(nfdns_ports_policy),
 	[NFDNS_CONF_A_ADDRS] = NLA_POLICY_NESTED(nfdns_addrs_policy),
+	[NFDNS_CONF_A_CLIENTS] = NLA_POLICY_NESTED(nfdns_clients_policy),
+	[NFDNS_CONF_A_IFACES] = NLA_POLICY_NESTED(nfdns_ifaces_policy),
+	[NFDNS_CONF_A_RRL_RATE] = { .type = NLA_U32 },
+	[NFDNS_CONF_A_RRL_SLIP] = { .type = NLA_U32 },
+	[NFDNS_CONF_A_RRL_PREFIX4] = { .type = NLA_U8 },
+	[NFDNS_CONF_A_RRL_PREFIX6] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
@@ -63,7 +79,8 @@ static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
 	[NFDNS_A_QNAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },	\
 	[NFDNS_A_QTYPE] = { .type = NLA_U16 },				\
 	[NFDNS_A_QCLASS] = { .type = NLA_U16 },				\
-	[NFDNS_A_DO] = { .type = NLA_FLAG }
+	[NFDNS_A_DO] = { .type = NLA_FLAG },				\
+	[NFDNS_A_CD] = { .type = NLA_FLAG }
 
 static const struct nla_policy nfdns_put_policy[NFDNS_A_MAX + 1] = {
 	NFDNS_QUESTION_POLICY,
@@ -102,6 +119,31 @@ static bool nfdns_admin(struct sk_buff *skb, struct genl_info *info)
 	return false;
 }
 
+static int nfdns_put_clients(struct sk_buff *msg, const struct nfdns_config *c)
+{
+	struct nlattr *list;
+	u8 buf[sizeof(struct in6_addr) + 1];
+	unsigned int i;
+
+	list = nla_nest_start(msg, NFDNS_CONF_A_CLIENTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < c->n_clients4; i++) {
+		memcpy(buf, &c->clients4[i].addr, sizeof(__be32));
+		buf[sizeof(__be32)] = inet_mask_len(c->clients4[i].mask);
+		if (nla_put(msg, NFDNS_CONF_A_CLIENT4, sizeof(__be32) + 1, buf))
+			return -EMSGSIZE;
+	}
+	for (i = 0; i < c->n_clients6; i++) {
+		memcpy(buf, &c->clients6[i].addr, sizeof(struct in6_addr));
+		buf[sizeof(struct in6_addr)] = c->clients6[i].len;
+		if (nla_put(msg, NFDNS_CONF_A_CLIENT6, sizeof(buf), buf))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
 static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
 {
 	struct nlattr *nest, *list;
@@ -123,7 +165,11 @@ static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
 	    nla_put_u32(msg, NFDNS_CONF_A_MARK, c->mark) ||
 	    nla_put_u32(msg, NFDNS_CONF_A_SERVE_STALE, c->serve_stale) ||
 	    nla_put_u8(msg, NFDNS_CONF_A_NORECURSE_PASS, c->norecurse_pass) ||
-	    nla_put_u8(msg, NFDNS_CONF_A_ENABLED, c->enabled))
+	    nla_put_u8(msg, NFDNS_CONF_A_ENABLED, c->enabled) ||
+	    nla_put_u32(msg, NFDNS_CONF_A_RRL_RATE, c->rrl_rate) ||
+	    nla_put_u32(msg, NFDNS_CONF_A_RRL_SLIP, c->rrl_slip) ||
+	    nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX4, c->rrl_prefix4) ||
+	    nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX6, c->rrl_prefix6))
 		goto cancel;
 
 	list = nla_nest_start(msg, NFDNS_CONF_A_PORTS);
@@ -142,6 +188,17 @@ static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
 			goto cancel;
 	for (i = 0; i < c->n_addr6; i++)
 		if (nla_put_in6_addr(msg, NFDNS_CONF_A_ADDR6, &c->addr6[i]))
+			goto cancel;
+	nla_nest_end(msg, list);
+
+	if (nfdns_put_clients(msg, c))
+		goto cancel;
+
+	list = nla_nest_start(msg, NFDNS_CONF_A_IFACES);
+	if (!list)
+		goto cancel;
+	for (i = 0; i < c->n_ifaces; i++)
+		if (nla_put_string(msg, NFDNS_CONF_A_IFNAME, c->ifaces[i]))
 			goto cancel;
 	nla_nest_end(msg, list);
 
@@ -241,6 +298,72 @@ too_many:
 	return -EINVAL;
 }
 
+static int nfdns_parse_clients(struct nfdns_config *c,
+			       const struct nlattr *list,
+			       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	const u8 *d;
+	int rem;
+
+	c->n_clients4 = 0;
+	c->n_clients6 = 0;
+	nla_for_each_nested(a, list, rem) {
+		d = nla_data(a);
+		if (nla_type(a) == NFDNS_CONF_A_CLIENT4) {
+			__be32 addr;
+
+			if (d[sizeof(addr)] > 32) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "nfdns: IPv4 prefix length above 32");
+				return -EINVAL;
+			}
+			memcpy(&addr, d, sizeof(addr));
+			if (nfdns_config_add_client4(c, addr, d[sizeof(addr)]))
+				goto too_many;
+		} else {
+			struct in6_addr addr;
+
+			if (d[sizeof(addr)] > 128) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "nfdns: IPv6 prefix length above 128");
+				return -EINVAL;
+			}
+			memcpy(&addr, d, sizeof(addr));
+			if (nfdns_config_add_client6(c, &addr, d[sizeof(addr)]))
+				goto too_many;
+		}
+	}
+	return 0;
+
+too_many:
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "nfdns: at most 32 client prefixes per family");
+	return -EINVAL;
+}
+
+static int nfdns_parse_ifaces(struct nfdns_config *c, const struct nlattr *list,
+			      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem;
+
+	c->n_ifaces = 0;
+	memset(c->ifaces, 0, sizeof(c->ifaces));
+	nla_for_each_nested(a, list, rem) {
+		if (c->n_ifaces == NFDNS_MAX_IFACES) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "nfdns: at most 8 interfaces");
+			return -EINVAL;
+		}
+		if (nla_len(a) <= 1) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "nfdns: empty interface name");
+			return -EINVAL;
+		}
+		nla_strscpy(c->ifaces[c->n_ifaces++], a, IFNAMSIZ);
+	}
+	return 0;
+}
+
 static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
@@ -302,6 +425,26 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[NFDNS_CONF_A_ADDRS]) {
 		err = nfdns_parse_addrs(new, tb[NFDNS_CONF_A_ADDRS], info->extack);
+		if (err)
+			goto err_unlock;
+	}
+	if (tb[NFDNS_CONF_A_RRL_RATE])
+		new->rrl_rate = nla_get_u32(tb[NFDNS_CONF_A_RRL_RATE]);
+	if (tb[NFDNS_CONF_A_RRL_SLIP])
+		new->rrl_slip = nla_get_u32(tb[NFDNS_CONF_A_RRL_SLIP]);
+	if (tb[NFDNS_CONF_A_RRL_PREFIX4])
+		new->rrl_prefix4 = nla_get_u8(tb[NFDNS_CONF_A_RRL_PREFIX4]);
+	if (tb[NFDNS_CONF_A_RRL_PREFIX6])
+		new->rrl_prefix6 = nla_get_u8(tb[NFDNS_CONF_A_RRL_PREFIX6]);
+	if (tb[NFDNS_CONF_A_CLIENTS]) {
+		err = nfdns_parse_clients(new, tb[NFDNS_CONF_A_CLIENTS],
+					  info->extack);
+		if (err)
+			goto err_unlock;
+	}
+	if (tb[NFDNS_CONF_A_IFACES]) {
+		err = nfdns_parse_ifaces(new, tb[NFDNS_CONF_A_IFACES],
+					 info->extack);
 		if (err)
 			goto err_unlock;
 	}
@@ -527,7 +670,8 @@ static int nfdns_parse_question(struct genl_info *info, struct nfdns_key *key,
 	key->qtype = attrs[NFDNS_A_QTYPE] ? nla_get_u16(attrs[NFDNS_A_QTYPE]) : 0;
 	key->qclass = attrs[NFDNS_A_QCLASS] ?
 		      nla_get_u16(attrs[NFDNS_A_QCLASS]) : DNSWIRE_CLASS_IN;
-	key->do_bit = nla_get_flag(attrs[NFDNS_A_DO]);
+	key->do_bit = (nla_get_flag(attrs[NFDNS_A_DO]) ? 1 : 0) |
+		      (nla_get_flag(attrs[NFDNS_A_CD]) ? NFDNS_KEY_CD : 0);
 	return 0;
 }
 
@@ -671,7 +815,9 @@ static int nfdns_put_entry(struct sk_buff *msg, const struct nfdns_entry *e,
 		    resp + DNSWIRE_HDR_LEN) ||
 	    nla_put_u16(msg, NFDNS_ENTRY_A_QTYPE, e->qtype) ||
 	    nla_put_u16(msg, NFDNS_ENTRY_A_QCLASS, e->qclass) ||
-	    (e->do_bit && nla_put_flag(msg, NFDNS_ENTRY_A_DO)) ||
+	    ((e->do_bit & 1) && nla_put_flag(msg, NFDNS_ENTRY_A_DO)) ||
+	    ((e->do_bit & NFDNS_KEY_CD) &&
+	     nla_put_flag(msg, NFDNS_ENTRY_A_CD)) ||
 	    nla_put(msg, NFDNS_ENTRY_A_RESPONSE, e->resp_len, resp) ||
 	    nla_put_u32(msg, NFDNS_ENTRY_A_TTL, e->ttl) ||
 	    nla_put_u32(msg, NFDNS_ENTRY_A_REMAINING,
@@ -885,7 +1031,8 @@ int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
 	    nla_put(msg, NFDNS_A_QNAME, key->name_len, key->name) ||
 	    nla_put_u16(msg, NFDNS_A_QTYPE, key->qtype) ||
 	    nla_put_u16(msg, NFDNS_A_QCLASS, key->qclass) ||
-	    (key->do_bit && nla_put_flag(msg, NFDNS_A_DO))) {
+	    ((key->do_bit & 1) && nla_put_flag(msg, NFDNS_A_DO)) ||
+	    ((key->do_bit & NFDNS_KEY_CD) && nla_put_flag(msg, NFDNS_A_CD))) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
 		goto out;

@@ -21,6 +21,8 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp.h>
+#include <net/xfrm.h>
+#include <net/netfilter/nf_conntrack.h>
 
 #include "internal.h"
 
@@ -49,6 +51,8 @@ static int nfdns_xmit4(struct net *net, struct sk_buff *skb,
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 		.fl4_sport = c->dport,
 		.fl4_dport = c->sport,
+		.flowi4_mark = c->mark,
+		.flowi4_oif = c->l3mdev,
 	};
 	struct udphdr *uh = udp_hdr(skb);
 	struct rtable *rt;
@@ -73,7 +77,8 @@ static int nfdns_xmit4(struct net *net, struct sk_buff *skb,
 	iph->ihl = sizeof(*iph) / 4;
 	iph->tos = 0;
 	iph->tot_len = htons(skb->len);
-	iph->frag_off = 0;
+	/* Replies are sized to cross any path whole: never fragment one. */
+	iph->frag_off = htons(IP_DF);
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = c->daddr.ip;
@@ -94,6 +99,8 @@ static int nfdns_xmit6(struct net *net, struct sk_buff *skb,
 		.flowi6_proto = IPPROTO_UDP,
 		.fl6_sport = c->dport,
 		.fl6_dport = c->sport,
+		.flowi6_mark = c->mark,
+		.flowi6_oif = c->l3mdev,
 	};
 	struct udphdr *uh = udp_hdr(skb);
 	struct dst_entry *dst;
@@ -113,6 +120,12 @@ static int nfdns_xmit6(struct net *net, struct sk_buff *skb,
 		dst_release(dst);
 		kfree_skb(skb);
 		return err;
+	}
+	/* IPsec policy, as nf_reject_ipv6 applies it to its resets. */
+	dst = xfrm_lookup(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
 	}
 	skb_dst_set(skb, dst);
 
@@ -144,6 +157,14 @@ static int nfdns_xmit(struct net *net, struct sk_buff *skb,
 	uh->dest = c->sport;
 	uh->len = htons(skb->len);
 	uh->check = 0;
+	skb->mark = c->mark;
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	/*
+	 * The query never reached conntrack; neither does its reply, or every
+	 * answer would leave an unreplied entry behind.
+	 */
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+#endif
 	if (c->family == NFPROTO_IPV4)
 		return nfdns_xmit4(net, skb, c);
 	return nfdns_xmit6(net, skb, c);
@@ -240,5 +261,36 @@ int nfdns_reply_error(struct net *net, const struct nfdns_client *c,
 	}
 	if (rcode == DNSWIRE_RCODE_SERVFAIL)
 		nfdns_stat_inc(nfdns_pernet(net), NFDNS_STAT_A_SERVFAILS);
+	return nfdns_reply_sent(net, nfdns_xmit(net, skb, c, n));
+}
+
+/**
+ * nfdns_reply_truncated() - answer a client with TC=1 and the question
+ * @net: the namespace
+ * @c: the client
+ * @q: its query
+ *
+ * Sent instead of an answer to a client over the rate limit, now and then,
+ * so that a real client whose address a flood borrows retries over TCP.
+ *
+ * Context: any but hard interrupt.
+ * Return: 0 or a negative errno.
+ */
+int nfdns_reply_truncated(struct net *net, const struct nfdns_client *c,
+			  const struct dnswire_query *q)
+{
+	unsigned int cap = q->question_end + DNSWIRE_OPT_LEN;
+	struct sk_buff *skb;
+	u8 *payload;
+	int n;
+
+	skb = nfdns_reply_alloc(cap, &payload);
+	if (!skb)
+		return nfdns_reply_sent(net, -ENOMEM);
+	n = dnswire_build_truncated(payload, cap, q, q->qname);
+	if (n < 0) {
+		kfree_skb(skb);
+		return nfdns_reply_sent(net, n);
+	}
 	return nfdns_reply_sent(net, nfdns_xmit(net, skb, c, n));
 }

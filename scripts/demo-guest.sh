@@ -241,6 +241,11 @@ if [ ! -d /sys/module/nfdns ]; then
 	say "  ${line#*] }"
 fi
 expect "nfdns.ko is loaded" test -d /sys/module/nfdns
+# The demo's addresses are in 198.18/15, which nfdns does not answer by
+# default (it answers loopback and the private ranges).
+say "resolver# nfdnsctl config clients=198.18.0.0/15"
+"$nfdnsctl" --netns $res config clients=198.18.0.0/15 ||
+	bail "nfdns answers the demo's network"
 
 say "resolver# nfdnsd --trace --root-hints root.hints --listen none --do-not-query-localhost no"
 : >"$log"

@@ -74,6 +74,49 @@ static void eight_ports(struct nfdns_config *c)
 	c->n_ports = NFDNS_MAX_PORTS;
 }
 
+static void rrl_rate_too_high(struct nfdns_config *c)
+{
+	c->rrl_rate = 1000001;
+}
+
+static void rrl_off(struct nfdns_config *c)
+{
+	c->rrl_rate = 0;
+	c->rrl_slip = 0;
+}
+
+static void rrl_slip_too_high(struct nfdns_config *c)
+{
+	c->rrl_slip = 11;
+}
+
+static void rrl_prefix4_short(struct nfdns_config *c)
+{
+	c->rrl_prefix4 = 7;
+}
+
+static void rrl_prefix6_long(struct nfdns_config *c)
+{
+	c->rrl_prefix6 = 129;
+}
+
+static void clients_full(struct nfdns_config *c)
+{
+	c->n_clients4 = 0;
+	while (!nfdns_config_add_client4(c, htonl(0x0a000000), 8))
+		;
+}
+
+static void clients_over(struct nfdns_config *c)
+{
+	c->n_clients6 = NFDNS_MAX_CLIENTS + 1;
+}
+
+static void ifaces_over(struct nfdns_config *c)
+{
+	c->n_ifaces = NFDNS_MAX_IFACES + 1;
+}
+
 static const struct config_case config_cases[] = {
 	{ "defaults", change_nothing, 0 },
 	{ "byte budget below 4096", budget_too_small, -EINVAL },
@@ -87,6 +130,14 @@ static const struct config_case config_cases[] = {
 	{ "no port", no_ports, -EINVAL },
 	{ "port 0", port_zero, -EINVAL },
 	{ "eight ports", eight_ports, 0 },
+	{ "rrl_rate above 1000000", rrl_rate_too_high, -EINVAL },
+	{ "rate limit off", rrl_off, 0 },
+	{ "rrl_slip above 10", rrl_slip_too_high, -EINVAL },
+	{ "rrl_prefix4 below 8", rrl_prefix4_short, -EINVAL },
+	{ "rrl_prefix6 above 128", rrl_prefix6_long, -EINVAL },
+	{ "32 IPv4 client prefixes", clients_full, 0 },
+	{ "33 IPv6 client prefixes", clients_over, -EINVAL },
+	{ "9 interfaces", ifaces_over, -EINVAL },
 };
 
 static void config_case_desc(const struct config_case *t, char *desc)
@@ -124,6 +175,22 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, c->norecurse_pass);
 	KUNIT_EXPECT_EQ(test, c->mark, NFDNS_DEFAULT_MARK);
 	KUNIT_EXPECT_EQ(test, c->n_addr4 + c->n_addr6, 0);
+	/* Not an open resolver: loopback and the private ranges only. */
+	KUNIT_EXPECT_EQ(test, c->n_clients4, 6);
+	KUNIT_EXPECT_EQ(test, c->n_clients6, 3);
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[1].addr), 0x0a000000U);
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[1].mask), 0xff000000U);
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[2].mask), 0xfff00000U);
+	KUNIT_EXPECT_EQ(test, c->clients6[0].addr.s6_addr[0], 0xfc);
+	KUNIT_EXPECT_EQ(test, c->clients6[0].len, 7);
+	KUNIT_EXPECT_EQ(test, c->n_ifaces, 0);
+	KUNIT_EXPECT_EQ(test, c->rrl_prefix4, 24);
+	KUNIT_EXPECT_EQ(test, c->rrl_prefix6, 56);
+	KUNIT_EXPECT_GT(test, c->rrl_rate, 0);
+	KUNIT_EXPECT_EQ(test, nfdns_config_add_client4(c, htonl(0xc0000201), 24),
+			0);
+	/* Host bits go. */
+	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[6].addr), 0xc0000200U);
 }
 
 static struct kunit_case nfdns_config_test_cases[] = {

@@ -101,6 +101,9 @@ static const u8 dwc_q_edns_v1[] = {
 static const u8 dwc_q_cd[] = {
 	DWC_HDR(0x0cd0, 0x01, 0x10, 1, 0, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1)
 };
+static const u8 dwc_q_ad[] = {
+	DWC_HDR(0x0ad0, 0x01, 0x20, 1, 0, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1)
+};
 static const u8 dwc_q_norecurse[] = {
 	DWC_HDR(0x0200, 0x00, 0x00, 1, 0, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1)
 };
@@ -581,6 +584,11 @@ static const u8 dwc_r_a_ad[] = {
 	DWC_HDR(0, 0x85, 0xa0, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
 	DWC_RR_A(300)
 };
+/* 96 A records: more than the 1232 bytes a reply may have. */
+static const u8 dwc_r_huge[] = {
+	DWC_HDR(0, 0x81, 0x80, 1, 96, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
+	DWC_X32(DWC_RR_A(300)), DWC_X32(DWC_RR_A(300)), DWC_X32(DWC_RR_A(300))
+};
 static const u8 dwc_r_one_a[] = {
 	DWC_HDR(0, 0x85, 0x80, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
 	DWC_RR_A(300)
@@ -602,9 +610,21 @@ static const u8 dwc_x_edns_do[] = {
 	DWC_HDR(0x0102, 0x81, 0x80, 1, 1, 0, 1), DWC_N_WWW, DWC_QTAIL(1, 1),
 	DWC_RR_A(300), DWC_OPT(1232, 0, 0, 0x80)
 };
-static const u8 dwc_x_cd_ad[] = {
-	DWC_HDR(0x0cd0, 0x81, 0xb0, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
+static const u8 dwc_x_cd_noad[] = {
+	DWC_HDR(0x0cd0, 0x81, 0x90, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
 	DWC_RR_A(299)
+};
+static const u8 dwc_x_ad[] = {
+	DWC_HDR(0x0ad0, 0x81, 0xa0, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
+	DWC_RR_A(300)
+};
+static const u8 dwc_x_do_ad[] = {
+	DWC_HDR(0x0102, 0x81, 0xa0, 1, 1, 0, 1), DWC_N_WWW, DWC_QTAIL(1, 1),
+	DWC_RR_A(300), DWC_OPT(1232, 0, 0, 0x80)
+};
+static const u8 dwc_x_tc_4096[] = {
+	DWC_HDR(0x4243, 0x83, 0x80, 1, 0, 0, 1), DWC_N_WWW, DWC_QTAIL(1, 1),
+	DWC_OPT(1232, 0, 0, 0)
 };
 static const u8 dwc_x_norecurse[] = {
 	DWC_HDR(0x0200, 0x80, 0x80, 1, 1, 0, 0), DWC_N_WWW, DWC_QTAIL(1, 1),
@@ -1091,9 +1111,19 @@ static const struct dnswire_case dnswire_cases[] = {
 	{ .name = "reply: OPT appended with DO echoed", .kind = DWC_REPLY,
 	  DWC_IN(dwc_q_edns_do), DWC_IN2(dwc_r_one_a),
 	  .ret = sizeof(dwc_x_edns_do), DWC_OUT(dwc_x_edns_do) },
-	{ .name = "reply: CD echoed, AD kept, AA cleared", .kind = DWC_REPLY,
-	  DWC_IN(dwc_q_cd), DWC_IN2(dwc_r_a_ad), .elapsed = 1,
-	  .ret = sizeof(dwc_x_cd_ad), DWC_OUT(dwc_x_cd_ad) },
+	{ .name = "reply: CD echoed, AA cleared, AD not to a client without DO or AD",
+	  .kind = DWC_REPLY, DWC_IN(dwc_q_cd), DWC_IN2(dwc_r_a_ad),
+	  .elapsed = 1, .ret = sizeof(dwc_x_cd_noad), DWC_OUT(dwc_x_cd_noad) },
+	{ .name = "reply: AD kept for a client that set AD", .kind = DWC_REPLY,
+	  DWC_IN(dwc_q_ad), DWC_IN2(dwc_r_a_ad),
+	  .ret = sizeof(dwc_x_ad), DWC_OUT(dwc_x_ad) },
+	{ .name = "reply: AD kept for a client that set DO", .kind = DWC_REPLY,
+	  DWC_IN(dwc_q_edns_do), DWC_IN2(dwc_r_a_ad),
+	  .ret = sizeof(dwc_x_do_ad), DWC_OUT(dwc_x_do_ad) },
+	{ .name = "reply: over 1232 bytes is truncated whatever EDNS says",
+	  .kind = DWC_REPLY, DWC_IN(dwc_q_edns_4096), DWC_IN2(dwc_r_huge),
+	  .truncated = true, .ret = sizeof(dwc_x_tc_4096),
+	  DWC_OUT(dwc_x_tc_4096) },
 	{ .name = "reply: RD clear echoed", .kind = DWC_REPLY,
 	  DWC_IN(dwc_q_norecurse), DWC_IN2(dwc_r_one_a),
 	  .ret = sizeof(dwc_x_norecurse), DWC_OUT(dwc_x_norecurse) },
@@ -1192,11 +1222,13 @@ static const struct dnswire_case dnswire_cases[] = {
 	{ .name = "limit: 512 without EDNS", .kind = DWC_LIMIT,
 	  .q = { .udp_size = 4096 }, .ret = 512 },
 	{ .name = "limit: the size advertised", .kind = DWC_LIMIT,
-	  .q = { .edns = true, .udp_size = 4096 }, .ret = 4096 },
+	  .q = { .edns = true, .udp_size = 1000 }, .ret = 1000 },
+	{ .name = "limit: 4096 capped at 1232", .kind = DWC_LIMIT,
+	  .q = { .edns = true, .udp_size = 4096 }, .ret = 1232 },
 	{ .name = "limit: never below 512", .kind = DWC_LIMIT,
 	  .q = { .edns = true, .udp_size = 100 }, .ret = 512 },
-	{ .name = "limit: 65535", .kind = DWC_LIMIT,
-	  .q = { .edns = true, .udp_size = 65535 }, .ret = 65535 },
+	{ .name = "limit: 65535 capped at 1232", .kind = DWC_LIMIT,
+	  .q = { .edns = true, .udp_size = 65535 }, .ret = 1232 },
 };
 
 /* ---- Checking --------------------------------------------------------- */

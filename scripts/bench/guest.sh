@@ -52,6 +52,7 @@ client_addr=198.18.1.2
 declare -A addr=(
 	[nfdns]=198.18.1.1 [nfdnsd]=198.18.1.11 [unbound]=198.18.1.12
 	[dnsmasq]=198.18.1.13 [dnsdist]=198.18.1.14 [floor]=198.18.1.15
+	[nfdns_ct]=198.18.1.1
 )
 root_ns=127.53.0.1
 bench_ns=127.53.9.1
@@ -192,7 +193,7 @@ dnsperf_run() {
 # Upstream queries a server has sent so far: a cache miss shows here.
 upstream_count() {
 	case $1 in
-	nfdns) "$ctl" stats misses ;;
+	nfdns | nfdns_ct) "$ctl" stats misses ;;
 	nfdnsd) nfdnsd_counter "$work/nfdnsd.log" upstream_queries ;;
 	unbound) timeout 20 unbound-control -c "$work/unbound.conf" stats_noreset |
 		awk -F= '$1 == "total.num.cachemiss" { print $2 }' ;;
@@ -378,7 +379,9 @@ nfdns_round() {
 	local rep=$1 n check=
 	[ "$rep" = 1 ] && check=1
 	insmod "$moddir/nfdns.ko"
-	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 >/dev/null
+	# The client is in 198.18/15, and sends far above the default rate limit.
+	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 \
+		clients=any rrl_rate=0 >/dev/null
 	"$nfdnsd_bin" --config /dev/null --root-hints "$work/root.hints" --listen none \
 		--do-not-query-localhost no \
 		>"$work/nfdnsd-kernel.log" 2>&1 &
@@ -396,6 +399,20 @@ nfdns_round() {
 		fill_nfdns "$n" "$check"
 		measure nfdns "$n" "$rep"
 	done
+	# The same hits, largest cache, on a host as it usually is: conntrack
+	# on (a ct rule turns it on in the namespace) and the rate limit on,
+	# above the bench's rate (the client is one /24).
+	nft -f - <<-EOF
+		table inet nfdns_ct {
+			chain pre { type filter hook prerouting priority 0; ct state new counter; }
+			chain out { type filter hook output priority 0; ct state new counter; }
+		}
+	EOF
+	"$ctl" config rrl_rate=1000000 >/dev/null
+	measure nfdns_ct "$n" "$rep"
+	say "nfdns with conntrack: $(cat /proc/sys/net/netfilter/nf_conntrack_count) conntrack entries, $("$ctl" stats rrl_dropped) limited"
+	"$ctl" config rrl_rate=0 >/dev/null
+	nft delete table inet nfdns_ct
 	say "nfdns: $("$ctl" stats | tr '\n' ' ')"
 	kill "${pid[nfdnsd_kernel]}"
 	wait "${pid[nfdnsd_kernel]}" 2>/dev/null || true

@@ -24,13 +24,14 @@ jq -s --slurpfile host "$host" '
 	def human: if . >= 1000000 then "\(. / 1000000)M" elif . >= 1000 then "\(. / 1000)k" else "\(.)" end;
 	def names: {nfdns: "nfdns hit path", nfdnsd: "nfdnsd alone", unbound: "Unbound",
 		dnsmasq: "dnsmasq", dnsdist: "dnsdist packet cache", floor: "floor (no server)"};
-	def order: {nfdns: 0, nfdnsd: 1, unbound: 2, dnsmasq: 3, dnsdist: 4, floor: 5};
+	def order: {nfdns: 0, nfdns_ct: 0.5, nfdnsd: 1, unbound: 2, dnsmasq: 3, dnsdist: 4, floor: 5};
 	(map(select(.kind == "meta")) | first) as $meta
 	| (map(select(.kind == "idle")) | first // {}) as $idle
 	| (map(select(.kind == "warm"))) as $warm
 	| [map(select(.kind == "run")) | group_by([.server, .n])[]
 		| {server: .[0].server, n: .[0].n,
 		   label: (if .[0].server == "nfdns" then "nfdns, \(.[0].n | human) entries"
+			   elif .[0].server == "nfdns_ct" then "nfdns, \(.[0].n | human) entries, conntrack and RRL on"
 			   else names[.[0].server] end),
 		   runs: length,
 		   q: fig("qps"), p50: fig("p50_us"), p99: fig("p99_us"), cpu: fig("cpu_s_per_million"),
@@ -69,7 +70,14 @@ jq -s --slurpfile host "$host" '
 			   value: (($d.cpu.median / $ref.cpu.median * 100 | round) / 100), target: 2,
 			   figure: "dnsdist \($d.cpu.median) / nfdns \($ref.cpu.median) = \(($d.cpu.median / $ref.cpu.median * 100 | round) / 100)", want: "≥ 2",
 			   met: ($d.cpu.median >= 2 * $ref.cpu.median)}),
-		([$groups[] | select(.server != "nfdns" and .server != "floor")] as $peers
+		(by("nfdns_ct"; null) as $c | by("nfdns"; $c.n) as $b
+			| select($c != null and $b != null and $floor != null)
+			| (($c.cpu.median - $floor.cpu.median) / ($b.cpu.median - $floor.cpu.median)) as $r
+			| {goal: "conntrack loaded and RRL on cost at most 10% more CPU above the floor",
+			   value: (($r * 100 | round) / 100), target: 1.1,
+			   figure: "(\($c.cpu.median) - \($floor.cpu.median)) / (\($b.cpu.median) - \($floor.cpu.median)) = \(($r * 100 | round) / 100)", want: "≤ 1.10",
+			   met: ($r <= 1.1)}),
+		([$groups[] | select(.server != "nfdns" and .server != "nfdns_ct" and .server != "floor")] as $peers
 			| select(($peers | length) > 0 and $ref != null)
 			| {goal: "nfdns p99 lower than every peer (nfdnsd, Unbound, dnsmasq, dnsdist)",
 			   value: $ref.p99.median, target: ($peers | map(.p99.median | inf_if_null) | min | back),

@@ -67,6 +67,8 @@ ok_has() { [ "$rc" = 0 ] && has "$1"; }
 
 # Counters of the namespace under test (tests/lib/counters.sh).
 counters_read() { "$nfdnsctl" --netns $rtr stats; }
+# The client is in 198.18/15, outside the default list.
+"$nfdnsctl" --netns $rtr config clients=198.18.0.0/15
 . "$here/../lib/counters.sh"
 
 # dig from the client; answer EXPECTED ARGS...: +short prints exactly that.
@@ -275,6 +277,7 @@ out=$("$nfdnsctl" stats 2>&1); rc=$?
 result "without the module: exit 1 and one line saying so" \
 	eval '[ $rc = 1 ] && [ "$out" = "nfdnsctl: the nfdns module is not loaded (modprobe nfdns)" ]'
 tap_check "insmod nfdns" insmod "$NFDNS_MODDIR/nfdns.ko"
+"$nfdnsctl" --netns $rtr config clients=198.18.0.0/15
 nctl dump --json
 result "the reloaded module's cache is empty" eval '[ "$out" = "[]" ]'
 sleep 2

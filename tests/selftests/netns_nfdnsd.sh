@@ -56,7 +56,8 @@ cleanup() {
 	# The module stays loaded for whatever runs next in this namespace:
 	# leave it as it was found, with an empty cache.
 	if [ -n "$saved_pending_timeout" ]; then
-		"$ctl_bin" config pending_timeout_ms="$saved_pending_timeout" >/dev/null 2>&1
+		"$ctl_bin" config pending_timeout_ms="$saved_pending_timeout" \
+			clients="$default_clients" >/dev/null 2>&1
 		"$ctl_bin" flush >/dev/null 2>&1
 	fi
 	if [ -n "${KEEP:-}" ]; then
@@ -77,6 +78,8 @@ for prog in "$ctl_bin" "$nfdnsd"; do
 done
 
 ctl() { "$ctl_bin" "$@"; }
+default_clients=127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10
+default_clients+=,169.254.0.0/16,fc00::/7,fe80::/10,::1/128
 
 # now_ms: milliseconds since the epoch, in $ms_now (no process).
 now_ms() {
@@ -213,6 +216,8 @@ else
 fi
 saved_pending_timeout=${conf[pending_timeout_ms]:-}
 ctl flush >/dev/null
+# The client is in 198.18/15, outside the default list.
+ctl config clients="$default_clients,198.18.0.0/15"
 
 ns_add $cli || { tap_fail "create the client namespace"; tap_done; exit 1; }
 ns_link $cli "$client/24" "" "$server/24"

@@ -7,7 +7,8 @@
  *
  *   nfdns_testctl stats [NAME]
  *   nfdns_testctl config [KEY=VALUE...]
- *   nfdns_testctl put [--static] [--do] [--rcode N] NAME TYPE TTL [RR...]
+ *	(and clients=any or clients=ADDR/LEN,..., ifaces=any or ifaces=NAME)
+ *   nfdns_testctl put [--static] [--do] [--cd] [--rcode N] NAME TYPE TTL [RR...]
  *   nfdns_testctl get NAME TYPE
  *   nfdns_testctl del NAME [TYPE] [--subtree]
  *   nfdns_testctl flush
@@ -79,6 +80,12 @@ static const struct {
 	{ "bytes", NFDNS_STAT_A_BYTES },
 	{ "pending", NFDNS_STAT_A_PENDING },
 	{ "waiters", NFDNS_STAT_A_WAITERS },
+	{ "pass_not_host", NFDNS_STAT_A_PASS_NOT_HOST },
+	{ "pass_martian", NFDNS_STAT_A_PASS_MARTIAN },
+	{ "pass_acl", NFDNS_STAT_A_PASS_ACL },
+	{ "pass_iface", NFDNS_STAT_A_PASS_IFACE },
+	{ "rrl_dropped", NFDNS_STAT_A_RRL_DROPPED },
+	{ "rrl_slipped", NFDNS_STAT_A_RRL_SLIPPED },
 };
 
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
@@ -100,6 +107,10 @@ static const struct {
 	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, 4 },
 	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, 1 },
 	{ "enabled", NFDNS_CONF_A_ENABLED, 1 },
+	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, 4 },
+	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, 4 },
+	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, 1 },
+	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, 1 },
 };
 
 #define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -109,7 +120,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: nfdns_testctl stats [NAME]\n"
 		"       nfdns_testctl config [KEY=VALUE...]\n"
-		"       nfdns_testctl put [--static] [--do] [--rcode N] NAME TYPE TTL [RR...]\n"
+		"       nfdns_testctl put [--static] [--do] [--cd] [--rcode N] NAME TYPE TTL [RR...]\n"
 		"       nfdns_testctl get NAME TYPE\n"
 		"       nfdns_testctl del NAME [TYPE] [--subtree]\n"
 		"       nfdns_testctl flush\n"
@@ -235,6 +246,47 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_top_cb, data);
 }
 
+/* "any", or ADDR/LEN,... of either family, as the clients nest. */
+static int put_clients(struct nlmsghdr *nlh, const char *list)
+{
+	char *copy = strdup(list), *tok, *save, *slash;
+	struct nlattr *nest;
+	uint8_t buf[17];
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	nest = mnl_attr_nest_start(nlh, NFDNS_CONF_A_CLIENTS);
+	if (!strcmp(copy, "any")) {
+		memset(buf, 0, sizeof(buf));
+		mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, buf);
+		mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, buf);
+		tok = NULL;
+	} else {
+		tok = strtok_r(copy, ",", &save);
+	}
+	for (; tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		slash = strchr(tok, '/');
+		if (!slash) {
+			err = -1;
+			break;
+		}
+		*slash = '\0';
+		if (inet_pton(AF_INET, tok, buf) == 1) {
+			buf[4] = atoi(slash + 1);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT4, 5, buf);
+		} else if (inet_pton(AF_INET6, tok, buf) == 1) {
+			buf[16] = atoi(slash + 1);
+			mnl_attr_put(nlh, NFDNS_CONF_A_CLIENT6, 17, buf);
+		} else {
+			err = -1;
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
+	free(copy);
+	return err;
+}
+
 static int cmd_config(struct nl *nl, int argc, char **argv)
 {
 	char buf[8192];
@@ -257,6 +309,20 @@ static int cmd_config(struct nl *nl, int argc, char **argv)
 		if (!eq)
 			return usage();
 		*eq = '\0';
+		if (!strcmp(argv[i], "clients")) {
+			if (put_clients(nlh, eq + 1))
+				return usage();
+			continue;
+		}
+		if (!strcmp(argv[i], "ifaces")) {
+			struct nlattr *list;
+
+			list = mnl_attr_nest_start(nlh, NFDNS_CONF_A_IFACES);
+			if (strcmp(eq + 1, "any"))
+				mnl_attr_put_strz(nlh, NFDNS_CONF_A_IFNAME, eq + 1);
+			mnl_attr_nest_end(nlh, list);
+			continue;
+		}
 		value = strtoull(eq + 1, NULL, 0);
 		for (k = 0; k < N_CONFIG_KEYS; k++)
 			if (!strcmp(argv[i], config_keys[k].name))
@@ -416,9 +482,21 @@ static int cmd_get(struct nl *nl, int argc, char **argv)
 	return err ? refused(nl, "get", err) : 0;
 }
 
+/* The DO and CD bits of a question, part of the cache's key. */
+#define Q_DO	1
+#define Q_CD	2
+
+static void put_qflags(struct nlmsghdr *nlh, unsigned int qflags)
+{
+	if (qflags & Q_DO)
+		mnl_attr_put(nlh, NFDNS_A_DO, 0, NULL);
+	if (qflags & Q_CD)
+		mnl_attr_put(nlh, NFDNS_A_CD, 0, NULL);
+}
+
 /* PUT of a response given in wire form, for a question given in wire form. */
 static int put_wire(struct nl *nl, const uint8_t *qname, int qname_len,
-		    uint16_t qtype, uint16_t qclass, bool do_bit,
+		    uint16_t qtype, uint16_t qclass, unsigned int qflags,
 		    const uint8_t *resp, size_t resp_len, uint32_t ttl,
 		    uint32_t flags)
 {
@@ -428,8 +506,7 @@ static int put_wire(struct nl *nl, const uint8_t *qname, int qname_len,
 	mnl_attr_put(nlh, NFDNS_A_QNAME, qname_len, qname);
 	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, qtype);
 	mnl_attr_put_u16(nlh, NFDNS_A_QCLASS, qclass);
-	if (do_bit)
-		mnl_attr_put(nlh, NFDNS_A_DO, 0, NULL);
+	put_qflags(nlh, qflags);
 	mnl_attr_put(nlh, NFDNS_A_RESPONSE, resp_len, resp);
 	mnl_attr_put_u32(nlh, NFDNS_A_TTL, ttl);
 	if (flags)
@@ -438,7 +515,8 @@ static int put_wire(struct nl *nl, const uint8_t *qname, int qname_len,
 }
 
 static int fail_wire(struct nl *nl, const uint8_t *qname, int qname_len,
-		     uint16_t qtype, uint16_t qclass, bool do_bit, uint8_t rcode)
+		     uint16_t qtype, uint16_t qclass, unsigned int qflags,
+		     uint8_t rcode)
 {
 	char buf[8192];
 	struct nlmsghdr *nlh = nl_request(nl, buf, NFDNS_CMD_CACHE_FAIL, 0);
@@ -446,8 +524,7 @@ static int fail_wire(struct nl *nl, const uint8_t *qname, int qname_len,
 	mnl_attr_put(nlh, NFDNS_A_QNAME, qname_len, qname);
 	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, qtype);
 	mnl_attr_put_u16(nlh, NFDNS_A_QCLASS, qclass);
-	if (do_bit)
-		mnl_attr_put(nlh, NFDNS_A_DO, 0, NULL);
+	put_qflags(nlh, qflags);
 	mnl_attr_put_u8(nlh, NFDNS_A_RCODE, rcode);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -455,7 +532,7 @@ static int fail_wire(struct nl *nl, const uint8_t *qname, int qname_len,
 static int cmd_put(struct nl *nl, int argc, char **argv)
 {
 	uint32_t flags = 0, ttl;
-	bool do_bit = false;
+	unsigned int qflags = 0;
 	int rcode = 0, i = 0, err, ret = 1;
 	ldns_rdf *owner = NULL;
 	ldns_pkt *pkt = NULL;
@@ -468,7 +545,9 @@ static int cmd_put(struct nl *nl, int argc, char **argv)
 		if (!strcmp(argv[i], "--static"))
 			flags |= NFDNS_ENTRY_F_STATIC;
 		else if (!strcmp(argv[i], "--do"))
-			do_bit = true;
+			qflags |= Q_DO;
+		else if (!strcmp(argv[i], "--cd"))
+			qflags |= Q_CD;
 		else if (!strcmp(argv[i], "--rcode") && i + 1 < argc)
 			rcode = atoi(argv[++i]);
 		else
@@ -513,7 +592,7 @@ static int cmd_put(struct nl *nl, int argc, char **argv)
 		goto out;
 	}
 	err = put_wire(nl, ldns_rdf_data(owner), ldns_rdf_size(owner), qtype,
-		       LDNS_RR_CLASS_IN, do_bit, wire, wire_len, ttl, flags);
+		       LDNS_RR_CLASS_IN, qflags, wire, wire_len, ttl, flags);
 	ret = err ? refused(nl, "put", err) : 0;
 out:
 	free(wire);
@@ -653,7 +732,7 @@ struct miss {
 	uint8_t qname[NFDNS_NAME_MAX];
 	int qname_len;
 	uint16_t qtype, qclass;
-	bool do_bit;
+	unsigned int qflags;
 };
 
 static int miss_attr_cb(const struct nlattr *attr, void *data)
@@ -675,7 +754,10 @@ static int miss_attr_cb(const struct nlattr *attr, void *data)
 		m->qclass = mnl_attr_get_u16(attr);
 		break;
 	case NFDNS_A_DO:
-		m->do_bit = true;
+		m->qflags |= Q_DO;
+		break;
+	case NFDNS_A_CD:
+		m->qflags |= Q_CD;
 		break;
 	}
 	return MNL_CB_OK;
@@ -705,7 +787,7 @@ static size_t ask_upstream(struct resolver *r, const struct miss *m,
 	int fd;
 
 	ldns_pkt_set_id(q, id);
-	if (m->do_bit) {
+	if (m->qflags & Q_DO) {
 		ldns_pkt_set_edns_udp_size(q, 1232);
 		ldns_pkt_set_edns_do(q, true);
 	}
@@ -770,7 +852,8 @@ static void log_miss(struct resolver *r, const struct miss *m)
 	owner = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, m->qname_len, m->qname);
 	name = owner ? ldns_rdf2str(owner) : NULL;
 	type = ldns_rr_type2str(m->qtype);
-	fprintf(f, "%s %s do=%d\n", name ? name : "?", type ? type : "?", m->do_bit);
+	fprintf(f, "%s %s do=%d\n", name ? name : "?", type ? type : "?",
+		!!(m->qflags & Q_DO));
 	fclose(f);
 	free(name);
 	free(type);
@@ -796,13 +879,13 @@ static void handle_miss(struct resolver *r, const struct miss *m)
 	len = ask_upstream(r, m, answer, sizeof(answer));
 	if (len && !strip_opt(answer, &len, &ttl)) {
 		err = put_wire(&r->admin, m->qname, m->qname_len, m->qtype,
-			       m->qclass, m->do_bit, answer, len, ttl, 0);
+			       m->qclass, m->qflags, answer, len, ttl, 0);
 		if (!err)
 			return;
 		refused(&r->admin, "resolver: put", err);
 	}
 	err = fail_wire(&r->admin, m->qname, m->qname_len, m->qtype, m->qclass,
-			m->do_bit, LDNS_RCODE_SERVFAIL);
+			m->qflags, LDNS_RCODE_SERVFAIL);
 	if (err)
 		refused(&r->admin, "resolver: fail", err);
 }

@@ -86,6 +86,9 @@ expect 'nfdnsctl config enabled =' 'yes no'
 expect 'nfdnsctl config norecurse_pass = n' 'no'
 expect 'nfdnsctl config addrs=' 'addrs=any'
 expect 'nfdnsctl config addrs =' 'any'
+expect 'nfdnsctl config clients=' 'clients=any clients=none'
+expect 'nfdnsctl config ifaces =' 'any'
+expect 'nfdnsctl config rrl_p' 'rrl_prefix4= rrl_prefix6='
 expect 'nfdnsctl config max_ttl=3' ''
 expect 'nfdnsctl config max_ttl = 3' ''
 expect 'nfdnsctl config -' '--json --help'
@@ -176,7 +179,7 @@ man_settings=$(sed -n '/^\.SH SETTINGS$/,/^\.SH /p' <<<"$man_text")
 commands=$(table "$src/main.c" 'static const struct nfdnsctl_cmd commands\[\] = {' |
 	sed -n 's/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p')
 keys=$(table "$src/config.c" 'static const struct setting settings\[\] = {' |
-	sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", NFDNS_CONF_A_.*/\1/p')
+	sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)", NFDNS_CONF_A_.*/\1/p')
 counters=$(table "$src/stats.c" 'static const struct stat_desc stats\[\] = {' |
 	tr '\n\t' '  ' |
 	grep -o '{ "[a-z_]*", "[a-z_]*", *NFDNS_STAT_A_[A-Z_]*, *\(true\|false\)' |

@@ -122,6 +122,8 @@ static void setup_config(void)
 	struct nlattr *nest, *list;
 	struct nl_msg *msg;
 	uint8_t v6[16] = { [15] = 1 };
+	uint8_t p4[5] = { 10, 0, 0, 0, 8 };
+	uint8_t p6[17] = { 0xfc, [16] = 7 };
 
 	stub_reply(0, NULL);
 	msg = stub_reply_msg(NFDNS_CMD_CONFIG_GET);
@@ -146,6 +148,17 @@ static void setup_config(void)
 	nla_put_u32(msg, NFDNS_CONF_A_ADDR4, htonl(0x7f000001));
 	nla_put(msg, NFDNS_CONF_A_ADDR6, 16, v6);
 	nla_nest_end(msg, list);
+	list = nla_nest_start(msg, NFDNS_CONF_A_CLIENTS);
+	nla_put(msg, NFDNS_CONF_A_CLIENT4, 5, p4);
+	nla_put(msg, NFDNS_CONF_A_CLIENT6, 17, p6);
+	nla_nest_end(msg, list);
+	list = nla_nest_start(msg, NFDNS_CONF_A_IFACES);
+	nla_put_string(msg, NFDNS_CONF_A_IFNAME, "eth1");
+	nla_nest_end(msg, list);
+	nla_put_u32(msg, NFDNS_CONF_A_RRL_RATE, 1000);
+	nla_put_u32(msg, NFDNS_CONF_A_RRL_SLIP, 2);
+	nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX4, 24);
+	nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX6, 56);
 	nla_nest_end(msg, nest);
 	/* A port that is no PID: status must not invent a process. */
 	nla_put_u32(msg, NFDNS_A_RESOLVER_PID, 0xfffffff0);
@@ -310,6 +323,99 @@ static bool req_addrs_any(void)
 	       tb[NFDNS_A_CONFIG] &&
 	       !nla_parse_nested(ct, NFDNS_CONF_A_MAX, tb[NFDNS_A_CONFIG], NULL) &&
 	       ct[NFDNS_CONF_A_ADDRS] && nla_len(ct[NFDNS_CONF_A_ADDRS]) == 0;
+}
+
+/* The CONFIG_SET request's nest of KIND, or NULL. */
+static struct nlattr *set_nest(unsigned int kind)
+{
+	static struct nlattr *tb[NFDNS_A_MAX + 1], *ct[NFDNS_CONF_A_MAX + 1];
+
+	if (!one_request(NFDNS_CMD_CONFIG_SET) || stub_request_attrs(0, tb) ||
+	    !tb[NFDNS_A_CONFIG] ||
+	    nla_parse_nested(ct, NFDNS_CONF_A_MAX, tb[NFDNS_A_CONFIG], NULL))
+		return NULL;
+	return ct[kind];
+}
+
+static bool req_clients_any(void)
+{
+	static const uint8_t zero[17];
+	struct nlattr *n = set_nest(NFDNS_CONF_A_CLIENTS), *a;
+	unsigned int v4 = 0, v6 = 0;
+	int rem;
+
+	if (!n)
+		return false;
+	nla_for_each_nested(a, n, rem) {
+		v4 += nla_type(a) == NFDNS_CONF_A_CLIENT4 && nla_len(a) == 5 &&
+		      !memcmp(nla_data(a), zero, 5);
+		v6 += nla_type(a) == NFDNS_CONF_A_CLIENT6 && nla_len(a) == 17 &&
+		      !memcmp(nla_data(a), zero, 17);
+	}
+	return v4 == 1 && v6 == 1;
+}
+
+static bool req_clients_none(void)
+{
+	struct nlattr *n = set_nest(NFDNS_CONF_A_CLIENTS);
+
+	return n && nla_len(n) == 0;
+}
+
+static bool req_clients_list(void)
+{
+	static const uint8_t net10[5] = { 10, 1, 2, 3, 8 };
+	static const uint8_t host[5] = { 192, 0, 2, 1, 32 };
+	static const uint8_t fd[17] = { 0xfd, [16] = 8 };
+	struct nlattr *n = set_nest(NFDNS_CONF_A_CLIENTS), *a;
+	unsigned int i = 0, good = 0;
+	int rem;
+
+	if (!n)
+		return false;
+	nla_for_each_nested(a, n, rem) {
+		const uint8_t *want = i == 0 ? net10 : i == 1 ? fd : host;
+		unsigned int type = i == 1 ? NFDNS_CONF_A_CLIENT6 :
+					     NFDNS_CONF_A_CLIENT4;
+		int len = i == 1 ? 17 : 5;
+
+		good += i < 3 && nla_type(a) == (int)type && nla_len(a) == len &&
+			!memcmp(nla_data(a), want, (size_t)len);
+		i++;
+	}
+	return i == 3 && good == 3;
+}
+
+static bool req_ifaces(void)
+{
+	struct nlattr *n = set_nest(NFDNS_CONF_A_IFACES), *a;
+	unsigned int i = 0, good = 0;
+	int rem;
+
+	if (!n)
+		return false;
+	nla_for_each_nested(a, n, rem) {
+		good += nla_type(a) == NFDNS_CONF_A_IFNAME &&
+			!strcmp(nla_get_string(a), i ? "wan0" : "eth0");
+		i++;
+	}
+	return i == 2 && good == 2;
+}
+
+static bool req_rrl(void)
+{
+	struct nlattr *tb[NFDNS_A_MAX + 1], *ct[NFDNS_CONF_A_MAX + 1];
+
+	return one_request(NFDNS_CMD_CONFIG_SET) && !stub_request_attrs(0, tb) &&
+	       tb[NFDNS_A_CONFIG] &&
+	       !nla_parse_nested(ct, NFDNS_CONF_A_MAX, tb[NFDNS_A_CONFIG], NULL) &&
+	       ct[NFDNS_CONF_A_RRL_RATE] &&
+	       nla_get_u32(ct[NFDNS_CONF_A_RRL_RATE]) == 50 &&
+	       ct[NFDNS_CONF_A_RRL_SLIP] &&
+	       nla_get_u32(ct[NFDNS_CONF_A_RRL_SLIP]) == 0 &&
+	       ct[NFDNS_CONF_A_RRL_PREFIX4] &&
+	       nla_len(ct[NFDNS_CONF_A_RRL_PREFIX4]) == 1 &&
+	       nla_get_u8(ct[NFDNS_CONF_A_RRL_PREFIX4]) == 32;
 }
 
 static bool put_ok(size_t i, bool do_bit, uint32_t ttl, size_t answers)
@@ -497,8 +603,31 @@ static const struct cmdline_case cases[] = {
 	{ ARGS("config", "--json", "enabled"), 0, setup_config,
 	  "{\"enabled\": true}\n", NULL, req_config_get },
 	{ ARGS("config", "--json"), 0, setup_config,
-	  "\"ports\": [53,5353], \"addrs\": [\"127.0.0.1\",\"::1\"]}", NULL,
-	  req_config_get },
+	  "\"ports\": [53,5353], \"addrs\": [\"127.0.0.1\",\"::1\"], "
+	  "\"clients\": [\"10.0.0.0/8\",\"fc00::/7\"], \"ifaces\": [\"eth1\"], "
+	  "\"rrl_rate\": 1000, \"rrl_slip\": 2, \"rrl_prefix4\": 24, "
+	  "\"rrl_prefix6\": 56}", NULL, req_config_get },
+	{ ARGS("config"), 0, setup_config,
+	  "clients             10.0.0.0/8,fc00::/7\nifaces              eth1\n"
+	  "rrl_rate            1000\n", NULL, req_config_get },
+	{ ARGS("config", "clients=any"), 0, NULL, NULL, NULL, req_clients_any },
+	{ ARGS("config", "clients=none"), 0, NULL, NULL, NULL, req_clients_none },
+	{ ARGS("config", "clients=10.1.2.3/8,fd00::/8,192.0.2.1"), 0, NULL, NULL,
+	  NULL, req_clients_list },
+	{ ARGS("config", "clients=10.0.0.0/33"), 2, NULL, NULL, "clients takes",
+	  no_request },
+	{ ARGS("config", "clients=fd00::/129"), 2, NULL, NULL, "clients takes",
+	  no_request },
+	{ ARGS("config", "clients=10.0.0.0/x"), 2, NULL, NULL, "clients takes",
+	  no_request },
+	{ ARGS("config", "clients="), 2, NULL, NULL, "clients takes", no_request },
+	{ ARGS("config", "ifaces=eth0,wan0"), 0, NULL, NULL, NULL, req_ifaces },
+	{ ARGS("config", "ifaces=a-name-of-16-chr"), 2, NULL, NULL, "ifaces takes",
+	  no_request },
+	{ ARGS("config", "rrl_rate=50", "rrl_slip=0", "rrl_prefix4=32"), 0, NULL,
+	  NULL, NULL, req_rrl },
+	{ ARGS("config", "rrl_prefix4=256"), 2, NULL, NULL,
+	  "rrl_prefix4 takes a number up to 255", no_request },
 	{ ARGS("config", "min_ttl=5", "max_bytes=1M", "enabled=no", "mark=0x10",
 	       "ports=53,5353", "addrs=127.0.0.1,::1"), 0, NULL, NULL, NULL,
 	  req_config_set },

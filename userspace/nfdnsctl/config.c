@@ -20,6 +20,9 @@ enum setting_kind {
 	SETTING_MARK,		/* u32, shown in hexadecimal */
 	SETTING_PORTS,		/* nest of u16 */
 	SETTING_ADDRS,		/* nest of IPv4 and IPv6 addresses */
+	SETTING_U8,
+	SETTING_CLIENTS,	/* nest of IPv4 and IPv6 prefixes */
+	SETTING_IFACES,		/* nest of interface names */
 };
 
 /**
@@ -49,12 +52,23 @@ static const struct setting settings[] = {
 	{ "mark", NFDNS_CONF_A_MARK, SETTING_MARK },
 	{ "ports", NFDNS_CONF_A_PORTS, SETTING_PORTS },
 	{ "addrs", NFDNS_CONF_A_ADDRS, SETTING_ADDRS },
+	{ "clients", NFDNS_CONF_A_CLIENTS, SETTING_CLIENTS },
+	{ "ifaces", NFDNS_CONF_A_IFACES, SETTING_IFACES },
+	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, SETTING_U32 },
+	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, SETTING_U32 },
+	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, SETTING_U8 },
+	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, SETTING_U8 },
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define MAX_PORTS 8
 /* Per family; the kernel keeps up to 16 IPv4 and 16 IPv6 addresses. */
 #define MAX_ADDRS 16
+/* Per family, as the kernel keeps them. */
+#define MAX_CLIENTS 32
+#define MAX_IFACES 8
+/* IFNAMSIZ, without the kernel headers that define it. */
+#define IFNAMSIZ_ 16
 
 static const struct setting *find_setting(const char *key, size_t len)
 {
@@ -65,6 +79,26 @@ static const struct setting *find_setting(const char *key, size_t len)
 		    !strncmp(settings[i].key, key, len))
 			return &settings[i];
 	return NULL;
+}
+
+/* One prefix of the clients list, as ADDR/LEN. */
+static void get_client(struct nfdnsctl_config *conf, const struct nlattr *a)
+{
+	const unsigned char *d = nla_data(a);
+	char addr[INET6_ADDRSTRLEN];
+	int family, alen;
+
+	if (conf->n_clients >= 2 * MAX_CLIENTS)
+		return;
+	if (nla_type(a) == NFDNS_CONF_A_CLIENT4 && nla_len(a) == 5)
+		family = AF_INET, alen = 4;
+	else if (nla_type(a) == NFDNS_CONF_A_CLIENT6 && nla_len(a) == 17)
+		family = AF_INET6, alen = 16;
+	else
+		return;
+	inet_ntop(family, d, addr, sizeof(addr));
+	snprintf(conf->clients[conf->n_clients++], sizeof(conf->clients[0]),
+		 "%s/%u", addr, d[alen]);
 }
 
 static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
@@ -85,8 +119,20 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 			continue;
 		switch (settings[i].kind) {
 		case SETTING_BOOL:
+		case SETTING_U8:
 			if (nla_len(a) >= 1)
 				conf->vals[settings[i].attr] = nla_get_u8(a);
+			break;
+		case SETTING_CLIENTS:
+			nla_for_each_nested(a, ct[NFDNS_CONF_A_CLIENTS], rem)
+				get_client(conf, a);
+			break;
+		case SETTING_IFACES:
+			nla_for_each_nested(a, ct[NFDNS_CONF_A_IFACES], rem)
+				if (nla_type(a) == NFDNS_CONF_A_IFNAME &&
+				    conf->n_ifaces < MAX_IFACES)
+					nla_strlcpy(conf->ifaces[conf->n_ifaces++],
+						    a, sizeof(conf->ifaces[0]));
 			break;
 		case SETTING_U32:
 		case SETTING_MARK:
@@ -146,6 +192,35 @@ int nfdnsctl_config_get(struct nfdnsctl *ctl, struct nfdnsctl_config *conf)
 				 on_config, conf, "reading the settings");
 }
 
+/* "0.0.0.0/0" and "::/0", and nothing else: every source. */
+static bool clients_any(const struct nfdnsctl_config *conf)
+{
+	return conf->n_clients == 2 &&
+	       !strcmp(conf->clients[0], "0.0.0.0/0") &&
+	       !strcmp(conf->clients[1], "::/0");
+}
+
+/* A list as JSON strings, else comma-separated, or @word when not NULL. */
+static void print_list(FILE *f, const char (*items)[NFDNSCTL_ITEM_LEN],
+		       unsigned int n, bool json, const char *word)
+{
+	unsigned int i;
+
+	if (json) {
+		fputc('[', f);
+		for (i = 0; i < n; i++) {
+			fputs(i ? "," : "", f);
+			nfdnsctl_json_str(f, items[i]);
+		}
+		fputc(']', f);
+	} else if (word) {
+		fputs(word, f);
+	} else {
+		for (i = 0; i < n; i++)
+			fprintf(f, "%s%s", i ? "," : "", items[i]);
+	}
+}
+
 static void print_value(FILE *f, const struct setting *s,
 			const struct nfdnsctl_config *conf, bool json)
 {
@@ -163,8 +238,18 @@ static void print_value(FILE *f, const struct setting *s,
 			fprintf(f, "0x%llx", (unsigned long long)conf->vals[s->attr]);
 		break;
 	case SETTING_U32:
+	case SETTING_U8:
 	case SETTING_SIZE:
 		fprintf(f, "%llu", (unsigned long long)conf->vals[s->attr]);
+		break;
+	case SETTING_CLIENTS:
+		print_list(f, conf->clients, conf->n_clients, json,
+			   clients_any(conf) ? "any" :
+			   !conf->n_clients ? "none" : NULL);
+		break;
+	case SETTING_IFACES:
+		print_list(f, conf->ifaces, conf->n_ifaces, json,
+			   conf->n_ifaces ? NULL : "any");
 		break;
 	case SETTING_PORTS:
 		fputs(json ? "[" : "", f);
@@ -273,6 +358,101 @@ static int put_addrs(struct nl_msg *msg, const char *value)
 	return err;
 }
 
+/* ADDR or ADDR/LEN, either family; a bare address is one host. */
+static int parse_prefix(const char *tok, int *family, unsigned char *addr,
+			unsigned int *len)
+{
+	char copy[INET6_ADDRSTRLEN + 4];
+	const char *slash = strchr(tok, '/');
+	unsigned int max;
+	uint64_t v;
+
+	if (strlen(tok) >= sizeof(copy))
+		return -EINVAL;
+	strcpy(copy, tok);
+	if (slash)
+		copy[slash - tok] = '\0';
+	if (inet_pton(AF_INET, copy, addr) == 1)
+		*family = AF_INET, max = 32;
+	else if (inet_pton(AF_INET6, copy, addr) == 1)
+		*family = AF_INET6, max = 128;
+	else
+		return -EINVAL;
+	if (!slash) {
+		*len = max;
+		return 0;
+	}
+	if (nfdnsctl_parse_u64(slash + 1, max, &v))
+		return -EINVAL;
+	*len = (unsigned int)v;
+	return 0;
+}
+
+static int put_clients(struct nl_msg *msg, const char *value)
+{
+	char *copy = strdup(value), *tok, *save;
+	unsigned int n4 = 0, n6 = 0, len;
+	unsigned char buf[17];
+	struct nlattr *nest;
+	int family, err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, NFDNS_CONF_A_CLIENTS);
+	if (!strcmp(copy, "any")) {
+		memset(buf, 0, sizeof(buf));
+		err = nla_put(msg, NFDNS_CONF_A_CLIENT4, 5, buf) ||
+		      nla_put(msg, NFDNS_CONF_A_CLIENT6, 17, buf) ? -ENOMEM : 0;
+	} else if (strcmp(copy, "none")) {
+		for (tok = strtok_r(copy, ",", &save); tok && !err;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (parse_prefix(tok, &family, buf, &len)) {
+				err = -EINVAL;
+			} else if (family == AF_INET) {
+				buf[4] = (unsigned char)len;
+				err = ++n4 > MAX_CLIENTS ? -EINVAL :
+				      nla_put(msg, NFDNS_CONF_A_CLIENT4, 5, buf);
+			} else {
+				buf[16] = (unsigned char)len;
+				err = ++n6 > MAX_CLIENTS ? -EINVAL :
+				      nla_put(msg, NFDNS_CONF_A_CLIENT6, 17, buf);
+			}
+		}
+		if (!n4 && !n6)
+			err = -EINVAL;
+	}
+	/* "none" is an empty list: nobody is answered. */
+	nla_nest_end_keep_empty(msg, nest);
+	free(copy);
+	return err;
+}
+
+static int put_ifaces(struct nl_msg *msg, const char *value)
+{
+	char *copy = strdup(value), *tok, *save;
+	struct nlattr *nest;
+	unsigned int n = 0;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, NFDNS_CONF_A_IFACES);
+	if (strcmp(copy, "any")) {
+		for (tok = strtok_r(copy, ",", &save); tok && !err;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (strlen(tok) >= IFNAMSIZ_ || ++n > MAX_IFACES)
+				err = -EINVAL;
+			else if (nla_put_string(msg, NFDNS_CONF_A_IFNAME, tok))
+				err = -ENOMEM;
+		}
+		if (!n)
+			err = -EINVAL;
+	}
+	nla_nest_end_keep_empty(msg, nest);
+	free(copy);
+	return err;
+}
+
 static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		       const struct setting *s, const char *value)
 {
@@ -308,6 +488,23 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "addrs takes 'any' or up to %d IPv4 and %d IPv6 addresses, comma-separated, not '%s'",
 					      MAX_ADDRS, MAX_ADDRS, value);
+		return err;
+	case SETTING_U8:
+		if (nfdnsctl_parse_u64(value, UINT8_MAX, &v))
+			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
+					      s->key, UINT8_MAX, value);
+		return nla_put_u8(msg, s->attr, (uint8_t)v) ? -ENOMEM : 0;
+	case SETTING_CLIENTS:
+		err = put_clients(msg, value);
+		if (err == -EINVAL)
+			return nfdnsctl_usage(ctl, "clients takes 'any', 'none' or up to %d IPv4 and %d IPv6 prefixes (ADDR/LEN), comma-separated, not '%s'",
+					      MAX_CLIENTS, MAX_CLIENTS, value);
+		return err;
+	case SETTING_IFACES:
+		err = put_ifaces(msg, value);
+		if (err == -EINVAL)
+			return nfdnsctl_usage(ctl, "ifaces takes 'any' or up to %d interface names, comma-separated, not '%s'",
+					      MAX_IFACES, value);
 		return err;
 	}
 	return -EINVAL;

@@ -40,6 +40,7 @@ int nfdnsctl_entry_parse(const struct nlattr *nest, struct nfdnsctl_entry *e)
 	e->qclass = ea[NFDNS_ENTRY_A_QCLASS] ?
 		    nla_get_u16(ea[NFDNS_ENTRY_A_QCLASS]) : 1;
 	e->do_bit = ea[NFDNS_ENTRY_A_DO] != NULL;
+	e->cd = ea[NFDNS_ENTRY_A_CD] != NULL;
 	e->ttl = nla_get_u32(ea[NFDNS_ENTRY_A_TTL]);
 	if (ea[NFDNS_ENTRY_A_REMAINING])
 		e->remaining = nla_get_u32(ea[NFDNS_ENTRY_A_REMAINING]);
@@ -120,7 +121,9 @@ static int entry_cmp(const void *pa, const void *pb)
 		return a->qtype < b->qtype ? -1 : 1;
 	if (a->qclass != b->qclass)
 		return a->qclass < b->qclass ? -1 : 1;
-	return (int)a->do_bit - (int)b->do_bit;
+	if (a->do_bit != b->do_bit)
+		return (int)a->do_bit - (int)b->do_bit;
+	return (int)a->cd - (int)b->cd;
 }
 
 /**
@@ -291,6 +294,8 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 			fprintf(f, ", %s", rcode);
 		if (e->do_bit)
 			fputs(", do", f);
+		if (e->cd)
+			fputs(", cd", f);
 		fputc('\n', f);
 		if (pkt) {
 			print_section(ctl, e, ldns_pkt_answer(pkt), NULL);
@@ -314,7 +319,7 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
  * @name_len: its length
  * @qtype: question type
  * @qclass: question class
- * @do_bit: for questions asked with DO
+ * @qbits: %NFDNSCTL_Q_DO, %NFDNSCTL_Q_CD: for questions asked with them
  * @resp: the response, without OPT
  * @resp_len: its length
  * @ttl: seconds it stays fresh
@@ -324,7 +329,7 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
  */
 int nfdnsctl_entry_put(struct nfdnsctl *ctl, const uint8_t *name,
 		       uint8_t name_len, uint16_t qtype, uint16_t qclass,
-		       bool do_bit,
+		       unsigned int qbits,
 		       const uint8_t *resp, size_t resp_len, uint32_t ttl,
 		       uint32_t flags)
 {
@@ -339,7 +344,8 @@ int nfdnsctl_entry_put(struct nfdnsctl *ctl, const uint8_t *name,
 	    (nla_put(msg, NFDNS_A_QNAME, name_len, name) ||
 	     nla_put_u16(msg, NFDNS_A_QTYPE, qtype) ||
 	     nla_put_u16(msg, NFDNS_A_QCLASS, qclass) ||
-	     (do_bit && nla_put_flag(msg, NFDNS_A_DO)) ||
+	     ((qbits & NFDNSCTL_Q_DO) && nla_put_flag(msg, NFDNS_A_DO)) ||
+	     ((qbits & NFDNSCTL_Q_CD) && nla_put_flag(msg, NFDNS_A_CD)) ||
 	     nla_put(msg, NFDNS_A_RESPONSE, (int)resp_len, resp) ||
 	     nla_put_u32(msg, NFDNS_A_TTL, ttl) ||
 	     (flags && nla_put_u32(msg, NFDNS_A_FLAGS, flags)))) {

@@ -10,7 +10,8 @@ _nfdnsctl_commands='status stats dump lookup add del flush config save load'
 # Settings of `nfdnsctl config`.
 _nfdnsctl_config_keys='enabled max_bytes max_entries min_ttl max_ttl
 	neg_max_ttl serve_stale pending_timeout_ms max_pending max_waiters
-	norecurse_pass mark ports addrs'
+	norecurse_pass mark ports addrs clients ifaces rrl_rate rrl_slip
+	rrl_prefix4 rrl_prefix6'
 
 # Record types offered for lookup, add and del (any other is accepted too).
 _nfdnsctl_types='A AAAA CNAME MX NS PTR SOA SRV TXT CAA HTTPS SVCB'
@@ -177,7 +178,8 @@ _nfdnsctl()
 		if [[ -n $key ]]; then
 			case $key in
 			enabled | norecurse_pass) _nfdnsctl_reply 'yes no' "$cur" "$prefix" ;;
-			addrs) _nfdnsctl_reply 'any' "$cur" "$prefix" ;;
+			addrs | ifaces) _nfdnsctl_reply 'any' "$cur" "$prefix" ;;
+			clients) _nfdnsctl_reply 'any none' "$cur" "$prefix" ;;
 			esac
 			return 0
 		fi

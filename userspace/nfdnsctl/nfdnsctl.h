@@ -111,6 +111,9 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
 
 /* config.c */
 
+/* Room for an IPv6 prefix in presentation form, or an interface name. */
+#define NFDNSCTL_ITEM_LEN 50
+
 /**
  * struct nfdnsctl_config - every kernel setting, as CONFIG_GET reports it
  * @vals: the scalar settings, indexed by &enum nfdns_config_attr
@@ -118,6 +121,10 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
  * @n_ports: how many
  * @addrs: intercepted addresses, in presentation form
  * @n_addrs: how many (0: every address)
+ * @clients: answered source prefixes, as ADDR/LEN
+ * @n_clients: how many
+ * @ifaces: interfaces answered on
+ * @n_ifaces: how many (0: every interface)
  * @resolver_port: netlink port of the registered resolver, 0 when none
  */
 struct nfdnsctl_config {
@@ -126,6 +133,10 @@ struct nfdnsctl_config {
 	unsigned int n_ports;
 	char addrs[32][46];
 	unsigned int n_addrs;
+	char clients[64][NFDNSCTL_ITEM_LEN];
+	unsigned int n_clients;
+	char ifaces[8][NFDNSCTL_ITEM_LEN];
+	unsigned int n_ifaces;
 	uint32_t resolver_port;
 };
 
@@ -141,6 +152,7 @@ int nfdnsctl_cmd_config(struct nfdnsctl *ctl, int argc, char **argv);
  * @qtype: question type
  * @qclass: question class
  * @do_bit: the entry answers questions asked with DO
+ * @cd: the entry answers questions asked with CD
  * @ttl: TTL it was stored with
  * @remaining: seconds before it expires
  * @flags: %NFDNS_ENTRY_F_* bits
@@ -153,6 +165,7 @@ struct nfdnsctl_entry {
 	uint16_t qtype;
 	uint16_t qclass;
 	bool do_bit;
+	bool cd;
 	uint32_t ttl;
 	uint32_t remaining;
 	uint32_t flags;
@@ -177,9 +190,13 @@ int nfdnsctl_entries_get(struct nfdnsctl *ctl, struct nfdnsctl_entries *list);
 void nfdnsctl_entries_free(struct nfdnsctl_entries *list);
 int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 			 bool first);
+/* The question bits of nfdnsctl_entry_put(). */
+#define NFDNSCTL_Q_DO	1
+#define NFDNSCTL_Q_CD	2
+
 int nfdnsctl_entry_put(struct nfdnsctl *ctl, const uint8_t *name,
 		       uint8_t name_len, uint16_t qtype, uint16_t qclass,
-		       bool do_bit,
+		       unsigned int qbits,
 		       const uint8_t *resp, size_t resp_len, uint32_t ttl,
 		       uint32_t flags);
 

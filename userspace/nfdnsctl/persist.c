@@ -69,7 +69,7 @@ static int write_entry(FILE *f, const struct nfdnsctl_entry *e)
 	    ldns_buffer_reserve(buf, 1)) {
 		ldns_buffer_write_u8(buf, 0);
 		fprintf(f, "%s %s %s %d %u %u %u %s\n", name, class, type,
-			e->do_bit, e->flags, e->ttl, e->remaining,
+			e->do_bit | e->cd << 1, e->flags, e->ttl, e->remaining,
 			(char *)ldns_buffer_begin(buf));
 		err = 0;
 	}
@@ -190,7 +190,7 @@ static int age_response(const uint8_t *in, size_t in_len, uint32_t age,
  * @name: QNAME, presentation format
  * @qclass: class
  * @qtype: type
- * @do_bit: asked with DO
+ * @qbits: asked with DO (%NFDNSCTL_Q_DO), with CD (%NFDNSCTL_Q_CD)
  * @flags: %NFDNS_ENTRY_F_* at saving
  * @ttl: TTL it was stored with
  * @remaining: seconds it had left at saving
@@ -201,7 +201,7 @@ struct saved_entry {
 	char name[1024];
 	uint16_t qclass;
 	uint16_t qtype;
-	bool do_bit;
+	unsigned int qbits;
 	uint32_t flags;
 	uint32_t ttl;
 	uint32_t remaining;
@@ -212,20 +212,20 @@ struct saved_entry {
 static int parse_line(char *line, struct saved_entry *se)
 {
 	char class[32], type[32], *b64;
-	unsigned int do_bit;
+	unsigned int qbits;
 	ldns_rdf *rdf = NULL;
 	ldns_rr_class c;
 	int n = 0;
 
 	if (sscanf(line, "%1023s %31s %31s %u %u %u %u %n", se->name, class,
-		   type, &do_bit, &se->flags, &se->ttl, &se->remaining,
-		   &n) != 7 || !n || do_bit > 1)
+		   type, &qbits, &se->flags, &se->ttl, &se->remaining,
+		   &n) != 7 || !n || qbits > (NFDNSCTL_Q_DO | NFDNSCTL_Q_CD))
 		return -EINVAL;
 	b64 = line + n;
 	b64[strcspn(b64, " \t\r\n")] = '\0';
 	if (!*b64)
 		return -EINVAL;
-	se->do_bit = do_bit;
+	se->qbits = qbits;
 	c = ldns_get_rr_class_by_name(class);
 	if (!c || nfdnsctl_type_from_str(type, &se->qtype))
 		return -EINVAL;
@@ -257,7 +257,7 @@ static int load_entry(struct nfdnsctl *ctl, const struct saved_entry *se,
 	if (se->flags & NFDNS_ENTRY_F_STATIC) {
 		flags = NFDNS_ENTRY_F_STATIC;
 		err = nfdnsctl_entry_put(ctl, name, name_len, se->qtype,
-					 se->qclass, se->do_bit, se->resp,
+					 se->qclass, se->qbits, se->resp,
 					 se->resp_len, ttl, flags);
 		return err ? err : 1;
 	}
@@ -273,7 +273,7 @@ static int load_entry(struct nfdnsctl *ctl, const struct saved_entry *se,
 	if (err)
 		return err;
 	err = nfdnsctl_entry_put(ctl, name, name_len, se->qtype, se->qclass,
-				 se->do_bit, resp, len, ttl, flags);
+				 se->qbits, resp, len, ttl, flags);
 	free(resp);
 	return err ? err : 1;
 }

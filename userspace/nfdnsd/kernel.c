@@ -36,6 +36,8 @@ struct miss {
 	size_t qname_len;
 	uint16_t qtype, qclass;
 	bool dnssec_ok;
+	/* Part of the kernel's key: echoed so the answer meets its waiters. */
+	bool checking_disabled;
 	uint64_t start_ms;
 	struct resolution *task;
 };
@@ -149,14 +151,15 @@ static int send_msg(struct kernel_link *k, struct nlmsghdr *nlh)
 
 static void put_question(struct nlmsghdr *nlh, const struct miss *m)
 {
+	static const uint8_t none;
+
 	mnl_attr_put(nlh, NFDNS_A_QNAME, m->qname_len, m->qname);
 	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, m->qtype);
 	mnl_attr_put_u16(nlh, NFDNS_A_QCLASS, m->qclass);
-	if (m->dnssec_ok) {
-		static const uint8_t none;
-
+	if (m->dnssec_ok)
 		mnl_attr_put(nlh, NFDNS_A_DO, 0, &none);
-	}
+	if (m->checking_disabled)
+		mnl_attr_put(nlh, NFDNS_A_CD, 0, &none);
 }
 
 static void send_fail(struct kernel_link *k, const struct miss *m, uint8_t rcode)
@@ -287,6 +290,7 @@ static void handle_miss(struct kernel_link *k, const struct nlmsghdr *nlh)
 	m->qtype = mnl_attr_get_u16(a.tb[NFDNS_A_QTYPE]);
 	m->qclass = a.tb[NFDNS_A_QCLASS] ? mnl_attr_get_u16(a.tb[NFDNS_A_QCLASS]) : LDNS_RR_CLASS_IN;
 	m->dnssec_ok = a.tb[NFDNS_A_DO] != NULL;
+	m->checking_disabled = a.tb[NFDNS_A_CD] != NULL;
 	m->start_ms = uv_now(k->loop);
 	m->next = k->misses;
 	if (k->misses)

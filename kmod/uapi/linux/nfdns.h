@@ -108,6 +108,9 @@ enum nfdns_cmd {
  * @NFDNS_A_RESOLVER_PID: u32, port id of the registered resolver socket
  * @NFDNS_A_COUNT: u64, entries affected
  * @NFDNS_A_PAD: padding for 64-bit attributes
+ * @NFDNS_A_CD: flag, the question was asked with Checking Disabled; part
+ *	of the question like %NFDNS_A_DO (in MISS, CACHE_PUT, CACHE_FAIL,
+ *	CACHE_GET)
  * @__NFDNS_A_MAX: internal
  * @NFDNS_A_MAX: highest attribute
  */
@@ -128,6 +131,7 @@ enum nfdns_attr {
 	NFDNS_A_RESOLVER_PID,
 	NFDNS_A_COUNT,
 	NFDNS_A_PAD,
+	NFDNS_A_CD,
 
 	__NFDNS_A_MAX,
 	NFDNS_A_MAX = __NFDNS_A_MAX - 1
@@ -152,6 +156,7 @@ enum nfdns_attr {
  *	stale; meaningless for static entries)
  * @NFDNS_ENTRY_A_FLAGS: u32, %NFDNS_ENTRY_F_* bits
  * @NFDNS_ENTRY_A_PAD: padding
+ * @NFDNS_ENTRY_A_CD: flag, stored for questions asked with CD
  * @__NFDNS_ENTRY_A_MAX: internal
  * @NFDNS_ENTRY_A_MAX: highest entry attribute
  */
@@ -166,6 +171,7 @@ enum nfdns_entry_attr {
 	NFDNS_ENTRY_A_REMAINING,
 	NFDNS_ENTRY_A_FLAGS,
 	NFDNS_ENTRY_A_PAD,
+	NFDNS_ENTRY_A_CD,
 
 	__NFDNS_ENTRY_A_MAX,
 	NFDNS_ENTRY_A_MAX = __NFDNS_ENTRY_A_MAX - 1
@@ -201,6 +207,16 @@ enum nfdns_entry_attr {
  * @NFDNS_STAT_A_PENDING: gauge: questions pending
  * @NFDNS_STAT_A_WAITERS: gauge: clients waiting
  * @NFDNS_STAT_A_PAD: padding
+ * @NFDNS_STAT_A_PASS_NOT_HOST: packets passed: broadcast, multicast or
+ *	for another host (not PACKET_HOST, or to a broadcast address)
+ * @NFDNS_STAT_A_PASS_MARTIAN: packets passed: a source that cannot come
+ *	from where the packet came (loopback, unspecified, multicast or one of
+ *	this host's addresses, from another interface)
+ * @NFDNS_STAT_A_PASS_ACL: packets passed: source not in the clients list
+ * @NFDNS_STAT_A_PASS_IFACE: packets passed: interface not in ifaces
+ * @NFDNS_STAT_A_RRL_DROPPED: queries dropped by the response rate limit
+ * @NFDNS_STAT_A_RRL_SLIPPED: queries over the rate limit answered with an
+ *	empty TC=1 reply (so a real client retries over TCP)
  * @__NFDNS_STAT_A_MAX: internal
  * @NFDNS_STAT_A_MAX: highest counter
  */
@@ -232,6 +248,12 @@ enum nfdns_stat_attr {
 	NFDNS_STAT_A_PENDING,
 	NFDNS_STAT_A_WAITERS,
 	NFDNS_STAT_A_PAD,
+	NFDNS_STAT_A_PASS_NOT_HOST,
+	NFDNS_STAT_A_PASS_MARTIAN,
+	NFDNS_STAT_A_PASS_ACL,
+	NFDNS_STAT_A_PASS_IFACE,
+	NFDNS_STAT_A_RRL_DROPPED,
+	NFDNS_STAT_A_RRL_SLIPPED,
 
 	__NFDNS_STAT_A_MAX,
 	NFDNS_STAT_A_MAX = __NFDNS_STAT_A_MAX - 1
@@ -265,6 +287,28 @@ enum nfdns_stat_attr {
  * @NFDNS_CONF_A_ADDR6: binary, 16 bytes, inside %NFDNS_CONF_A_ADDRS
  * @NFDNS_CONF_A_ENABLED: u8, 0: the hooks pass everything untouched
  * @NFDNS_CONF_A_PAD: padding
+ * @NFDNS_CONF_A_CLIENTS: nest of %NFDNS_CONF_A_CLIENT4 and
+ *	%NFDNS_CONF_A_CLIENT6: the sources whose queries are answered (up to
+ *	32 prefixes per family); queries from other sources pass untouched.
+ *	0.0.0.0/0 and ::/0 mean every source.  Default: loopback, 10/8,
+ *	172.16/12, 192.168/16, 100.64/10, 169.254/16, fc00::/7, fe80::/10
+ * @NFDNS_CONF_A_CLIENT4: binary, 5 bytes, inside %NFDNS_CONF_A_CLIENTS:
+ *	an IPv4 network (network byte order) then its prefix length (0..32)
+ * @NFDNS_CONF_A_CLIENT6: binary, 17 bytes, inside %NFDNS_CONF_A_CLIENTS:
+ *	an IPv6 network then its prefix length (0..128)
+ * @NFDNS_CONF_A_IFACES: nest of %NFDNS_CONF_A_IFNAME: only queries
+ *	arriving on (or, from local processes, leaving by) these interfaces
+ *	are answered, loopback always (up to 8; empty: every interface)
+ * @NFDNS_CONF_A_IFNAME: string, an interface name, inside
+ *	%NFDNS_CONF_A_IFACES
+ * @NFDNS_CONF_A_RRL_RATE: u32, answers per second to one source prefix
+ *	(0: no limit; up to 1000000); sources on loopback are never limited
+ * @NFDNS_CONF_A_RRL_SLIP: u32, every this many queries over the limit
+ *	gets an empty TC=1 reply instead of none (0: never; up to 10)
+ * @NFDNS_CONF_A_RRL_PREFIX4: u8, IPv4 prefix length the limit counts by
+ *	(8..32, default 24)
+ * @NFDNS_CONF_A_RRL_PREFIX6: u8, IPv6 prefix length the limit counts by
+ *	(16..128, default 56)
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
@@ -288,6 +332,15 @@ enum nfdns_config_attr {
 	NFDNS_CONF_A_ADDR6,
 	NFDNS_CONF_A_ENABLED,
 	NFDNS_CONF_A_PAD,
+	NFDNS_CONF_A_CLIENTS,
+	NFDNS_CONF_A_CLIENT4,
+	NFDNS_CONF_A_CLIENT6,
+	NFDNS_CONF_A_IFACES,
+	NFDNS_CONF_A_IFNAME,
+	NFDNS_CONF_A_RRL_RATE,
+	NFDNS_CONF_A_RRL_SLIP,
+	NFDNS_CONF_A_RRL_PREFIX4,
+	NFDNS_CONF_A_RRL_PREFIX6,
 
 	__NFDNS_CONF_A_MAX,
 	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
