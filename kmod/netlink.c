@@ -953,6 +953,7 @@ static struct genl_family nfdns_genl_family __ro_after_init = {
 	.name = NFDNS_GENL_NAME,
 	.version = NFDNS_GENL_VERSION,
 	.netnsok = true,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = nfdns_genl_ops,
 	.n_ops = ARRAY_SIZE(nfdns_genl_ops),
