@@ -134,7 +134,8 @@ void nfdnsctl_close(struct nfdnsctl *ctl)
  */
 struct nl_msg *nfdnsctl_msg(struct nfdnsctl *ctl, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Room for a CACHE_PUT of the largest response the kernel stores. */
+	struct nl_msg *msg = nlmsg_alloc_size(NFDNS_ENTRY_RESPONSE_MAX + 4096);
 
 	if (!msg)
 		return NULL;
