@@ -1238,9 +1238,8 @@ TEST_F(cache, unprivileged_refused)
 
 	/* The counters need no privilege; nothing changed. */
 	EXPECT_EQ(1, counter(&nl, NFDNS_STAT_A_ENTRIES));
+	EXPECT_EQ(1, counter(&nl, NFDNS_STAT_A_INSERTS));
 	nl_close(&nl);
-	EXPECT_TRUE(cached(&self->nl, "www.example.", TYPE_A));
-	EXPECT_FALSE(cached(&self->nl, "new.example.", TYPE_A));
 }
 
 TEST_F(cache, del_one_type_all_types_subtree)
