@@ -31,8 +31,11 @@ for prog in "$nfdnsctl" "$testctl"; do
 done
 ns_add $ns || { tap_fail "create a namespace"; tap_done; exit 1; }
 
+# nfdns_cache steps by 512 bytes through the netlink ABI; here, through
+# nfdnsctl, a coarser step (NFDNS_SIZES_STEP) keeps the run short.
+step=${NFDNS_SIZES_STEP:-4096}
 sizes=()
-for ((s = 64; s < max - 1; s += 512)); do
+for ((s = 64; s < max - 1; s += step)); do
 	sizes+=("$s")
 done
 sizes+=("$((max - 1))" "$max")
@@ -84,9 +87,15 @@ fi
 # save_matches FILE: every saved response is byte for byte the one put.
 save_matches() {
 	local file=$1 s bad=
+	rm -f "$work"/*.got.b64
+	# One pass: each entry's response to a file named by its size.
+	awk -v dir="$work" 'NR > 1 && $1 ~ /^s[0-9]+\.sizes\.example\.$/ {
+		n = substr($1, 2, index($1, ".") - 2)
+		print $8 > (dir "/" n ".got.b64")
+		close(dir "/" n ".got.b64")
+	}' "$file"
 	for s in "${sizes[@]}"; do
-		awk -v n="s$s.sizes.example." '$1 == n { print $8 }' "$file" |
-			base64 -d >"$work/$s.got" 2>/dev/null
+		base64 -d <"$work/$s.got.b64" >"$work/$s.got" 2>/dev/null
 		cmp -s "$work/$s.want" "$work/$s.got" || bad+=" $s"
 	done
 	[ -z "$bad" ] || { echo "differ:$bad"; return 1; }
