@@ -163,7 +163,7 @@ struct pkt_opts {
 	__be32 daddr;
 	__be16 dport;
 	__be16 frag_off;
-	__be16 udp_check;
+	__sum16 udp_check;
 	int udp_len_delta;	/* added to the UDP length field */
 	u32 mark;
 };
@@ -248,7 +248,7 @@ static void nfdns_hook_pass_reasons_test(struct kunit *test)
 	struct pkt_opts plain = {};
 	struct pkt_opts marked = { .mark = NFDNS_DEFAULT_MARK };
 	struct pkt_opts short_len = { .udp_len_delta = -1 };
-	struct pkt_opts bad_sum = { .udp_check = htons(0x1234) };
+	struct pkt_opts bad_sum = { .udp_check = (__force __sum16)htons(0x1234) };
 	u8 m[sizeof(hook_query)];
 
 	KUNIT_EXPECT_EQ(test, run_hook(hook_query, sizeof(hook_query), &marked,
@@ -329,21 +329,21 @@ static void nfdns_hook_hit_replies_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)iph->version, 4);
 	KUNIT_EXPECT_EQ(test, (int)iph->ihl, 5);
 	KUNIT_EXPECT_EQ(test, iph->protocol, IPPROTO_UDP);
-	KUNIT_EXPECT_EQ(test, iph->saddr, TEST_SERVER);
-	KUNIT_EXPECT_EQ(test, iph->daddr, TEST_CLIENT);
+	KUNIT_EXPECT_EQ(test, ntohl(iph->saddr), ntohl(TEST_SERVER));
+	KUNIT_EXPECT_EQ(test, ntohl(iph->daddr), ntohl(TEST_CLIENT));
 	KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len), caught.len);
-	KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+	KUNIT_EXPECT_EQ(test, (__force u16)ip_fast_csum(iph, iph->ihl), 0);
 
 	/* UDP: from port 53 to the client's port, with a valid checksum. */
 	uh = (const struct udphdr *)(caught.data + sizeof(*iph));
 	ulen = caught.len - sizeof(*iph);
-	KUNIT_EXPECT_EQ(test, uh->source, htons(53));
-	KUNIT_EXPECT_EQ(test, uh->dest, TEST_SPORT);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->source), 53);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->dest), ntohs(TEST_SPORT));
 	KUNIT_EXPECT_EQ(test, ntohs(uh->len), ulen);
-	KUNIT_EXPECT_NE(test, uh->check, 0);
-	KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
-						IPPROTO_UDP,
-						csum_partial(uh, ulen, 0)), 0);
+	KUNIT_EXPECT_NE(test, (__force u16)uh->check, 0);
+	KUNIT_EXPECT_EQ(test, (__force u16)csum_tcpudp_magic(iph->saddr,
+					iph->daddr, ulen, IPPROTO_UDP,
+					csum_partial(uh, ulen, 0)), 0);
 
 	/* DNS: the client's ID, the stored answer, its TTL not yet lowered. */
 	dns = (const u8 *)(uh + 1);

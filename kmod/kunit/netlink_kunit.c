@@ -146,7 +146,7 @@ static void nfdns_parse_addrs_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nfdns_parse_addrs(c, list, &extack), 0);
 	KUNIT_EXPECT_EQ(test, c->n_addr4, 1);
 	KUNIT_EXPECT_EQ(test, c->n_addr6, 1);
-	KUNIT_EXPECT_EQ(test, c->addr4[0], htonl(0xc0000201));
+	KUNIT_EXPECT_EQ(test, ntohl(c->addr4[0]), 0xc0000201);
 	KUNIT_EXPECT_TRUE(test, ipv6_addr_loopback(&c->addr6[0]));
 
 	list = nla_nest_start(skb, NFDNS_CONF_A_ADDRS);
