@@ -4,6 +4,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/init.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
 
@@ -97,21 +101,124 @@ int nfdns_config_add_client6(struct nfdns_config *c,
 	return 0;
 }
 
+#define NFDNS_MAX_BYTES_MIN	4096ULL
+#define NFDNS_MAX_BYTES_MAX	(1ULL << 40)
+
+/*
+ * A namespace's own administrator may be root in an unprivileged user
+ * namespace, so what one namespace may take is bounded module-wide: the
+ * limits that size memory the kernel keeps (the cache's byte budget, the
+ * questions pending and the clients waiting on each) may be raised past
+ * these ceilings only with CAP_NET_ADMIN in the initial user namespace.
+ * The cache's entry limit needs no ceiling: every entry is charged in
+ * full to the byte budget.
+ */
+static unsigned long long max_bytes_ceiling;
+module_param(max_bytes_ceiling, ullong, 0644);
+MODULE_PARM_DESC(max_bytes_ceiling,
+		 "Largest cache byte budget a namespace may set without CAP_NET_ADMIN in the initial user namespace (0: 1/16 of RAM, the default)");
+
+static unsigned int max_pending_ceiling = 4096;
+module_param(max_pending_ceiling, uint, 0644);
+MODULE_PARM_DESC(max_pending_ceiling,
+		 "Largest max_pending a namespace may set without CAP_NET_ADMIN in the initial user namespace");
+
+static unsigned int max_waiters_ceiling = 64;
+module_param(max_waiters_ceiling, uint, 0644);
+MODULE_PARM_DESC(max_waiters_ceiling,
+		 "Largest max_waiters a namespace may set without CAP_NET_ADMIN in the initial user namespace");
+
+/*
+ * One sixteenth of RAM lets a namespace hold a large cache (256 MiB on a
+ * 4 GiB host, four times the default budget) while no namespace created
+ * by an unprivileged user can take more than a small share of the host's
+ * memory, whatever its memory cgroup allows.
+ */
+static u64 nfdns_default_bytes_ceiling(void)
+{
+	return ((u64)totalram_pages() << PAGE_SHIFT) / 16;
+}
+
+/**
+ * nfdns_config_init() - settle the module-wide ceilings at load
+ *
+ * The default is written into the parameter so that it shows in sysfs.
+ */
+void __init nfdns_config_init(void)
+{
+	if (!max_bytes_ceiling)
+		max_bytes_ceiling = nfdns_default_bytes_ceiling();
+}
+
+/**
+ * nfdns_ceilings_get() - the module-wide ceilings as they are now
+ * @ceil: filled in
+ *
+ * The parameters may be rewritten by root at any time; each is read once
+ * and brought within the range of the setting it bounds, and a byte
+ * ceiling of 0 means the default.
+ */
+void nfdns_ceilings_get(struct nfdns_ceilings *ceil)
+{
+	u64 bytes = READ_ONCE(max_bytes_ceiling);
+
+	if (!bytes)
+		bytes = nfdns_default_bytes_ceiling();
+	ceil->max_bytes = clamp_t(u64, bytes, NFDNS_MAX_BYTES_MIN,
+				  NFDNS_MAX_BYTES_MAX);
+	ceil->max_pending = clamp_t(u32, READ_ONCE(max_pending_ceiling),
+				    1, NFDNS_MAX_PENDING_MAX);
+	ceil->max_waiters = clamp_t(u32, READ_ONCE(max_waiters_ceiling),
+				    1, NFDNS_MAX_WAITERS_MAX);
+}
+
+/**
+ * nfdns_config_over_ceiling() - which limit a change raises past its ceiling
+ * @old: the settings in force
+ * @new: the settings asked for
+ * @ceil: the module-wide ceilings
+ *
+ * Lowering a limit, or keeping one that the initial namespace's
+ * administrator set above the ceiling, needs no more privilege than any
+ * other change.
+ *
+ * Return: the %NFDNS_CONF_A_* of the first limit raised above its
+ * ceiling, or 0 when none is.
+ */
+int nfdns_config_over_ceiling(const struct nfdns_config *old,
+			      const struct nfdns_config *new,
+			      const struct nfdns_ceilings *ceil)
+{
+	if (new->max_bytes > ceil->max_bytes && new->max_bytes > old->max_bytes)
+		return NFDNS_CONF_A_MAX_BYTES;
+	if (new->max_pending > ceil->max_pending &&
+	    new->max_pending > old->max_pending)
+		return NFDNS_CONF_A_MAX_PENDING;
+	if (new->max_waiters > ceil->max_waiters &&
+	    new->max_waiters > old->max_waiters)
+		return NFDNS_CONF_A_MAX_WAITERS;
+	return 0;
+}
+
 /**
  * nfdns_config_defaults() - fill in the settings of a new namespace
  * @c: configuration to fill
  */
 void nfdns_config_defaults(struct nfdns_config *c)
 {
+	struct nfdns_ceilings ceil;
+
+	nfdns_ceilings_get(&ceil);
 	memset(c, 0, sizeof(*c));
-	c->max_bytes = 64ULL << 20;
+	/* A new namespace starts within what it may set itself. */
+	c->max_bytes = min_t(u64, 64ULL << 20, ceil.max_bytes);
 	c->max_entries = 262144;
 	c->min_ttl = 0;
 	c->max_ttl = 86400;
 	c->neg_max_ttl = 3600;
 	c->pending_timeout_ms = 5000;
-	c->max_pending = 4096;
-	c->max_waiters = 64;
+	c->max_pending = min_t(u32, 4096, ceil.max_pending);
+	c->max_waiters = min_t(u32, 64, ceil.max_waiters);
 	c->mark = NFDNS_DEFAULT_MARK;
 	c->serve_stale = 0;
 	c->norecurse_pass = true;
@@ -142,7 +249,8 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 {
 	unsigned int i;
 
-	if (c->max_bytes < 4096 || c->max_bytes > (1ULL << 40)) {
+	if (c->max_bytes < NFDNS_MAX_BYTES_MIN ||
+	    c->max_bytes > NFDNS_MAX_BYTES_MAX) {
 		*why = "max_bytes must be between 4096 and 2^40";
 		return -EINVAL;
 	}
@@ -162,11 +270,11 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 		*why = "pending_timeout_ms must be between 100 and 60000";
 		return -EINVAL;
 	}
-	if (c->max_pending < 1 || c->max_pending > 65536) {
+	if (c->max_pending < 1 || c->max_pending > NFDNS_MAX_PENDING_MAX) {
 		*why = "max_pending must be between 1 and 65536";
 		return -EINVAL;
 	}
-	if (c->max_waiters < 1 || c->max_waiters > 4096) {
+	if (c->max_waiters < 1 || c->max_waiters > NFDNS_MAX_WAITERS_MAX) {
 		*why = "max_waiters must be between 1 and 4096";
 		return -EINVAL;
 	}

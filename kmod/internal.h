@@ -53,6 +53,9 @@ struct nfdns_prefix6 {
 	struct in6_addr addr;
 	u8 len;
 };
+/* The highest values of the pending limits (enum nfdns_config_attr). */
+#define NFDNS_MAX_PENDING_MAX	65536
+#define NFDNS_MAX_WAITERS_MAX	4096
 
 /**
  * struct nfdns_config - the settings of one network namespace
@@ -120,6 +123,21 @@ struct nfdns_config {
 	struct nfdns_prefix6 clients6[NFDNS_MAX_CLIENTS];
 	char ifaces[NFDNS_MAX_IFACES][IFNAMSIZ];
 	struct rcu_head rcu;
+};
+
+/**
+ * struct nfdns_ceilings - module-wide bounds on a namespace's memory limits
+ * @max_bytes: highest &nfdns_config.max_bytes
+ * @max_pending: highest &nfdns_config.max_pending
+ * @max_waiters: highest &nfdns_config.max_waiters
+ *
+ * Raising a limit past its ceiling needs CAP_NET_ADMIN in the initial user
+ * namespace; anything up to it, CAP_NET_ADMIN over the network namespace.
+ */
+struct nfdns_ceilings {
+	u64 max_bytes;
+	u32 max_pending;
+	u32 max_waiters;
 };
 
 /**
@@ -326,11 +344,16 @@ static inline struct nfdns_config *nfdns_config_rcu(struct nfdns_net *nn)
 	return rcu_dereference(nn->config);
 }
 
+void nfdns_config_init(void);
+void nfdns_ceilings_get(struct nfdns_ceilings *ceil);
 void nfdns_config_defaults(struct nfdns_config *c);
 int nfdns_config_check(const struct nfdns_config *c, const char **why);
 int nfdns_config_add_client4(struct nfdns_config *c, __be32 addr, u8 len);
 int nfdns_config_add_client6(struct nfdns_config *c,
 			     const struct in6_addr *addr, u8 len);
+int nfdns_config_over_ceiling(const struct nfdns_config *old,
+			      const struct nfdns_config *new,
+			      const struct nfdns_ceilings *ceil);
 
 u32 nfdns_key_hash(const struct nfdns_key *key);
 

@@ -125,6 +125,7 @@ static int __init nfdns_init(void)
 	int err;
 
 	nfdns_cache_secret_init();
+	nfdns_config_init();
 	err = register_pernet_subsys(&nfdns_net_ops);
 	if (err)
 		return err;

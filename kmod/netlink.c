@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <linux/inetdevice.h>
 #include <linux/netlink.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -16,15 +17,31 @@
 
 static struct genl_family nfdns_genl_family;
 
+/* The NFDNS_A_ENTRY nest of the largest entry, and a message holding it. */
+#define NFDNS_ENTRY_NEST_MAX						\
+	(NLA_HDRLEN + NLA_ALIGN(NLA_HDRLEN + NFDNS_NAME_MAX) +		\
+	 2 * NLA_ALIGN(NLA_HDRLEN + sizeof(u16)) + NLA_HDRLEN +		\
+	 NLA_ALIGN(NLA_HDRLEN + NFDNS_ENTRY_RESPONSE_MAX) +		\
+	 3 * NLA_ALIGN(NLA_HDRLEN + sizeof(u32)))
+#define NFDNS_ENTRY_MSG_MAX	(NLMSG_HDRLEN + GENL_HDRLEN + NFDNS_ENTRY_NEST_MAX)
+
 /*
- * NL_SET_ERR_MSG() takes a literal; reasons chosen at run time are static
- * strings too, so they can be stored the same way.
+ * The wire parser, the cache and the settings check explain a refusal
+ * with a string they choose at run time, which NL_SET_ERR_MSG() cannot
+ * take.  NL_SET_ERR_MSG_FMT() copies it; 6.1 has no such macro, and there
+ * the string is set as 6.1's own NL_SET_ERR_MSG() sets one: the reasons
+ * are static strings, which outlive the ack.
  */
-static void nfdns_set_err_msg(struct netlink_ext_ack *extack, const char *why)
+#ifdef NL_SET_ERR_MSG_FMT
+#define nfdns_set_reason(extack, why) NL_SET_ERR_MSG_FMT(extack, "%s", why)
+#else
+static void nfdns_set_reason(struct netlink_ext_ack *extack, const char *why)
 {
+	do_trace_netlink_extack(why);
 	if (extack)
 		extack->_msg = why;
 }
+#endif
 
 /* Commands that carry no attributes refuse any. */
 static const struct nla_policy nfdns_no_attrs_policy[NFDNS_A_MAX + 1] = {
@@ -84,7 +101,9 @@ static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
 
 static const struct nla_policy nfdns_put_policy[NFDNS_A_MAX + 1] = {
 	NFDNS_QUESTION_POLICY,
-	[NFDNS_A_RESPONSE] = { .type = NLA_BINARY, .len = NFDNS_RESPONSE_MAX },
+	/* Larger would overflow the entry's nest in CACHE_GET replies. */
+	[NFDNS_A_RESPONSE] = { .type = NLA_BINARY,
+			       .len = NFDNS_ENTRY_RESPONSE_MAX },
 	[NFDNS_A_TTL] = { .type = NLA_U32 },
 	[NFDNS_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, NFDNS_ENTRY_F_STATIC),
 };
@@ -109,13 +128,12 @@ static const struct nla_policy nfdns_del_policy[NFDNS_A_MAX + 1] = {
  * The family's GENL_UNS_ADMIN_PERM check refuses without a message; doing
  * it here lets the caller learn which capability is missing.
  */
-static bool nfdns_admin(struct sk_buff *skb, struct genl_info *info)
+static bool nfdns_admin_skb(const struct sk_buff *skb, struct net *net,
+			    struct netlink_ext_ack *extack)
 {
-	struct net *net = genl_info_net(info);
-
 	if (netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
 		return true;
-	NL_SET_ERR_MSG(info->extack, "nfdns: CAP_NET_ADMIN is required");
+	NL_SET_ERR_MSG(extack, "nfdns: CAP_NET_ADMIN is required");
 	return false;
 }
 
@@ -142,6 +160,46 @@ static int nfdns_put_clients(struct sk_buff *msg, const struct nfdns_config *c)
 	}
 	nla_nest_end(msg, list);
 	return 0;
+}
+
+static bool nfdns_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfdns_admin_skb(skb, genl_info_net(info), info->extack);
+}
+
+/*
+ * Root in a user namespace of its own has CAP_NET_ADMIN over its network
+ * namespaces; what it may make the kernel keep is bounded by the module's
+ * ceilings, and only the host's administrator goes past them.
+ */
+static int nfdns_check_ceilings(struct sk_buff *skb,
+				const struct nfdns_config *old,
+				const struct nfdns_config *new,
+				struct nlattr **tb,
+				struct netlink_ext_ack *extack)
+{
+	struct nfdns_ceilings ceil;
+	int over;
+
+	nfdns_ceilings_get(&ceil);
+	over = nfdns_config_over_ceiling(old, new, &ceil);
+	if (!over || netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	switch (over) {
+	case NFDNS_CONF_A_MAX_BYTES:
+		NL_SET_ERR_MSG_ATTR(extack, tb[over],
+				    "nfdns: max_bytes above the max_bytes_ceiling module parameter needs CAP_NET_ADMIN in the initial user namespace");
+		break;
+	case NFDNS_CONF_A_MAX_PENDING:
+		NL_SET_ERR_MSG_ATTR(extack, tb[over],
+				    "nfdns: max_pending above the max_pending_ceiling module parameter needs CAP_NET_ADMIN in the initial user namespace");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[over],
+				    "nfdns: max_waiters above the max_waiters_ceiling module parameter needs CAP_NET_ADMIN in the initial user namespace");
+		break;
+	}
+	return -EPERM;
 }
 
 static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
@@ -451,9 +509,12 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	err = nfdns_config_check(new, &why);
 	if (err) {
-		nfdns_set_err_msg(info->extack, why);
+		nfdns_set_reason(info->extack, why);
 		goto err_unlock;
 	}
+	err = nfdns_check_ceilings(skb, old, new, tb, info->extack);
+	if (err)
+		goto err_unlock;
 	rcu_assign_pointer(nn->config, new);
 	mutex_unlock(&nn->config_lock);
 	kfree_rcu(old, rcu);
@@ -706,8 +767,8 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 					key.name_len, key.qtype, key.qclass,
 					ttl_offs, NFDNS_MAX_RRS, &ri, &why);
 	if (err) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "nfdns: response refused");
-		nfdns_set_err_msg(info->extack, why);
+		NL_SET_BAD_ATTR(info->extack, a);
+		nfdns_set_reason(info->extack, why);
 		/* No better answer is coming: do not leave the clients waiting. */
 		nfdns_pending_fail(nn, &key, DNSWIRE_RCODE_SERVFAIL);
 		goto free_offs;
@@ -727,7 +788,7 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 	err = nfdns_cache_insert(nn, &key, nla_data(a), nla_len(a), ttl_offs,
 				 ri.n_ttl, ttl, flags, &why);
 	if (err)
-		nfdns_set_err_msg(info->extack, why);
+		nfdns_set_reason(info->extack, why);
 	nfdns_pending_answer(nn, &key, nla_data(a), nla_len(a), ttl_offs,
 			     ri.n_ttl);
 free_offs:
@@ -840,10 +901,13 @@ static int nfdns_cmd_cache_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
+	/* The cache holds every name every client asked for. */
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
 	err = nfdns_parse_question(info, &key, name, true);
 	if (err)
 		return err;
-	msg = genlmsg_new(NFDNS_RESPONSE_MAX + NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NFDNS_ENTRY_NEST_MAX, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &nfdns_genl_family, 0,
@@ -871,12 +935,21 @@ err_msg:
 	return err;
 }
 
-/* A dump walks the table across calls; the walker lives in cb->args[0]. */
+/*
+ * A dump walks the table across calls; the walker lives in cb->args[0].
+ * Every message is given room for the largest entry, so that no entry
+ * is ever left out for want of room.
+ */
 static int nfdns_dump_start(struct netlink_callback *cb)
 {
-	struct nfdns_net *nn = nfdns_pernet(sock_net(cb->skb->sk));
+	struct net *net = sock_net(cb->skb->sk);
+	struct nfdns_net *nn = nfdns_pernet(net);
 	struct rhashtable_iter *iter;
 
+	/* cb->extack is NULL here before 6.2: 6.1 refuses without a message. */
+	if (!nfdns_admin_skb(cb->skb, net, cb->extack))
+		return -EPERM;
+	cb->min_dump_alloc = NFDNS_ENTRY_MSG_MAX;
 	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
 	if (!iter)
 		return -ENOMEM;
@@ -916,13 +989,23 @@ static int nfdns_cmd_cache_dump(struct sk_buff *skb, struct netlink_callback *cb
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfdns_genl_family,
 				  NLM_F_MULTI, NFDNS_CMD_CACHE_GET);
-		if (!hdr)
-			break;
-		if (nfdns_put_entry(skb, e, now)) {
-			genlmsg_cancel(skb, hdr);
-			break;
+		if (hdr && !nfdns_put_entry(skb, e, now)) {
+			genlmsg_end(skb, hdr);
+			continue;
 		}
-		genlmsg_end(skb, hdr);
+		if (hdr)
+			genlmsg_cancel(skb, hdr);
+		/*
+		 * The entry goes first in the next message.  An empty
+		 * message that cannot hold it would end the dump as if
+		 * complete: fail it instead.
+		 */
+		if (!skb->len) {
+			NL_SET_ERR_MSG(cb->extack,
+				       "nfdns: a cache entry does not fit in a dump message");
+			err = -EMSGSIZE;
+		}
+		break;
 	}
 	rhashtable_walk_stop(iter);
 	return err ? err : skb->len;
@@ -1114,6 +1197,7 @@ static struct genl_family nfdns_genl_family __ro_after_init = {
 	.name = NFDNS_GENL_NAME,
 	.version = NFDNS_GENL_VERSION,
 	.netnsok = true,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = nfdns_genl_ops,
 	.n_ops = ARRAY_SIZE(nfdns_genl_ops),
@@ -1158,6 +1242,11 @@ static struct notifier_block nfdns_netlink_notifier = {
 int nfdns_netlink_init(void)
 {
 	int err;
+
+	/* An nla_len is 16 bits; a dump message must fit in 64 KiB. */
+	BUILD_BUG_ON(NFDNS_ENTRY_NEST_MAX > U16_MAX);
+	BUILD_BUG_ON(SKB_DATA_ALIGN(NFDNS_ENTRY_MSG_MAX) +
+		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) > SZ_64K);
 
 	err = netlink_register_notifier(&nfdns_netlink_notifier);
 	if (err)

@@ -193,9 +193,132 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntohl(c->clients4[6].addr), 0xc0000200U);
 }
 
+struct ceiling_case {
+	const char *name;
+	u64 old_bytes, new_bytes;
+	u32 old_pending, new_pending;
+	u32 old_waiters, new_waiters;
+	int over;
+};
+
+/* Ceilings of the cases: 1 MiB, 100 pending questions, 10 waiters. */
+static const struct nfdns_ceilings test_ceil = {
+	.max_bytes = 1 << 20, .max_pending = 100, .max_waiters = 10,
+};
+
+static const struct ceiling_case ceiling_cases[] = {
+	{ "nothing changes", 4096, 4096, 1, 1, 1, 1, 0 },
+	{ "up to every ceiling", 4096, 1 << 20, 1, 100, 1, 10, 0 },
+	{ "bytes one past", 4096, (1 << 20) + 1, 1, 1, 1, 1,
+	  NFDNS_CONF_A_MAX_BYTES },
+	{ "bytes to 2^40", 4096, 1ULL << 40, 1, 1, 1, 1,
+	  NFDNS_CONF_A_MAX_BYTES },
+	{ "pending one past", 4096, 4096, 1, 101, 1, 1,
+	  NFDNS_CONF_A_MAX_PENDING },
+	{ "waiters one past", 4096, 4096, 1, 1, 1, 11,
+	  NFDNS_CONF_A_MAX_WAITERS },
+	/* Set above by the host's administrator: kept, or lowered, freely. */
+	{ "above, kept", 1 << 30, 1 << 30, 1000, 1000, 100, 100, 0 },
+	{ "above, lowered but still above", 1 << 30, 1 << 29, 1000, 500,
+	  100, 50, 0 },
+	{ "above, raised further", 1 << 29, 1 << 30, 1, 1, 1, 1,
+	  NFDNS_CONF_A_MAX_BYTES },
+	{ "bytes first of several", 4096, 2 << 20, 1, 200, 1, 20,
+	  NFDNS_CONF_A_MAX_BYTES },
+};
+
+static void ceiling_case_desc(const struct ceiling_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ceiling, ceiling_cases, ceiling_case_desc);
+
+static void nfdns_config_over_ceiling_test(struct kunit *test)
+{
+	const struct ceiling_case *t = test->param_value;
+	struct nfdns_config *old, *new;
+
+	old = kunit_kzalloc(test, sizeof(*old), GFP_KERNEL);
+	new = kunit_kzalloc(test, sizeof(*new), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	old->max_bytes = t->old_bytes;
+	old->max_pending = t->old_pending;
+	old->max_waiters = t->old_waiters;
+	new->max_bytes = t->new_bytes;
+	new->max_pending = t->new_pending;
+	new->max_waiters = t->new_waiters;
+	KUNIT_EXPECT_EQ(test, nfdns_config_over_ceiling(old, new, &test_ceil),
+			t->over);
+}
+
+/* The parameters as a test found them, put back when it ends. */
+struct saved_ceilings {
+	unsigned long long bytes;
+	unsigned int pending, waiters;
+};
+
+static void restore_ceilings(void *data)
+{
+	struct saved_ceilings *s = data;
+
+	WRITE_ONCE(max_bytes_ceiling, s->bytes);
+	WRITE_ONCE(max_pending_ceiling, s->pending);
+	WRITE_ONCE(max_waiters_ceiling, s->waiters);
+}
+
+static void nfdns_config_defaults_within_ceilings_test(struct kunit *test)
+{
+	struct saved_ceilings *saved;
+	struct nfdns_ceilings ceil;
+	struct nfdns_config *c;
+
+	saved = kunit_kzalloc(test, sizeof(*saved), GFP_KERNEL);
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	saved->bytes = max_bytes_ceiling;
+	saved->pending = max_pending_ceiling;
+	saved->waiters = max_waiters_ceiling;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_ceilings,
+							saved), 0);
+
+	/* Ceilings below the defaults pull the defaults down to them. */
+	WRITE_ONCE(max_bytes_ceiling, 1 << 20);
+	WRITE_ONCE(max_pending_ceiling, 100);
+	WRITE_ONCE(max_waiters_ceiling, 10);
+	nfdns_config_defaults(c);
+	KUNIT_EXPECT_EQ(test, c->max_bytes, 1 << 20);
+	KUNIT_EXPECT_EQ(test, c->max_pending, 100);
+	KUNIT_EXPECT_EQ(test, c->max_waiters, 10);
+	KUNIT_EXPECT_EQ(test, nfdns_config_check(c, &(const char *){ NULL }), 0);
+
+	/* A ceiling below a setting's minimum counts as that minimum. */
+	WRITE_ONCE(max_bytes_ceiling, 1);
+	WRITE_ONCE(max_pending_ceiling, 0);
+	nfdns_ceilings_get(&ceil);
+	KUNIT_EXPECT_EQ(test, ceil.max_bytes, NFDNS_MAX_BYTES_MIN);
+	KUNIT_EXPECT_EQ(test, ceil.max_pending, 1);
+	nfdns_config_defaults(c);
+	KUNIT_EXPECT_EQ(test, nfdns_config_check(c, &(const char *){ NULL }), 0);
+
+	/* 0: a sixteenth of RAM; the defaults stay as they are below it. */
+	WRITE_ONCE(max_bytes_ceiling, 0);
+	nfdns_ceilings_get(&ceil);
+	KUNIT_EXPECT_EQ(test, ceil.max_bytes,
+			clamp_t(u64, nfdns_default_bytes_ceiling(),
+				NFDNS_MAX_BYTES_MIN, NFDNS_MAX_BYTES_MAX));
+	nfdns_config_defaults(c);
+	KUNIT_EXPECT_EQ(test, c->max_bytes, min_t(u64, 64ULL << 20,
+						  ceil.max_bytes));
+}
+
 static struct kunit_case nfdns_config_test_cases[] = {
 	KUNIT_CASE(nfdns_config_defaults_test),
 	KUNIT_CASE_PARAM(nfdns_config_check_test, config_gen_params),
+	KUNIT_CASE_PARAM(nfdns_config_over_ceiling_test, ceiling_gen_params),
+	KUNIT_CASE(nfdns_config_defaults_within_ceilings_test),
 	{}
 };
 

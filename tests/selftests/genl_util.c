@@ -30,6 +30,16 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
 }
 
+static int policy_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nl *nl = data;
+
+	if (mnl_attr_get_type(attr) == NL_POLICY_TYPE_ATTR_MAX_LENGTH &&
+	    mnl_attr_get_payload_len(attr) == 4)
+		nl->err_max_len = mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
 static int extack_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct nl *nl = data;
@@ -38,6 +48,8 @@ static int extack_attr_cb(const struct nlattr *attr, void *data)
 	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
 			 mnl_attr_get_str(attr));
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_POLICY)
+		mnl_attr_parse_nested(attr, policy_attr_cb, nl);
 	return MNL_CB_OK;
 }
 
@@ -103,6 +115,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	ssize_t n;
 
 	nl->errmsg[0] = '\0';
+	nl->err_max_len = 0;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -119,14 +132,27 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+				unsigned int off = sizeof(*err);
 
+				/* The TLVs follow the request the kernel echoes. */
+				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+					off += err->msg.nlmsg_len - sizeof(err->msg);
 				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-					mnl_attr_parse(nlh, sizeof(*err),
+					mnl_attr_parse(nlh, MNL_ALIGN(off),
 						       extack_attr_cb, nl);
 				return err->error;
 			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return 0;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed says so here. */
+				const int *done = mnl_nlmsg_get_payload(nlh);
+
+				if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*done))
+					return 0;
+				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+					mnl_attr_parse(nlh, sizeof(*done),
+						       extack_attr_cb, nl);
+				return *done;
+			}
 			if (cb && cb(nlh, data) < 0)
 				return -EPROTO;
 		}

@@ -248,7 +248,8 @@ tap_check "enabled=yes: the kernel answers again" answer 192.0.2.77 local.exampl
 nctl config max_ttl=86400 serve_stale=0 ports=53
 
 # --- permissions ----------------------------------------------------------
-# Without CAP_NET_ADMIN, changes are refused and reads still work.
+# Without CAP_NET_ADMIN, changes are refused and so is reading the cache's
+# names; the counters and the settings can be read.
 unpriv() {
 	out=$(ip netns exec $rtr setpriv --inh-caps=-all --bounding-set=-all \
 		--ambient-caps=-all "$nfdnsctl" "$@" 2>&1)
@@ -260,8 +261,39 @@ result "flush without CAP_NET_ADMIN: exit 1, says CAP_NET_ADMIN is needed" \
 unpriv config max_ttl=5
 result "config change without CAP_NET_ADMIN: refused" \
 	eval '[ $rc = 1 ] && has "CAP_NET_ADMIN is needed"'
+unpriv dump
+result "dump without CAP_NET_ADMIN: refused, no name shown" \
+	eval '[ $rc = 1 ] && has "CAP_NET_ADMIN is needed" && ! has local.example'
+unpriv lookup local.example
+result "lookup without CAP_NET_ADMIN: refused" \
+	eval '[ $rc = 1 ] && has "CAP_NET_ADMIN is needed" && ! has 192.0.2.77'
 unpriv stats
 result "stats without CAP_NET_ADMIN works" eval 'ok_has "hits "'
+unpriv config max_ttl
+result "config read without CAP_NET_ADMIN works" eval '[ $rc = 0 ] && [ "$out" = 86400 ]'
+unpriv status
+result "status without CAP_NET_ADMIN works" eval 'ok_has "module       loaded"'
+
+# Root of an unprivileged user namespace owns its network namespace, but
+# its memory limits stop at the module's ceilings.
+ceil=$(cat /sys/module/nfdns/parameters/max_bytes_ceiling)
+userns() {
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user --map-root-user --net sh -c "$1" 2>&1)
+	rc=$?
+}
+userns "'$nfdnsctl' config max_bytes=$((ceil + 4096))"
+result "user namespace: max_bytes above the ceiling ($ceil) refused, CAP_NET_ADMIN is needed" \
+	eval '[ $rc = 1 ] && has "CAP_NET_ADMIN is needed"'
+userns "'$nfdnsctl' config max_bytes=$ceil && '$nfdnsctl' config max_bytes"
+result "user namespace: max_bytes up to the ceiling is set" \
+	eval '[ $rc = 0 ] && [ "$out" = "$ceil" ]'
+userns "'$nfdnsctl' add own.example A 192.0.2.9 && '$nfdnsctl' dump"
+result "user namespace: its own cache is its own to change and read" \
+	eval 'ok_has "own.example."'
+nctl config max_bytes=$((ceil + 4096))
+result "the host's root may go past the ceiling" eval '[ $rc = 0 ]'
+nctl config max_bytes=64M
 
 # --- save, rmmod, insmod, load --------------------------------------------
 nctl flush

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/capability.h>
@@ -833,6 +835,17 @@ static int drop_net_admin(void)
 	return 0;
 }
 
+/* Whether the running kernel is older than major.minor. */
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
+
 static void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -1190,6 +1203,7 @@ TEST_F(cache, policy_refusals)
 
 TEST_F(cache, unprivileged_refused)
 {
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nl nl;
 	struct msg resp;
 	int64_t count;
@@ -1211,11 +1225,20 @@ TEST_F(cache, unprivileged_refused)
 				     RCODE_SERVFAIL, -1));
 	EXPECT_STREQ("nfdns: CAP_NET_ADMIN is required", nl.errmsg);
 
-	/* Reading needs no privilege, and nothing changed. */
-	EXPECT_EQ(0, cache_get(&nl, "www.example.", TYPE_A, false, self->e));
-	EXPECT_EQ(1, self->e->n_entries);
-	EXPECT_FALSE(cached(&nl, "new.example.", TYPE_A));
+	/* The cache holds the names every client asked: reading it is admin. */
+	EXPECT_EQ(-EPERM, cache_get(&nl, "www.example.", TYPE_A, false, self->e));
+	EXPECT_STREQ("nfdns: CAP_NET_ADMIN is required", nl.errmsg);
+	EXPECT_EQ(0, self->e->n_entries);
+	EXPECT_EQ(-EPERM, nl_talk(&nl, nl_request(&nl, buf, NFDNS_CMD_CACHE_GET,
+						  NLM_F_DUMP), entry_cb, self->e));
+	/* Before 6.2 a dump's start cannot carry a message. */
+	if (!kernel_before(6, 2) || nl.errmsg[0])
+		EXPECT_STREQ("nfdns: CAP_NET_ADMIN is required", nl.errmsg);
+	EXPECT_EQ(0, self->e->n_entries);
+
+	/* The counters need no privilege; nothing changed. */
 	EXPECT_EQ(1, counter(&nl, NFDNS_STAT_A_ENTRIES));
+	EXPECT_EQ(1, counter(&nl, NFDNS_STAT_A_INSERTS));
 	nl_close(&nl);
 }
 
@@ -1458,6 +1481,130 @@ TEST_F(cache, dump_empty_and_small)
 	EXPECT_EQ(1, seen[0]);
 	EXPECT_EQ(1, seen[1]);
 	EXPECT_EQ(1, seen[2]);
+}
+
+/* ---- entries of every size ---- */
+
+/*
+ * A TXT response of exactly @size bytes: header, question, and one record
+ * whose strings fill the rest; the strings' bytes follow @seed.
+ */
+static void build_sized(struct msg *m, const char *name, size_t size,
+			unsigned int seed)
+{
+	size_t left;
+
+	m->len = 0;
+	put16(m, seed);
+	put16(m, 0x8180);
+	put16(m, 1);
+	put16(m, 1);
+	put16(m, 0);
+	put16(m, 0);
+	put_name(m, name);
+	put16(m, TYPE_TXT);
+	put16(m, 1);
+	put16(m, 0xc00c);
+	put16(m, TYPE_TXT);
+	put16(m, 1);
+	put32(m, 300);
+	left = size - m->len - 2;
+	put16(m, left);
+	while (left) {
+		size_t n = left - 1 > 255 ? 255 : left - 1;
+
+		put8(m, n);
+		left -= n + 1;
+		while (n--)
+			put8(m, 'a' + (seed + m->len) % 26);
+	}
+}
+
+/* Every 512 bytes from the smallest, then the largest less one, the largest. */
+#define SIZES_MIN	64	/* room for the header, question and record */
+#define SIZES_STEPS	((NFDNS_ENTRY_RESPONSE_MAX - 1 - SIZES_MIN + 511) / 512)
+#define SIZES_N		(SIZES_STEPS + 2)
+
+struct sizes_seen {
+	unsigned int entries;
+	unsigned int whole;	/* byte for byte what was put */
+	unsigned int seen[SIZES_N];
+};
+
+static size_t size_of(unsigned int i)
+{
+	if (i < SIZES_STEPS)
+		return SIZES_MIN + (size_t)i * 512;
+	return i == SIZES_STEPS ? NFDNS_ENTRY_RESPONSE_MAX - 1 :
+				  NFDNS_ENTRY_RESPONSE_MAX;
+}
+
+static int sizes_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static struct entry e;
+	static struct msg want;
+	struct sizes_seen *d = data;
+	char name[64];
+	unsigned int i;
+
+	memset(&e, 0, sizeof(e));
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), entry_top_cb, &e);
+	d->entries += e.n_entries;
+	/* Names are s<index>.sizes.example. */
+	if (e.n_entries != 1 || e.qname_len < 2 || e.qname[1] != 's' ||
+	    sscanf((const char *)e.qname + 2, "%u", &i) != 1 ||
+	    i >= sizeof(d->seen) / sizeof(d->seen[0]))
+		return MNL_CB_OK;
+	d->seen[i]++;
+	snprintf(name, sizeof(name), "s%u.sizes.example.", i);
+	build_sized(&want, name, size_of(i), i);
+	if (e.response_len == (int)want.len &&
+	    !memcmp(e.response, want.b, want.len))
+		d->whole++;
+	return MNL_CB_OK;
+}
+
+TEST_F(cache, entries_of_every_size_dump_whole)
+{
+	static struct sizes_seen d;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct msg *m = self->m;
+	unsigned int i, n = 0;
+	char name[64];
+
+	ASSERT_EQ(0, config_set(&self->nl, NFDNS_CONF_A_MAX_BYTES, 64 << 20, 8));
+	for (i = 0; i < SIZES_N; i++, n++) {
+		snprintf(name, sizeof(name), "s%u.sizes.example.", i);
+		build_sized(m, name, size_of(i), i);
+		ASSERT_EQ(size_of(i), m->len);
+		ASSERT_EQ(0, cache_put(&self->nl, name, TYPE_TXT, false, m, 300, 0))
+			TH_LOG("%zu bytes: %s", m->len, self->nl.errmsg);
+	}
+	ASSERT_EQ(n, counter(&self->nl, NFDNS_STAT_A_ENTRIES));
+
+	/* One byte more is refused by the policy, which names the limit. */
+	build_sized(m, "over.sizes.example.", NFDNS_ENTRY_RESPONSE_MAX + 1, 0);
+	EXPECT_EQ(-ERANGE, cache_put(&self->nl, "over.sizes.example.", TYPE_TXT,
+				     false, m, 300, 0));
+	EXPECT_STREQ("Attribute failed policy validation", self->nl.errmsg);
+	EXPECT_EQ(NFDNS_ENTRY_RESPONSE_MAX, self->nl.err_max_len);
+	EXPECT_FALSE(cached(&self->nl, "over.sizes.example.", TYPE_TXT));
+
+	/* The largest comes back whole from a lookup... */
+	snprintf(name, sizeof(name), "s%u.sizes.example.", n - 1);
+	ASSERT_EQ(0, cache_get(&self->nl, name, TYPE_TXT, false, self->e));
+	EXPECT_EQ(NFDNS_ENTRY_RESPONSE_MAX, self->e->response_len);
+
+	/* ... and every entry from a dump, each once. */
+	memset(&d, 0, sizeof(d));
+	ASSERT_EQ(0, nl_talk(&self->nl,
+			     nl_request(&self->nl, buf, NFDNS_CMD_CACHE_GET,
+					NLM_F_DUMP), sizes_cb, &d))
+		TH_LOG("%s", self->nl.errmsg);
+	EXPECT_EQ(n, d.entries);
+	EXPECT_EQ(n, d.whole);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(1, d.seen[i]) TH_LOG("entry %u (%zu bytes)", i, size_of(i));
 }
 
 /* ---- limits ---- */

@@ -4,6 +4,7 @@
  * namespace of its own, so it starts from the defaults.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -107,6 +108,18 @@ static int config_set_u32(struct nl *nl, uint16_t type, uint32_t value)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NFDNS_A_CONFIG);
 
 	mnl_attr_put_u32(nlh, type, value);
+	mnl_attr_nest_end(nlh, nest);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+/* CONFIG_SET with one u64 setting. */
+static int config_set_u64(struct nl *nl, uint16_t type, uint64_t value)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_request(nl, buf, NFDNS_CMD_CONFIG_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFDNS_A_CONFIG);
+
+	mnl_attr_put_u64(nlh, type, value);
 	mnl_attr_nest_end(nlh, nest);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -268,10 +281,114 @@ TEST_F(nfdns, unprivileged_refused)
 	EXPECT_STREQ("nfdns: CAP_NET_ADMIN is required", nl.errmsg);
 	EXPECT_EQ(-EPERM, simple_cmd(&nl, NFDNS_CMD_RESOLVER_REGISTER));
 	EXPECT_STREQ("nfdns: CAP_NET_ADMIN is required", nl.errmsg);
-	/* Reading needs no privilege. */
+	/* Reading the settings needs no privilege. */
 	EXPECT_EQ(0, config_get(&nl, &c));
 	EXPECT_EQ(86400, c.u32[NFDNS_CONF_A_MAX_TTL]);
 	nl_close(&nl);
+}
+
+/* A ceiling module parameter, as root may have changed it. */
+static uint64_t ceiling(const char *name)
+{
+	char path[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/nfdns/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+#define CEILING_MSG(limit)						\
+	"nfdns: " limit " above the " limit "_ceiling module parameter "	\
+	"needs CAP_NET_ADMIN in the initial user namespace"
+
+/*
+ * Root of a user namespace of its own: CAP_NET_ADMIN over its network
+ * namespace, none over the host.  The exit status is the first failed
+ * check's line, 0 when all passed.
+ */
+static int in_user_namespace(uint64_t bytes_ceil, uint32_t pending_ceil,
+			     uint32_t waiters_ceil)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl nl;
+	struct config c;
+
+#define CHECK(cond) do { if (!(cond)) return __LINE__ % 250 + 1; } while (0)
+	CHECK(unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0);
+	CHECK(nl_open(&nl) == 0);
+	CHECK(config_get(&nl, &c) == 0);
+	/* A new namespace starts within the ceiling. */
+	CHECK(c.max_bytes <= bytes_ceil);
+	/* Changes up to the ceiling are its own business... */
+	CHECK(config_set_u32(&nl, NFDNS_CONF_A_MAX_TTL, 60) == 0);
+	CHECK(config_set_u64(&nl, NFDNS_CONF_A_MAX_BYTES, bytes_ceil) == 0);
+	CHECK(config_set_u32(&nl, NFDNS_CONF_A_MAX_PENDING, pending_ceil) == 0);
+	CHECK(config_set_u32(&nl, NFDNS_CONF_A_MAX_WAITERS, waiters_ceil) == 0);
+	/* ... past it, the host's. */
+	CHECK(config_set_u64(&nl, NFDNS_CONF_A_MAX_BYTES, bytes_ceil + 4096) == -EPERM);
+	CHECK(!strcmp(nl.errmsg, CEILING_MSG("max_bytes")));
+	CHECK(config_set_u64(&nl, NFDNS_CONF_A_MAX_BYTES, 1ULL << 40) == -EPERM);
+	CHECK(config_set_u32(&nl, NFDNS_CONF_A_MAX_PENDING, pending_ceil + 1) == -EPERM);
+	CHECK(!strcmp(nl.errmsg, CEILING_MSG("max_pending")));
+	CHECK(config_set_u32(&nl, NFDNS_CONF_A_MAX_WAITERS, waiters_ceil + 1) == -EPERM);
+	CHECK(!strcmp(nl.errmsg, CEILING_MSG("max_waiters")));
+	CHECK(config_get(&nl, &c) == 0);
+	CHECK(c.max_bytes == bytes_ceil);
+	CHECK(c.u32[NFDNS_CONF_A_MAX_PENDING] == pending_ceil);
+	CHECK(c.u32[NFDNS_CONF_A_MAX_WAITERS] == waiters_ceil);
+	/* Lowering is always allowed. */
+	CHECK(config_set_u64(&nl, NFDNS_CONF_A_MAX_BYTES, 1 << 20) == 0);
+	/* The namespace's own cache is its own to read. */
+	CHECK(nl_talk(&nl, nl_request(&nl, buf, NFDNS_CMD_CACHE_GET, NLM_F_DUMP),
+		      NULL, NULL) == 0);
+	nl_close(&nl);
+#undef CHECK
+	return 0;
+}
+
+TEST_F(nfdns, memory_limits_past_the_ceiling_need_the_host)
+{
+	uint64_t bytes_ceil = ceiling("max_bytes_ceiling");
+	uint32_t pending_ceil = ceiling("max_pending_ceiling");
+	uint32_t waiters_ceil = ceiling("max_waiters_ceiling");
+	struct config c;
+	pid_t pid;
+	int status;
+
+	ASSERT_LE(4096, bytes_ceil);
+	ASSERT_LT(bytes_ceil, 1ULL << 40);
+	ASSERT_LT(0, pending_ceil);
+	ASSERT_GT(65536, pending_ceil);
+	ASSERT_LT(0, waiters_ceil);
+	ASSERT_GT(4096, waiters_ceil);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(in_user_namespace(bytes_ceil, pending_ceil, waiters_ceil));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	/* Non-zero: the line of the check that failed, modulo 250, plus 1. */
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* The host's administrator may go past the ceilings. */
+	ASSERT_EQ(0, config_set_u64(&self->nl, NFDNS_CONF_A_MAX_BYTES,
+				    bytes_ceil + 4096)) TH_LOG("%s", self->nl.errmsg);
+	ASSERT_EQ(0, config_set_u32(&self->nl, NFDNS_CONF_A_MAX_PENDING,
+				    pending_ceil + 1));
+	ASSERT_EQ(0, config_set_u32(&self->nl, NFDNS_CONF_A_MAX_WAITERS,
+				    waiters_ceil + 1));
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	EXPECT_EQ(bytes_ceil + 4096, c.max_bytes);
+	EXPECT_EQ(pending_ceil + 1, c.u32[NFDNS_CONF_A_MAX_PENDING]);
+	EXPECT_EQ(waiters_ceil + 1, c.u32[NFDNS_CONF_A_MAX_WAITERS]);
 }
 
 TEST_F(nfdns, resolver_registration)

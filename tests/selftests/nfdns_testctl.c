@@ -9,6 +9,7 @@
  *   nfdns_testctl config [KEY=VALUE...]
  *	(and clients=any or clients=ADDR/LEN,..., ifaces=any or ifaces=NAME)
  *   nfdns_testctl put [--static] [--do] [--cd] [--rcode N] NAME TYPE TTL [RR...]
+ *   nfdns_testctl put-size NAME SIZE [FILE]
  *   nfdns_testctl get NAME TYPE
  *   nfdns_testctl del NAME [TYPE] [--subtree]
  *   nfdns_testctl flush
@@ -24,7 +25,9 @@
  * (with a small receive buffer, the upcalls soon fail), until a signal.
  *
  * RRs of put are in presentation format, one per argument, in the answer
- * section; prefix one with "auth:" for the authority section.  Exit status:
+ * section; prefix one with "auth:" for the authority section.  put-size
+ * stores a static NAME TXT entry whose response is exactly SIZE bytes (one
+ * record of strings), and writes that response to FILE.  Exit status:
  * 0 on success, 1 on a refusal (its extended-ack message on stderr), 2 on
  * bad usage.
  */
@@ -121,6 +124,7 @@ static int usage(void)
 		"usage: nfdns_testctl stats [NAME]\n"
 		"       nfdns_testctl config [KEY=VALUE...]\n"
 		"       nfdns_testctl put [--static] [--do] [--cd] [--rcode N] NAME TYPE TTL [RR...]\n"
+		"       nfdns_testctl put-size NAME SIZE [FILE]\n"
 		"       nfdns_testctl get NAME TYPE\n"
 		"       nfdns_testctl del NAME [TYPE] [--subtree]\n"
 		"       nfdns_testctl flush\n"
@@ -599,6 +603,77 @@ out:
 	ldns_pkt_free(pkt);
 	ldns_rdf_deep_free(owner);
 	return ret;
+}
+
+/*
+ * A TXT response of exactly @size bytes: header, question, and one record
+ * whose strings fill the rest.  Its length, or -1 when @size cannot be met.
+ */
+static int build_sized(uint8_t *m, size_t size, const uint8_t *qname,
+		       int qname_len)
+{
+	static const uint8_t head[] = {
+		0, 0, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+	};
+	static const uint8_t rr[] = {
+		0xc0, 12, 0, 16, 0, 1, 0, 0, 0x01, 0x2c,
+	};
+	size_t off = 0, left, base = sizeof(head) + qname_len + 4;
+	unsigned int i = 0;
+
+	if (size < base + sizeof(rr) + 3 || size > NFDNS_RESPONSE_MAX)
+		return -1;
+	memcpy(m, head, sizeof(head));
+	off = sizeof(head);
+	memcpy(m + off, qname, qname_len);
+	off += qname_len;
+	m[off++] = 0;
+	m[off++] = 16;
+	m[off++] = 0;
+	m[off++] = 1;
+	memcpy(m + off, rr, sizeof(rr));
+	off += sizeof(rr);
+	left = size - off - 2;
+	m[off++] = left >> 8;
+	m[off++] = left & 0xff;
+	while (left) {
+		size_t n = left - 1 > 255 ? 255 : left - 1;
+
+		m[off++] = n;
+		left -= n + 1;
+		while (n--)
+			m[off++] = 'a' + i++ % 26;
+	}
+	return off;
+}
+
+static int cmd_put_size(struct nl *nl, int argc, char **argv)
+{
+	static uint8_t resp[NFDNS_RESPONSE_MAX];
+	uint8_t qname[NFDNS_NAME_MAX];
+	int qname_len, len, err;
+	FILE *f;
+
+	if (argc < 2 || argc > 3)
+		return usage();
+	qname_len = name_to_wire(argv[0], qname);
+	len = qname_len < 0 ? -1 :
+	      build_sized(resp, strtoul(argv[1], NULL, 10), qname, qname_len);
+	if (len < 0) {
+		fprintf(stderr, "nfdns_testctl: cannot build %s bytes for %s\n",
+			argv[1], argv[0]);
+		return 2;
+	}
+	if (argc == 3) {
+		f = fopen(argv[2], "w");
+		if (!f || fwrite(resp, 1, len, f) != (size_t)len || fclose(f)) {
+			perror(argv[2]);
+			return 2;
+		}
+	}
+	err = put_wire(nl, qname, qname_len, 16, 1, false, resp, len, 300,
+		       NFDNS_ENTRY_F_STATIC);
+	return err ? refused(nl, "put", err) : 0;
 }
 
 /* ---- addresses and sockets ---------------------------------------------- */
@@ -1135,6 +1210,8 @@ int main(int argc, char **argv)
 		ret = cmd_config(&nl, argc, argv);
 	else if (!strcmp(cmd, "put"))
 		ret = cmd_put(&nl, argc, argv);
+	else if (!strcmp(cmd, "put-size"))
+		ret = cmd_put_size(&nl, argc, argv);
 	else if (!strcmp(cmd, "get"))
 		ret = cmd_get(&nl, argc, argv);
 	else if (!strcmp(cmd, "del"))

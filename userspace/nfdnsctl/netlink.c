@@ -26,7 +26,7 @@
 #define SOL_NETLINK 270
 #endif
 
-/* A dump message can hold one whole 64 KiB response and more. */
+/* A message holds at most one whole entry: 64 KiB with its attributes. */
 #define NFDNSCTL_RCVBUF (4 << 20)
 #define NFDNSCTL_MSGBUF (256 << 10)
 
@@ -134,7 +134,8 @@ void nfdnsctl_close(struct nfdnsctl *ctl)
  */
 struct nl_msg *nfdnsctl_msg(struct nfdnsctl *ctl, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Room for a CACHE_PUT of the largest response the kernel stores. */
+	struct nl_msg *msg = nlmsg_alloc_size(NFDNS_ENTRY_RESPONSE_MAX + 4096);
 
 	if (!msg)
 		return NULL;
@@ -196,11 +197,35 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/* A dump that fails part way ends with its error in NLMSG_DONE. */
+static void done_error(struct request *req, const struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int err;
+
+	if (nlh->nlmsg_type != NLMSG_DONE ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(err)))
+		return;
+	memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+	if (err >= 0 || req->err)
+		return;
+	req->err = err;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + NLA_ALIGN(sizeof(err))),
+		      nlh->nlmsg_len - NLMSG_LENGTH(NLA_ALIGN(sizeof(err))), NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(req->extack, sizeof(req->extack), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
 static int on_finish(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
 
-	(void)msg;
+	done_error(req, nlmsg_hdr(msg));
 	req->done = true;
 	return NL_STOP;
 }

@@ -9,9 +9,14 @@
  *  - Names (NFDNS_A_QNAME) are in DNS wire format: length-prefixed labels
  *    ending with the root label, no compression, at most 255 bytes.
  *  - Integers are in host byte order unless said otherwise.
- *  - Every command that changes state needs CAP_NET_ADMIN in the user
- *    namespace that owns the network namespace of the socket.  Read-only
- *    commands (CACHE_GET, STATS_GET, CONFIG_GET) need nothing.
+ *  - Privilege: every command that changes state, and CACHE_GET (the
+ *    cache holds every name every client asked for), needs CAP_NET_ADMIN
+ *    in the user namespace that owns the network namespace of the socket.
+ *    Raising max_bytes, max_pending or max_waiters above the ceilings the
+ *    module sets for every namespace (module parameters max_bytes_ceiling,
+ *    default 1/16 of RAM, max_pending_ceiling and max_waiters_ceiling)
+ *    needs CAP_NET_ADMIN in the initial user namespace.  STATS_GET and
+ *    CONFIG_GET need nothing.  A refusal for want of privilege is -EPERM.
  *  - Every refusal carries an extended-ack message.
  *  - All state is per network namespace.
  */
@@ -25,8 +30,16 @@
 
 /* The longest name in wire format (RFC 1035 3.1). */
 #define NFDNS_NAME_MAX		255
-/* The largest response the kernel stores for one question. */
+/* The largest DNS message (a TCP message's length is 16 bits). */
 #define NFDNS_RESPONSE_MAX	65535
+/*
+ * The largest response the kernel stores for one question (63 KiB).  A
+ * CACHE_PUT of a larger one is refused by the attribute policy: an entry
+ * with all its attributes must fit in one NFDNS_A_ENTRY attribute, whose
+ * length is 16 bits, and a CACHE_GET reply in a 64 KiB buffer.  It is
+ * below 65507, the most a UDP client can be sent.
+ */
+#define NFDNS_ENTRY_RESPONSE_MAX	64512
 
 /*
  * The skb mark nfdnsd puts on its upstream sockets by default, and the one
@@ -56,8 +69,9 @@
  * @NFDNS_CMD_CACHE_FAIL: (admin) resolution failed.  Attributes: the
  *	question, %NFDNS_A_RCODE; %NFDNS_A_TTL (optional) stores a short
  *	negative entry for that long.
- * @NFDNS_CMD_CACHE_GET: one entry (with the question) or, as a dump, all
- *	of them.  Each reply carries %NFDNS_A_ENTRY.
+ * @NFDNS_CMD_CACHE_GET: (admin) one entry (with the question) or, as a
+ *	dump, all of them.  Each reply carries %NFDNS_A_ENTRY.  A message
+ *	may be up to 64 KiB: read with a buffer at least that large.
  * @NFDNS_CMD_CACHE_DEL: (admin) delete the entries of %NFDNS_A_QNAME:
  *	one type (%NFDNS_A_QTYPE given) or all; with %NFDNS_A_SUBTREE, every
  *	name at or below it.  Reply: %NFDNS_A_COUNT, the entries deleted.
@@ -97,7 +111,8 @@ enum nfdns_cmd {
  * @NFDNS_A_QTYPE: u16, RR type
  * @NFDNS_A_QCLASS: u16, class (default 1, IN)
  * @NFDNS_A_DO: flag, the question was asked with the DNSSEC OK bit
- * @NFDNS_A_RESPONSE: binary, a whole DNS message, 12..65535 bytes
+ * @NFDNS_A_RESPONSE: binary, a whole DNS message, 12 bytes up to
+ *	%NFDNS_ENTRY_RESPONSE_MAX
  * @NFDNS_A_TTL: u32, seconds the entry stays fresh (before clamping)
  * @NFDNS_A_RCODE: u8, DNS RCODE (0..15)
  * @NFDNS_A_FLAGS: u32, %NFDNS_ENTRY_F_* bits
@@ -262,7 +277,8 @@ enum nfdns_stat_attr {
 /**
  * enum nfdns_config_attr - settings (in NFDNS_A_CONFIG)
  * @NFDNS_CONF_A_UNSPEC: unused
- * @NFDNS_CONF_A_MAX_BYTES: u64, byte budget of the cache (4096..2^40)
+ * @NFDNS_CONF_A_MAX_BYTES: u64, byte budget of the cache (4096..2^40;
+ *	above max_bytes_ceiling only from the initial user namespace)
  * @NFDNS_CONF_A_MAX_ENTRIES: u32, entry limit of the cache (1..2^24)
  * @NFDNS_CONF_A_MIN_TTL: u32, seconds; shorter TTLs are raised to this
  * @NFDNS_CONF_A_MAX_TTL: u32, seconds; longer TTLs are lowered to this
@@ -270,8 +286,11 @@ enum nfdns_stat_attr {
  * @NFDNS_CONF_A_NEG_MAX_TTL: u32, seconds; cap for negative entries
  * @NFDNS_CONF_A_PENDING_TIMEOUT_MS: u32, how long a question waits for
  *	the resolver before it is answered SERVFAIL (100..60000)
- * @NFDNS_CONF_A_MAX_PENDING: u32, questions pending at once (1..65536)
- * @NFDNS_CONF_A_MAX_WAITERS: u32, clients waiting on one question (1..4096)
+ * @NFDNS_CONF_A_MAX_PENDING: u32, questions pending at once (1..65536;
+ *	above max_pending_ceiling only from the initial user namespace)
+ * @NFDNS_CONF_A_MAX_WAITERS: u32, clients waiting on one question
+ *	(1..4096; above max_waiters_ceiling only from the initial user
+ *	namespace)
  * @NFDNS_CONF_A_MARK: u32, packets with this skb mark pass untouched
  *	(0: none); nfdnsd sets it on its upstream sockets
  * @NFDNS_CONF_A_SERVE_STALE: u32, seconds an expired entry may still be
