@@ -134,7 +134,7 @@ coalesced=0
 for run in 1 2 3; do
 	snap
 	ip netns exec $cli dnsperf -s $nsd4 -d "$work/queries" -n 100 -c 8 -T 2 \
-		-q 64 -t 3 >"$work/dnsperf.log" 2>&1
+		-q 16 -t 10 >"$work/dnsperf.log" 2>&1
 	refresh
 	coalesced=$((now[coalesced] - was[coalesced]))
 	[ $coalesced -gt 0 ] && break
