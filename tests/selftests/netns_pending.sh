@@ -52,6 +52,10 @@ fi
 ctl() { ip netns exec $rtr "$ctl" "$@"; }
 counters_read() { ctl stats; }
 . "$here/../lib/counters.sh"
+# The clients are in 198.18/15, outside the default list, and the load
+# goes over the default rate limit.
+tap_check "clients in 198.18/15 are answered, without a rate limit" \
+	ctl config clients=any rrl_rate=0
 
 start_deaf() {
 	ip netns exec $rtr "$ctl" deaf "$@" >"$work/deaf.log" 2>&1 &
