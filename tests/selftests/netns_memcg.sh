@@ -69,6 +69,8 @@ memevent() { awk -v k="$1" '$1 == k { print $2 }' "$cg/memory.events"; }
 ns_add $cli && ns_add $rtr || { tap_fail "create namespaces"; tap_done; exit 1; }
 ns_link $cli "198.18.1.2/24" $rtr "$rtr4/24"
 ctl() { ip netns exec $rtr "$ctl" "$@"; }
+# The client is in 198.18/15, outside the default list.
+tap_check "the client in 198.18/15 is answered" ctl config clients=198.18.0.0/15
 counters_read() { ctl stats; }
 . "$here/../lib/counters.sh"
 
