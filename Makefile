@@ -5,8 +5,10 @@
 #   make userspace       nfdnsd, nfdnsctl
 #   make check           checkpatch and sparse on the module
 #   make test            every test: host, then VMs (see scripts/test.sh)
-#   make stress          the long runs: 100 module churn cycles under load, in
-#                        a VM on the debug kernel (scripts/stress.sh)
+#   make stress          the long runs, in a VM on the debug kernel: 100 module
+#                        churn cycles under load, a 1M-entry flush under hits,
+#                        100k hits with conntrack, every entry size
+#                        (scripts/stress.sh)
 #   make demo            the guided tour, in a VM
 #   make bench           the hit path against Unbound, dnsmasq, dnsdist, in a VM (scripts/bench.sh)
 #   make clean           remove every build output
