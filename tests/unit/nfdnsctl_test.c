@@ -926,7 +926,7 @@ int main(void)
 {
 	int64_t (*wall)(void) = nfdnsctl_now;
 
-	tap_plan(415);
+	tap_plan(458);
 	run_cases();
 	test_save_load();
 	nfdnsctl_now = wall;
