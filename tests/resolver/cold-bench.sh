@@ -12,6 +12,9 @@ top=$(cd "$here/../.." && pwd)
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
 rounds=${1:-10}
 addr=127.53.255.1
+# The test hierarchy binds fixed loopback addresses: one run at a time.
+exec 9>/tmp/nfdns-hierarchy.lock
+flock 9
 work=$(mktemp -d /tmp/nfdnsd-bench.XXXXXX)
 pid=
 

@@ -52,6 +52,9 @@ zone_server=127.53.9.1
 nfdnsd_addr=127.53.255.21
 unbound_addr=127.53.255.22
 
+# The test hierarchy binds fixed loopback addresses: one run at a time.
+exec 9>/tmp/nfdns-hierarchy.lock
+flock 9
 work=$(mktemp -d /tmp/nfdnsd-miss-bench.XXXXXX)
 resolver_pid=
 

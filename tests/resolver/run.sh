@@ -21,6 +21,9 @@ cold=127.53.255.6
 max_queries=48
 max_ns_chase=4
 
+# The test hierarchy binds fixed loopback addresses: one run at a time.
+exec 9>/tmp/nfdns-hierarchy.lock
+flock 9
 work=$(mktemp -d /tmp/nfdnsd-test.XXXXXX)
 log=$work/nfdnsd.log
 nfdnsd_pid=
