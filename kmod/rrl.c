@@ -92,12 +92,12 @@ static u32 nfdns_rrl_hash(const struct nfdns_rrl *rrl,
 	return siphash(&k, sizeof(k), &rrl->key) % NFDNS_RRL_BUCKETS;
 }
 
-/* Take one answer's worth of credit; false when there is none. */
-static bool nfdns_rrl_take(struct nfdns_rrl_bucket *b, u32 rate)
+/* Take one answer's worth of credit at @now; false when there is none. */
+static bool nfdns_rrl_take(struct nfdns_rrl_bucket *b, u32 rate, u32 now)
 {
 	/* One second of answers may go out at once. */
 	u64 burst = (u64)rate * HZ, credit, cost = HZ;
-	u32 now = (u32)jiffies, then;
+	u32 then;
 	s64 old, new;
 
 	old = atomic64_read(&b->state);
@@ -116,6 +116,22 @@ static bool nfdns_rrl_take(struct nfdns_rrl_bucket *b, u32 rate)
 	return true;
 }
 
+static enum nfdns_rrl_verdict
+nfdns_rrl_check_at(struct nfdns_net *nn, const struct nfdns_config *cfg,
+		   const struct nfdns_client *c, u32 now)
+{
+	struct nfdns_rrl_bucket *b;
+
+	if (!cfg->rrl_rate)
+		return NFDNS_RRL_ANSWER;
+	b = &nn->rrl->b[nfdns_rrl_hash(nn->rrl, cfg, c)];
+	if (nfdns_rrl_take(b, cfg->rrl_rate, now))
+		return NFDNS_RRL_ANSWER;
+	if (cfg->rrl_slip && atomic_inc_return(&b->over) % cfg->rrl_slip == 0)
+		return NFDNS_RRL_SLIP;
+	return NFDNS_RRL_DROP;
+}
+
 /**
  * nfdns_rrl_check() - whether a query within the rate limit is answered
  * @nn: the namespace
@@ -129,14 +145,5 @@ enum nfdns_rrl_verdict nfdns_rrl_check(struct nfdns_net *nn,
 				       const struct nfdns_config *cfg,
 				       const struct nfdns_client *c)
 {
-	struct nfdns_rrl_bucket *b;
-
-	if (!cfg->rrl_rate)
-		return NFDNS_RRL_ANSWER;
-	b = &nn->rrl->b[nfdns_rrl_hash(nn->rrl, cfg, c)];
-	if (nfdns_rrl_take(b, cfg->rrl_rate))
-		return NFDNS_RRL_ANSWER;
-	if (cfg->rrl_slip && atomic_inc_return(&b->over) % cfg->rrl_slip == 0)
-		return NFDNS_RRL_SLIP;
-	return NFDNS_RRL_DROP;
+	return nfdns_rrl_check_at(nn, cfg, c, (u32)jiffies);
 }

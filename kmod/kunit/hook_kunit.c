@@ -8,10 +8,8 @@
  * 53 to 127.0.0.2, and a LOCAL_OUT hook of the test takes it there, checks
  * nothing else, and keeps a copy.
  */
-/* First, so that the files under test define pr_fmt before any header. */
+/* First, so that the file under test defines pr_fmt before any header. */
 #include "../hook.c"
-#include "../acl.c"
-#include "../rrl.c"
 
 #include <kunit/test.h>
 #include <net/checksum.h>
