@@ -63,6 +63,9 @@ ip -n $atk addr add fd00:53:1::2/64 dev a-rt nodad
 ip -n $atk route add default via 10.53.1.1
 ip -n $cl2 addr add 10.53.2.2/24 dev c-rt
 ip -n $cl2 route add default via 10.53.2.1
+# A second prefix of the second client, for the rate limit's check.
+ip -n $cl2 addr add 10.53.3.2/32 dev c-rt
+ip -n $rt route add 10.53.3.2/32 dev r-cl2
 ip netns exec $rt sysctl -qw net.ipv4.ip_forward=1
 
 rtx() { ip netns exec $rt "$@"; }
@@ -246,8 +249,11 @@ flood() {
 ctl config rrl_rate=5 rrl_slip=2
 snap
 flood
+# Prefixes share a bucket when their keyed hashes meet (1 in 4096): then
+# the other client's next prefix, in another bucket, must be answered.
 dig1 $cl2 @10.53.2.1 www.example A
-result "during a flood from 10.53.1.0/24, a client in 10.53.2.0/24 is answered" is 192.0.2.99
+is 192.0.2.99 || dig1 $cl2 -b 10.53.3.2 @10.53.2.1 www.example A
+result "during a flood from 10.53.1.0/24, a client in another /24 is answered" is 192.0.2.99
 refresh
 limited=$(( ${now[rrl_dropped]} - ${was[rrl_dropped]} + ${now[rrl_slipped]} - ${was[rrl_slipped]} ))
 slipped=$(( ${now[rrl_slipped]} - ${was[rrl_slipped]} ))
