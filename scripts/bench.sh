@@ -38,6 +38,11 @@
 #                                     the 2-CPU VM less per query than two (see
 #                                     the floor) and outpaces every peer
 #   NFDNS_BENCH_WARM_LIMIT=900        seconds one warming pass may take at most
+#   NFDNS_BENCH_TRIPLES=4, NFDNS_BENCH_TRIPLE_SECONDS=5
+#                                     per round, short full-speed runs of nfdns,
+#                                     nfdns with conntrack and RRL on, and the
+#                                     floor, one after the other: the cost of
+#                                     conntrack and RRL, from runs close in time
 #   NFDNS_BENCH_MEM=3G                VM memory
 #   NFDNS_BENCH_OUT=bench/results     where the results go
 set -euo pipefail

@@ -40,6 +40,8 @@ clients=${NFDNS_BENCH_CLIENTS:-2}
 threads=${NFDNS_BENCH_THREADS:-1}
 outstanding=${NFDNS_BENCH_OUTSTANDING:-200}
 warm_limit=${NFDNS_BENCH_WARM_LIMIT:-900}
+triples=${NFDNS_BENCH_TRIPLES:-4}
+pair_seconds=${NFDNS_BENCH_TRIPLE_SECONDS:-5}
 
 sel=$top/tests/selftests
 ctl=$sel/nfdns_testctl
@@ -372,6 +374,54 @@ fill_nfdns() {
 	say "nfdns: $n entries, $("$ctl" stats bytes) bytes, in $(($(date +%s) - start)) s"
 }
 
+# Conntrack on in this namespace, as on a host with a stateful firewall (a
+# ct rule turns it on: every conntrack hook, for every packet), and the rate
+# limit on, above the bench's rate (the client is one /24).  The rule sits
+# where a stateful ruleset's does; answered queries never reach it.
+ct_on() {
+	nft -f - <<-EOF
+		table inet nfdns_ct {
+			chain pre { type filter hook prerouting priority 0; ct state new counter; }
+		}
+	EOF
+	"$ctl" config rrl_rate=1000000 >/dev/null
+}
+ct_off() {
+	"$ctl" config rrl_rate=0 >/dev/null
+	nft delete table inet nfdns_ct
+}
+
+# tput_cpu ADDR N: one short run at full speed; VM CPU-seconds per million
+# answers.
+tput_cpu() {
+	local out=$work/triple b0 b1
+	b0=$(busy_ticks)
+	dnsperf_run "$pair_seconds" "$out" -s "$1" -d "$(queries "$2")" \
+		-c "$clients" -T "$threads" -q "$outstanding" -t 5
+	b1=$(busy_ticks)
+	awk -v t=$((b1 - b0)) -v hz="$clk_tck" -v d="$(dnsperf_field "$out" 'Queries completed:')" \
+		'BEGIN { if (d > 0) printf "%.2f", t / hz / d * 1e6; else print "null" }'
+}
+
+# ct_triples N REP: what conntrack and the rate limit add to a hit, from
+# short runs of nfdns, nfdns with both on, and the floor, one right after
+# the other, NFDNS_BENCH_TRIPLES times: the host is shared, and its load
+# drifts more between the rows of a round than within a triple.
+ct_triples() {
+	local n=$1 rep=$2 i plain ct floor
+	for i in $(seq 1 "$triples"); do
+		plain=$(tput_cpu "${addr[nfdns]}" "$n")
+		ct_on
+		ct=$(tput_cpu "${addr[nfdns]}" "$n")
+		ct_off
+		resume floor
+		floor=$(tput_cpu "${addr[floor]}" "$n")
+		pause floor
+		echo "BENCH-TRIPLE {\"n\":$n,\"rep\":$rep,\"i\":$i,\"plain\":$plain,\"ct\":$ct,\"floor\":$floor}"
+		say "triple $rep.$i: nfdns $plain, conntrack and RRL $ct, floor $floor CPU-s/M"
+	done
+}
+
 # nfdns_round REP: the module loaded, nfdnsd registered as its resolver
 # (it takes the misses of a warm pass, and is idle while hits are
 # measured), one measurement at each cache size, the module unloaded.
@@ -399,20 +449,12 @@ nfdns_round() {
 		fill_nfdns "$n" "$check"
 		measure nfdns "$n" "$rep"
 	done
-	# The same hits, largest cache, on a host as it usually is: conntrack
-	# on (a ct rule turns it on in the namespace) and the rate limit on,
-	# above the bench's rate (the client is one /24).
-	nft -f - <<-EOF
-		table inet nfdns_ct {
-			chain pre { type filter hook prerouting priority 0; ct state new counter; }
-			chain out { type filter hook output priority 0; ct state new counter; }
-		}
-	EOF
-	"$ctl" config rrl_rate=1000000 >/dev/null
+	# The same hits, largest cache, on a host as it usually is.
+	ct_on
 	measure nfdns_ct "$n" "$rep"
 	say "nfdns with conntrack: $(cat /proc/sys/net/netfilter/nf_conntrack_count) conntrack entries, $("$ctl" stats rrl_dropped) limited"
-	"$ctl" config rrl_rate=0 >/dev/null
-	nft delete table inet nfdns_ct
+	ct_off
+	has floor && ct_triples "$n" "$rep"
 	say "nfdns: $("$ctl" stats | tr '\n' ' ')"
 	kill "${pid[nfdnsd_kernel]}"
 	wait "${pid[nfdnsd_kernel]}" 2>/dev/null || true
