@@ -28,6 +28,7 @@
  * @edns_version: EDNS version of the query
  * @rd: RD bit of the query
  * @cd: CD bit of the query
+ * @ad: AD bit of the query: the client takes AD without DO (RFC 6840 5.8)
  * @edns: the query carried an OPT record
  * @edns_do: DNSSEC OK bit of the query
  * @qname: the client's QNAME bytes, with its case, echoed in the reply
@@ -42,7 +43,7 @@ struct nfdns_waiter {
 	u16 question_end;
 	u8 qname_len;
 	u8 edns_version;
-	bool rd, cd, edns, edns_do;
+	bool rd, cd, ad, edns, edns_do;
 	u8 qname[];
 };
 
@@ -156,6 +157,7 @@ static void nfdns_waiter_query(const struct nfdns_waiter *w,
 	q->id = w->id;
 	q->rd = w->rd;
 	q->cd = w->cd;
+	q->ad = w->ad;
 	q->qname = w->qname;
 	q->qname_len = w->qname_len;
 	q->qtype = p->qtype;
@@ -261,6 +263,7 @@ static struct nfdns_waiter *nfdns_waiter_new(const struct nfdns_client *client,
 	w->id = q->id;
 	w->rd = q->rd;
 	w->cd = q->cd;
+	w->ad = q->ad;
 	w->edns = q->edns;
 	w->edns_udp_size = q->edns_udp_size;
 	w->edns_version = q->edns_version;

@@ -357,10 +357,153 @@ static void nfdns_hook_hit_replies_test(struct kunit *test)
 			300);
 }
 
+/* The DNS payload of the last reply caught. */
+static const u8 *caught_dns(void)
+{
+	return caught.data + sizeof(struct iphdr) + sizeof(struct udphdr);
+}
+
+/*
+ * @hook_query with header byte 3 set to @f2, and an OPT record of @size
+ * (with DO when @dnssec_ok) unless @size is 0; returns its length.
+ */
+static unsigned int dnssec_query(u8 *buf, u8 f2, u16 size, bool dnssec_ok)
+{
+	memcpy(buf, hook_query, sizeof(hook_query));
+	buf[3] = f2;
+	if (!size)
+		return sizeof(hook_query);
+	buf[11] = 1;
+	buf += sizeof(hook_query);
+	buf[0] = 0;
+	put_unaligned_be16(DNSWIRE_TYPE_OPT, buf + 1);
+	put_unaligned_be16(size, buf + 3);
+	buf[5] = 0;
+	buf[6] = 0;
+	put_unaligned_be16(dnssec_ok ? 0x8000 : 0, buf + 7);	/* DO */
+	put_unaligned_be16(0, buf + 9);
+	return sizeof(hook_query) + DNSWIRE_OPT_LEN;
+}
+
+/* Store @resp (@len bytes) for www.example. A under @bits (DO, CD). */
+static void dnssec_store(struct kunit *test, const u8 *resp, unsigned int len,
+			 u8 bits)
+{
+	struct nfdns_key key = {
+		.name = hook_name, .name_len = sizeof(hook_name),
+		.do_bit = bits, .qtype = 1, .qclass = 1,
+	};
+	struct dnswire_resp_info ri;
+	const char *why = NULL;
+	u16 *offs;
+
+	offs = kunit_kcalloc(test, 128, sizeof(*offs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, offs);
+	KUNIT_ASSERT_EQ(test, dnswire_validate_response(resp, len, hook_name,
+				sizeof(hook_name), 1, 1, offs, 128, &ri, &why), 0);
+	KUNIT_ASSERT_EQ(test, nfdns_cache_insert(nfdns_pernet(&init_net), &key,
+						 resp, len, offs, ri.n_ttl,
+						 300, 0, &why), 0);
+}
+
+/*
+ * The DO=1 and DO=0 answers are entries of their own, and so is the CD=1
+ * one; AD goes out as stored, to a client that set DO or AD; a reply over
+ * 1232 bytes goes out as TC=1 with the question only.
+ */
+static void nfdns_hook_dnssec_test(struct kunit *test)
+{
+	struct pkt_opts plain = {};
+	u8 resp[sizeof(hook_resp)], q[sizeof(hook_query) + DNSWIRE_OPT_LEN];
+	unsigned int len, i, n_big = 100;
+	u8 *big;
+
+	/* DO=0: the resolver found it secure (AD), address .44. */
+	memcpy(resp, hook_resp, sizeof(resp));
+	resp[3] |= DNSWIRE_F2_AD;
+	dnssec_store(test, resp, sizeof(resp), 0);
+
+	len = dnssec_query(q, 0, 0, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 1);
+	KUNIT_EXPECT_FALSE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+	len = dnssec_query(q, DNSWIRE_F2_AD, 0, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 2);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+	KUNIT_EXPECT_EQ(test, hook_stat(NFDNS_STAT_A_HITS), 2);
+
+	/* Neither DO=1 nor CD=1 is answered from it: both miss (fail-open). */
+	len = dnssec_query(q, 0, 1232, true);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_ACCEPT);
+	len = dnssec_query(q, DNSWIRE_F2_CD, 0, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_ACCEPT);
+	len = dnssec_query(q, DNSWIRE_F2_CD, 1232, true);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, hook_stat(NFDNS_STAT_A_MISSES), 3);
+	KUNIT_EXPECT_EQ(test, caught.count, 2);
+
+	/* DO=1: an entry of its own (address .45), AD echoed with DO. */
+	resp[sizeof(resp) - 1] = 45;
+	dnssec_store(test, resp, sizeof(resp), 1);
+	len = dnssec_query(q, 0, 1232, true);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 3);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+	KUNIT_EXPECT_EQ(test, caught_dns()[sizeof(resp) - 1], 45);
+	len = dnssec_query(q, DNSWIRE_F2_AD, 1232, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 4);
+	KUNIT_EXPECT_EQ(test, caught_dns()[sizeof(resp) - 1], 44);
+
+	/* CD=1: stored unvalidated, without AD (address .46); CD echoed. */
+	resp[3] &= ~DNSWIRE_F2_AD;
+	resp[sizeof(resp) - 1] = 46;
+	dnssec_store(test, resp, sizeof(resp), NFDNS_KEY_CD);
+	len = dnssec_query(q, DNSWIRE_F2_CD | DNSWIRE_F2_AD, 0, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 5);
+	KUNIT_EXPECT_EQ(test, caught_dns()[sizeof(resp) - 1], 46);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[3] & DNSWIRE_F2_CD);
+	KUNIT_EXPECT_FALSE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+	/* ... and the CD=0 entries are still there, as they were. */
+	len = dnssec_query(q, DNSWIRE_F2_AD, 0, false);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, caught_dns()[sizeof(resp) - 1], 44);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+
+	/*
+	 * A signed answer of 1612 bytes for a DO=1 client that can take
+	 * 4096: TC=1, no records, the OPT record, and at most 1232 bytes.
+	 */
+	len = sizeof(hook_resp) + (n_big - 1) * 16;
+	big = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memcpy(big, hook_resp, sizeof(hook_resp));
+	big[3] |= DNSWIRE_F2_AD;
+	put_unaligned_be16(n_big, big + 6);
+	for (i = 1; i < n_big; i++)
+		memcpy(big + sizeof(hook_resp) + (i - 1) * 16,
+		       hook_resp + sizeof(hook_resp) - 16, 16);
+	KUNIT_ASSERT_GT(test, len, 1232U);
+	dnssec_store(test, big, len, 1);
+	len = dnssec_query(q, 0, 4096, true);
+	KUNIT_EXPECT_EQ(test, run_hook(q, len, &plain, test), NF_STOLEN);
+	KUNIT_ASSERT_EQ(test, caught.count, 7);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[2] & DNSWIRE_F1_TC);
+	KUNIT_EXPECT_TRUE(test, caught_dns()[3] & DNSWIRE_F2_AD);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(caught_dns() + 6), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(caught_dns() + 10), 1);
+	KUNIT_EXPECT_LE(test, caught.len - sizeof(struct iphdr) -
+			sizeof(struct udphdr), 1232U);
+	KUNIT_EXPECT_EQ(test, hook_stat(NFDNS_STAT_A_TRUNCATED), 1);
+}
+
 static struct kunit_case nfdns_hook_test_cases[] = {
 	KUNIT_CASE(nfdns_hook_ignores_other_traffic_test),
 	KUNIT_CASE(nfdns_hook_pass_reasons_test),
 	KUNIT_CASE(nfdns_hook_hit_replies_test),
+	KUNIT_CASE(nfdns_hook_dnssec_test),
 	{}
 };
 

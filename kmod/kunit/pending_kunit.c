@@ -22,6 +22,8 @@ static struct {
 	u8 rcode;
 	u16 last_id;
 	bool client_case;
+	/* By the ID (below 8) of the client answered: its reply's AD bit. */
+	bool ad[8];
 } sent;
 
 int pending_test_reply_error(struct net *net, const struct nfdns_client *c,
@@ -43,9 +45,17 @@ int pending_test_reply_from_response(struct net *net,
 				     unsigned int n_ttl, u32 elapsed,
 				     bool *truncated)
 {
+	u8 out[512];
+	int n;
+
 	sent.answers++;
 	sent.last_id = q->id;
-	*truncated = false;
+	n = dnswire_build_reply(out, sizeof(out), resp, len, ttl_offs, n_ttl,
+				elapsed, q, client_qname, truncated);
+	if (n < 0)
+		return n;
+	if (q->id < ARRAY_SIZE(sent.ad))
+		sent.ad[q->id] = out[3] & DNSWIRE_F2_AD;
 	return 0;
 }
 
@@ -271,12 +281,74 @@ static void nfdns_pending_drain_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->nn.pending->waiters, 0);
 }
 
+/* www.example. A 192.0.2.1, with AD as the resolver sets it on secure data. */
+static const u8 ad_resp[] = {
+	0, 0, 0x81, 0xa0, 0, 1, 0, 1, 0, 0, 0, 0,
+	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 1, 0, 1,
+	0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1,
+};
+
+/* Answer @key's waiters with ad_resp, its AD bit set or cleared. */
+static int answer_ad(struct kunit *test, struct pending_fixture *f,
+		     const struct nfdns_key *key, bool ad)
+{
+	struct dnswire_resp_info ri;
+	u8 resp[sizeof(ad_resp)];
+	const char *why;
+	u16 offs[2];
+
+	memcpy(resp, ad_resp, sizeof(resp));
+	if (!ad)
+		resp[3] &= ~DNSWIRE_F2_AD;
+	KUNIT_ASSERT_EQ(test, dnswire_validate_response(resp, sizeof(resp),
+				key->name, key->name_len, key->qtype,
+				key->qclass, offs, ARRAY_SIZE(offs), &ri,
+				&why), 0);
+	return nfdns_pending_answer(&f->nn, key, resp, sizeof(resp), offs,
+				    ri.n_ttl);
+}
+
+/*
+ * The first answer, to the clients that waited for it, carries AD as a
+ * hit would: from the stored response, to a client that set DO or AD,
+ * each judged by its own query, never to one that set neither.
+ */
+static void nfdns_pending_ad_test(struct kunit *test)
+{
+	struct pending_fixture *f = test->priv;
+	struct nfdns_key key = key_n(1), dnssec = key_n(1);
+
+	dnssec.do_bit = 1;
+	f->q.ad = false;
+	KUNIT_ASSERT_EQ(test, add(f, &key, 1, NULL), 1);
+	f->q.ad = true;
+	KUNIT_ASSERT_EQ(test, add(f, &key, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, answer_ad(test, f, &key, true), 2);
+	KUNIT_EXPECT_FALSE(test, sent.ad[1]);
+	KUNIT_EXPECT_TRUE(test, sent.ad[2]);
+
+	f->q.ad = false;
+	f->q.edns = true;
+	f->q.edns_do = true;
+	KUNIT_ASSERT_EQ(test, add(f, &dnssec, 3, NULL), 1);
+	KUNIT_EXPECT_EQ(test, answer_ad(test, f, &dnssec, true), 1);
+	KUNIT_EXPECT_TRUE(test, sent.ad[3]);
+
+	/* What the resolver did not mark secure gets no AD, asked or not. */
+	f->q.ad = true;
+	KUNIT_ASSERT_EQ(test, add(f, &dnssec, 4, NULL), 1);
+	KUNIT_EXPECT_EQ(test, answer_ad(test, f, &dnssec, false), 1);
+	KUNIT_EXPECT_FALSE(test, sent.ad[4]);
+	KUNIT_EXPECT_EQ(test, sent.answers, 4);
+}
+
 static struct kunit_case nfdns_pending_test_cases[] = {
 	KUNIT_CASE(nfdns_pending_coalesce_test),
 	KUNIT_CASE(nfdns_pending_cancel_test),
 	KUNIT_CASE(nfdns_pending_namespace_bounds_test),
 	KUNIT_CASE(nfdns_pending_waiter_size_test),
 	KUNIT_CASE(nfdns_pending_drain_test),
+	KUNIT_CASE(nfdns_pending_ad_test),
 	{}
 };
 
