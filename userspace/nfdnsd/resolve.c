@@ -7,6 +7,12 @@
  * level down, follow a CNAME (maybe into another zone), or try another
  * server.  Name servers without addresses are resolved by child tasks.
  * Every task of one client question shares one budget of upstream queries.
+ *
+ * Each step is a function of one state (enum task_state) that only sets
+ * the next state; task_step() runs the steps until the task waits for an
+ * answer, descends into a child task it started and climbs back to the
+ * parent when the child finishes.  Only the driver delivers a result and
+ * frees a finished task, so a step never outlives its task.
  */
 #include "resolve.h"
 
@@ -71,6 +77,7 @@ struct flight {
 
 struct task {
 	struct resolver *r;
+	enum task_state state;
 	struct task *parent, *child;
 	struct task *next, *prev;	/* resolver's list, client tasks only */
 	struct resolution *waiters;	/* client tasks */
@@ -102,13 +109,15 @@ struct task {
 	bool sent_edns;
 	struct flight fl[MAX_FLIGHTS];
 	ldns_rdf *sent_qname;		/* of the answer being handled */
+	ldns_pkt *pkt;			/* that answer, in TASK_QUERY_RESPONSE */
 
-	resolve_cb cb;			/* child tasks */
-	void *arg;
+	/* The result, from TASK_FINISHED on. */
+	int rcode;
+	ldns_rr_list *final;		/* the RRset reached, or NULL */
+	ldns_rr *soa;			/* of a negative answer, or NULL */
 };
 
-static void task_run(struct task *t);
-static void next_server(struct task *t);
+static void task_step(struct task *t);
 
 static uint64_t now_s(const struct resolver *r)
 {
@@ -377,6 +386,9 @@ static void task_free(struct task *t)
 	ldns_rdf_deep_free(t->qname);
 	ldns_rdf_deep_free(t->sent_qname);
 	ldns_rr_list_deep_free(t->chain);
+	ldns_pkt_free(t->pkt);
+	ldns_rr_list_deep_free(t->final);
+	ldns_rr_free(t->soa);
 	if (t->is_client) {
 		unindex(t);
 		while (t->waiters) {
@@ -419,18 +431,33 @@ void resolve_cancel(struct resolution *w)
 		task_free(t);
 }
 
-static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, const ldns_rr *soa)
+/*
+ * The task is done: final and soa (owned, may be NULL) are its result.
+ * The driver delivers it and frees the task.
+ */
+static void task_finish(struct task *t, int rcode, ldns_rr_list *final, ldns_rr *soa)
 {
-	struct resolve_result res = { .rcode = rcode };
+	t->rcode = rcode;
+	ldns_rr_list_deep_free(t->final);
+	ldns_rr_free(t->soa);
+	t->final = final;
+	t->soa = soa;
+	t->state = TASK_FINISHED;
+}
+
+/* Stops a finished task's work, then hands its result to its waiters. */
+static void task_deliver(struct task *t)
+{
+	struct resolve_result res = { .rcode = t->rcode };
 	ldns_rr_list *answer = ldns_rr_list_new(), *authority = ldns_rr_list_new();
 
-	if (rcode != LDNS_RCODE_SERVFAIL) {
+	if (t->rcode != LDNS_RCODE_SERVFAIL) {
 		for (size_t i = 0; answer && i < ldns_rr_list_rr_count(t->chain); i++)
 			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->chain, i)));
-		for (size_t i = 0; answer && final && i < ldns_rr_list_rr_count(final); i++)
-			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(final, i)));
-		if (soa && authority)
-			ldns_rr_list_push_rr(authority, ldns_rr_clone(soa));
+		for (size_t i = 0; answer && t->final && i < ldns_rr_list_rr_count(t->final); i++)
+			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->final, i)));
+		if (t->soa && authority)
+			ldns_rr_list_push_rr(authority, ldns_rr_clone(t->soa));
 	}
 	res.answer = answer;
 	res.authority = authority;
@@ -450,22 +477,21 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 		struct resolution *list = t->waiters;
 
 		t->waiters = NULL;
+		/* Every handle goes first: a callback cancelling another waiter of this question finds it done. */
+		for (struct resolution *w = list; w; w = w->next)
+			if (w->handle)
+				*w->handle = NULL;
 		while (list) {
 			struct resolution *w = list;
 
 			list = w->next;
 			t->r->waiting--;
-			if (w->handle)
-				*w->handle = NULL;
 			w->cb(w->arg, &res);
 			free(w);
 		}
-	} else if (t->cb) {
-		t->cb(t->arg, &res);
 	}
 	ldns_rr_list_deep_free(answer);
 	ldns_rr_list_deep_free(authority);
-	task_free(t);
 }
 
 static void task_fail(struct task *t, const char *why)
@@ -477,7 +503,7 @@ static void task_fail(struct task *t, const char *why)
 }
 
 static struct task *task_new(struct resolver *r, struct task *parent, const ldns_rdf *qname,
-			     ldns_rr_type qtype, ldns_rr_class qclass, resolve_cb cb, void *arg)
+			     ldns_rr_type qtype, ldns_rr_class qclass)
 {
 	struct task *t = calloc(1, sizeof(*t));
 
@@ -493,8 +519,7 @@ static struct task *task_new(struct resolver *r, struct task *parent, const ldns
 	t->qtype = qtype;
 	t->qclass = qclass;
 	t->cur = -1;
-	t->cb = cb;
-	t->arg = arg;
+	t->state = TASK_INIT;
 	if (!t->qname_orig || !t->qname || !t->chain) {
 		ldns_rdf_deep_free(t->qname_orig);
 		ldns_rdf_deep_free(t->qname);
@@ -567,7 +592,7 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 		add_waiter(e->value, w);
 		return 0;
 	}
-	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	t = task_new(r, NULL, qname, qtype, qclass);
 	if (!t) {
 		if (handle)
 			*handle = NULL;
@@ -578,7 +603,7 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	t->keylen = keylen;
 	lru_put(&r->pending, key, keylen, t, UINT64_MAX, 0);
 	add_waiter(t, w);
-	task_run(t);
+	task_step(t);
 	return 0;
 }
 
@@ -592,7 +617,7 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 
 	if (!w)
 		return -ENOMEM;
-	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	t = task_new(r, NULL, qname, qtype, qclass);
 	if (!t) {
 		free(w);
 		return -ENOMEM;
@@ -600,8 +625,10 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 	w->cb = cb;
 	w->arg = arg;
 	add_waiter(t, w);
-	if (answer_from_cache(t))
+	if (answer_from_cache(t)) {
+		task_step(t);
 		return 0;
+	}
 	task_free(t);
 	return -ENOENT;
 }
@@ -717,7 +744,7 @@ static int dname_from_cache(struct task *t)
 	return ret;
 }
 
-/* Answers from the cache; true when the task is finished (and freed). */
+/* Answers from the cache; true when the task is finished. */
 static bool answer_from_cache(struct task *t)
 {
 	struct resolver *r = t->r;
@@ -732,7 +759,6 @@ static bool answer_from_cache(struct task *t)
 			TRACE("cache: %s %s -> answer (%zu records)", name_str(t->qname, n), type_str(t->qtype, ty),
 			      ldns_rr_list_rr_count(rrs));
 			task_finish(t, LDNS_RCODE_NOERROR, rrs, NULL);
-			ldns_rr_list_deep_free(rrs);
 			return true;
 		}
 		if (t->qtype != LDNS_RR_TYPE_CNAME) {
@@ -767,7 +793,6 @@ static bool answer_from_cache(struct task *t)
 			TRACE("cache: %s %s -> %s", name_str(t->qname, n), type_str(t->qtype, ty),
 			      rc == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" : "NODATA");
 			task_finish(t, rc, NULL, soa);
-			ldns_rr_free(soa);
 			return true;
 		}
 		return false;
@@ -916,7 +941,8 @@ static int find_delegation(struct task *t)
 	return -ENOENT;
 }
 
-static void task_run(struct task *t)
+/* TASK_INIT: the cache, else the closest zone whose servers to ask. */
+static void step_init(struct task *t)
 {
 	if (answer_from_cache(t))
 		return;
@@ -924,12 +950,17 @@ static void task_run(struct task *t)
 		task_fail(t, "no delegation found, not even the root hints");
 		return;
 	}
-	next_server(t);
+	t->state = TASK_QUERY_TARGETS;
 }
 
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms);
 static void on_slow(void *arg);
 
+/*
+ * Asks server idx.  The task waits for an answer afterwards, unless
+ * nothing is left in the air: then it fails (limits) or picks another
+ * server (the query could not leave).
+ */
 static void send_query(struct task *t, int idx)
 {
 	struct resolver *r = t->r;
@@ -940,6 +971,7 @@ static void send_query(struct task *t, int idx)
 	uint32_t rto;
 	int err;
 
+	t->state = TASK_WAIT_REPLY;
 	if (t->budget->queries >= r->opt->max_queries) {
 		if (in_the_air(t))
 			return;
@@ -1015,22 +1047,14 @@ static void send_query(struct task *t, int idx)
 		send_failed(t, (struct sockaddr *)&s->addr, err);
 		t->use_tcp = false;
 		if (!in_the_air(t))
-			next_server(t);
+			t->state = TASK_QUERY_TARGETS;
 	}
 }
 
-static void on_child_done(void *arg, const struct resolve_result *res)
-{
-	struct task *t = arg;
-
-	(void)res;
-	t->child = NULL;
-	/* Whatever the child found is in the cache now. */
-	collect_servers(t);
-	next_server(t);
-}
-
-/* Starts a lookup of one NS name without addresses; false when none is left to try. */
+/*
+ * Sets up a sub-task looking up one NS name without addresses, for the
+ * driver to run while this task waits; false when none is left to try.
+ */
 static bool chase_ns_name(struct task *t)
 {
 	struct resolver *r = t->r;
@@ -1077,25 +1101,32 @@ static bool chase_ns_name(struct task *t)
 		}
 		TRACE("resolving NS name %s %s for %s", name_str(ns->name, n), type == LDNS_RR_TYPE_A ? "A" : "AAAA",
 		      name_str(t->zone, z));
-		c = task_new(r, t, ns->name, type, t->qclass, on_child_done, t);
+		c = task_new(r, t, ns->name, type, t->qclass);
 		if (!c)
 			return false;
 		t->child = c;
-		task_run(c);
+		t->state = TASK_CHASE_NS;
 		return true;
 	}
 	return false;
 }
 
-static void next_server(struct task *t)
+/*
+ * TASK_QUERY_TARGETS: the best untried server, else an NS name to look
+ * up, else the parent's glue, else another round over silent servers.
+ * Staying in this state runs it again.
+ */
+static void step_query_targets(struct task *t)
 {
 	struct resolver *r = t->r;
 	struct sockaddr_storage addrs[MAX_SERVERS];
 	bool skip[MAX_SERVERS];
 	int idx;
 
-	if (in_the_air(t))
+	if (in_the_air(t)) {
+		t->state = TASK_WAIT_REPLY;
 		return;
+	}
 	t->use_tcp = false;
 	for (size_t i = 0; i < t->n_srv; i++) {
 		addrs[i] = t->srv[i].addr;
@@ -1118,7 +1149,6 @@ static void next_server(struct task *t)
 			TRACE("no server of %s answered: trying the parent's glue (%zu addresses)", name_str(t->zone, z),
 			      added);
 			stats.parent_glue_used++;
-			next_server(t);
 			return;
 		}
 	}
@@ -1133,10 +1163,8 @@ static void next_server(struct task *t)
 				again = true;
 			}
 		}
-		if (again) {
-			next_server(t);
+		if (again)
 			return;
-		}
 	}
 	task_fail(t, "no name server of the zone answered");
 }
@@ -1155,7 +1183,7 @@ static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN
 	return buf;
 }
 
-static void handle_answer(struct task *t, ldns_pkt *pkt)
+static void handle_answer(struct task *t, const ldns_pkt *pkt)
 {
 	struct resolver *r = t->r;
 	struct server *s = &t->srv[t->cur];
@@ -1218,14 +1246,14 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 			infra_set_lame_for(&r->infra, t->zone, sa, now_ms(r), INFRA_SERVFAIL_TTL);
 		}
 		classified_free(&cl);
-		next_server(t);
+		t->state = TASK_QUERY_TARGETS;
 		return;
 	case ANSWER_LAME:
 		STEP("lame for %s (no answer, no referral), trying another server", STEP_ARGS, name_str(t->zone, z));
 		infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 		stats.lame_servers++;
 		classified_free(&cl);
-		next_server(t);
+		t->state = TASK_QUERY_TARGETS;
 		return;
 	case ANSWER_LOOP:
 		STEP("CNAME loop or chain longer than %u", STEP_ARGS, r->opt->max_cname);
@@ -1254,19 +1282,22 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->qtype, rc),
 		     ldns_rr_list_rr_count(cl.chain) ? ", after CNAME" : "");
 		task_finish(t, LDNS_RCODE_NOERROR, cl.rrset, NULL);
+		cl.rrset = NULL;
 		break;
 	case ANSWER_NXDOMAIN:
 		STEP("NXDOMAIN (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
 		task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl.soa);
+		cl.soa = NULL;
 		break;
 	case ANSWER_NODATA:
 		STEP("NODATA (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
 		task_finish(t, LDNS_RCODE_NOERROR, NULL, cl.soa);
+		cl.soa = NULL;
 		break;
 	case ANSWER_CNAME:
 		STEP("CNAME to %s", STEP_ARGS, name_str(cl.target, z));
 		classified_free(&cl);
-		task_run(t);
+		t->state = TASK_INIT;
 		return;
 	case ANSWER_REFERRAL:
 		/* A server that answers with a CNAME out of its zone refers on for the target. */
@@ -1289,9 +1320,10 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 			return;
 		}
 		classified_free(&cl);
-		task_run(t);
+		t->state = TASK_INIT;
 		return;
 	default:
+		task_fail(t, "unexpected answer");
 		break;
 	}
 	classified_free(&cl);
@@ -1320,8 +1352,10 @@ static void on_slow(void *arg)
 	idx = infra_select(&r->infra, addrs, skip, t->n_srv, now_ms(r));
 	TRACE("asked %s (%s) for %s %s -> no answer yet%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
 	      name_str(f->sent_qname, n), type_str(t->qtype, ty), idx >= 0 ? ", asking another server too" : "");
-	if (idx >= 0)
+	if (idx >= 0) {
 		send_query(t, idx);
+		task_step(t);
+	}
 }
 
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
@@ -1343,6 +1377,7 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 		t->use_tcp = f->tcp;
 		land(f);
 		send_query(t, idx);
+		task_step(t);
 		return;
 	}
 	if (err) {
@@ -1364,8 +1399,10 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
 		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, f->tcp ? " (TCP)" : "");
 		land(f);
-		if (!in_the_air(t))
-			next_server(t);
+		if (!in_the_air(t)) {
+			t->state = TASK_QUERY_TARGETS;
+			task_step(t);
+		}
 		return;
 	}
 	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
@@ -1382,6 +1419,108 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 	t->sent_qname = f->sent_qname;
 	f->sent_qname = NULL;
 	land_all(t);
-	handle_answer(t, pkt);
-	ldns_pkt_free(pkt);
+	ldns_pkt_free(t->pkt);
+	t->pkt = pkt;
+	t->state = TASK_QUERY_RESPONSE;
+	task_step(t);
+}
+
+/* TASK_QUERY_RESPONSE */
+static void step_query_response(struct task *t)
+{
+	handle_answer(t, t->pkt);
+	ldns_pkt_free(t->pkt);
+	t->pkt = NULL;
+}
+
+/* A sub-task finished: whatever it found is in the cache now. */
+static void step_ns_chased(struct task *t)
+{
+	collect_servers(t);
+	t->state = TASK_QUERY_TARGETS;
+}
+
+/*
+ * The driver: runs the steps of t, moving down into a sub-task it starts
+ * and back up when that one finishes, until the tasks wait for the
+ * network.  Steps only set the next state; a task is freed here alone,
+ * after its result went out, so no step ever finds its task gone.
+ */
+static void task_step(struct task *t)
+{
+	for (;;) {
+		struct task *parent;
+
+		switch (t->state) {
+		case TASK_INIT:
+			step_init(t);
+			break;
+		case TASK_QUERY_TARGETS:
+			step_query_targets(t);
+			break;
+		case TASK_QUERY_RESPONSE:
+			step_query_response(t);
+			break;
+		case TASK_CHASE_NS:
+			t = t->child;
+			break;
+		case TASK_NS_CHASED:
+			step_ns_chased(t);
+			break;
+		case TASK_WAIT_REPLY:
+		case TASK_NONE:
+			return;
+		case TASK_FINISHED:
+			parent = t->parent;
+			task_deliver(t);
+			if (parent) {
+				parent->child = NULL;
+				parent->state = TASK_NS_CHASED;
+			}
+			task_free(t);
+			if (!parent)
+				return;
+			t = parent;
+			break;
+		}
+	}
+}
+
+static const struct task *task_at_depth(const struct resolution *w, unsigned depth)
+{
+	const struct task *t = w ? w->task : NULL;
+
+	while (t && depth--)
+		t = t->child;
+	return t;
+}
+
+enum task_state resolution_state(const struct resolution *w, unsigned depth)
+{
+	const struct task *t = task_at_depth(w, depth);
+
+	return t ? t->state : TASK_NONE;
+}
+
+const char *task_state_name(enum task_state s)
+{
+	switch (s) {
+	case TASK_INIT:
+		return "INIT";
+	case TASK_QUERY_TARGETS:
+		return "QUERY_TARGETS";
+	case TASK_WAIT_REPLY:
+		return "WAIT_REPLY";
+	case TASK_QUERY_RESPONSE:
+		return "QUERY_RESPONSE";
+	case TASK_CHASE_NS:
+		return "CHASE_NS";
+	case TASK_NS_CHASED:
+		return "NS_CHASED";
+	case TASK_FINISHED:
+		return "FINISHED";
+	case TASK_NONE:
+		break;
+	}
+	return "NONE";
 }
