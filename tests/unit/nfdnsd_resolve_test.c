@@ -193,6 +193,8 @@ static void start(const char *hints_text)
 	fclose(f);
 	options_defaults(&opt);
 	opt.dnq_localhost = false;
+	/* The walks script the full question at every level; minimisation has tests of its own. */
+	opt.qname_minimisation = false;
 	if (resolver_init(&res, &loop, &opt) || resolver_load_hints(&res, path))
 		abort();
 	unlink(path);
@@ -611,9 +613,186 @@ static void test_destroy_everywhere(void)
 	options_free(&opt);
 }
 
+/* ---- QNAME minimisation ---- */
+
+static bool asks(const struct upstream_query *q, const char *name, ldns_rr_type type)
+{
+	ldns_rdf *want = ldns_dname_new_frm_str(name);
+	bool same = q && want && ldns_dname_compare(q->qname, want) == 0 && q->req.qtype == type;
+
+	ldns_rdf_deep_free(want);
+	return same;
+}
+
+static const char *asked(const struct upstream_query *q, char buf[300])
+{
+	char *n = q ? ldns_rdf2str(q->qname) : NULL;
+
+	snprintf(buf, 300, "%s type %u", n ? n : "nothing", q ? q->req.qtype : 0);
+	free(n);
+	return buf;
+}
+
+static void start_minimising(bool strict)
+{
+	start(hints);
+	opt.qname_minimisation = true;
+	opt.qname_minimisation_strict = strict;
+}
+
+#define EXAMPLE_SOA "example. 3600 IN SOA ns.example. h.example. 1 2 3 4 300"
+
+/* Root, then example.'s server: the root sees one label, then one more label a step, then the full name. */
+static void walk_to_example(struct result *r, ldns_rr_type type)
+{
+	struct upstream_query *q;
+	char b[300];
+
+	ask("a.b.c.example.", type, r);
+	q = pending();
+	ok(asks(q, "example.", LDNS_RR_TYPE_A), "qmin: the root is asked example. A only (%s)", asked(q, b));
+	answer(q, 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	q = pending();
+	ok(asks(q, "c.example.", LDNS_RR_TYPE_A), "qmin: example.'s server is asked c.example. A (%s)", asked(q, b));
+	/* An empty non-terminal: NODATA. */
+	answer(q, 0, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	q = pending();
+	ok(asks(q, "b.c.example.", LDNS_RR_TYPE_A), "qmin: NODATA, one more label: b.c.example. A (%s)", asked(q, b));
+}
+
+static void test_qmin_relaxed(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], b[300];
+
+	start_minimising(false);
+	walk_to_example(&r, LDNS_RR_TYPE_AAAA);
+	/* A broken server: NXDOMAIN for an empty non-terminal. */
+	answer(pending(), LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_AAAA) && strcmp(server_of(q, a), "198.51.100.70") == 0,
+	   "qmin relaxed: NXDOMAIN to a minimised query, the full name with its type at the same zone (%s)",
+	   asked(q, b));
+	answer(q, 0, true, rrs("a.b.c.example. 300 IN AAAA 2001:db8::70", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1 && r.queries == 4,
+	   "qmin relaxed: answered, the 4 queries counted (%u)", r.queries);
+	stop();
+}
+
+static void test_qmin_strict(void)
+{
+	struct result r;
+
+	start_minimising(true);
+	walk_to_example(&r, LDNS_RR_TYPE_A);
+	answer(pending(), LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	ok(r.done && r.rcode == LDNS_RCODE_NXDOMAIN && r.queries == 3 && !pending(),
+	   "qmin strict: NXDOMAIN to a minimised query is the answer, nothing below (%u queries)", r.queries);
+	stop();
+}
+
+/* REFUSED and silence to minimised queries lead to the full name too. */
+static void test_qmin_refused_and_silent(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char b[300];
+	int timeouts = 0;
+
+	start_minimising(false);
+	walk_to_example(&r, LDNS_RR_TYPE_A);
+	answer(pending(), LDNS_RCODE_REFUSED, false, NULL, NULL, NULL);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_A), "qmin relaxed: REFUSED, then the full name (%s)", asked(q, b));
+	answer(q, 0, true, rrs("a.b.c.example. 300 IN A 192.0.2.70", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "qmin relaxed: answered after REFUSED");
+	stop();
+
+	start_minimising(false);
+	ask("x.y.example.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	while ((q = pending()) && asks(q, "y.example.", LDNS_RR_TYPE_A) && timeouts < 8) {
+		timeouts++;
+		fail(q, -ETIMEDOUT);
+	}
+	ok(timeouts == 2 && asks(q, "x.y.example.", LDNS_RR_TYPE_A),
+	   "qmin relaxed: the minimised query unanswered in both rounds, then the full name (%d, %s)", timeouts,
+	   asked(q, b));
+	answer(q, 0, true, rrs("x.y.example. 300 IN A 192.0.2.71", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "qmin relaxed: answered after the silence");
+	stop();
+}
+
+/* A CNAME at a minimised name is not followed: the next label is asked instead. */
+static void test_qmin_cname(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], b[300];
+
+	start_minimising(false);
+	ask("www.alias.example.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	q = pending();
+	answer(q, 0, true, rrs("alias.example. 300 IN CNAME elsewhere.test.", NULL), NULL, NULL);
+	q = pending();
+	ok(asks(q, "www.alias.example.", LDNS_RR_TYPE_A) && strcmp(server_of(q, a), "198.51.100.70") == 0,
+	   "qmin: CNAME at alias.example. not followed, www.alias.example. asked of the same server (%s)", asked(q, b));
+	answer(q, LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	ok(r.done && r.rcode == LDNS_RCODE_NXDOMAIN && r.n_answer == 0, "qmin: the answer is the full name's, no CNAME in it");
+	stop();
+}
+
+/* Off: the root gets the full name. */
+static void test_qmin_off(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char b[300];
+
+	start(hints);
+	ask("a.b.c.example.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_A), "qmin off: the root is asked the full name (%s)", asked(q, b));
+	stop();
+}
+
+/* 20 labels under one zone answering NODATA at every step: 10 queries, labels as the schedule says. */
+static void test_qmin_long(void)
+{
+	static const unsigned want[] = { 1, 2, 3, 4, 6, 8, 11, 14, 17, 20 };
+	char name[128] = "", got[128] = "", expect[128] = "";
+	struct upstream_query *q;
+	struct result r;
+	bool match = true;
+	int n = 0;
+
+	for (int i = 20; i >= 1; i--)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "l%d.", i);
+	start_minimising(false);
+	ask(name, LDNS_RR_TYPE_A, &r);
+	while ((q = pending()) && n < 20) {
+		unsigned labels = ldns_dname_label_count(q->qname);
+
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), " %u", labels);
+		match = match && n < 10 && labels == want[n];
+		n++;
+		answer(q, 0, true, NULL, rrs(". 86400 IN SOA a.root.test. h.root.test. 1 2 3 4 300", NULL), NULL);
+	}
+	for (int i = 0; i < 10; i++)
+		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), " %u", want[i]);
+	ok(match && n == 10, "qmin: 20 labels walked in 10 queries showing%s (want%s)", got, expect);
+	ok(r.done && r.rcode == 0 && r.queries == 10, "qmin: the last one, with the full name, gives the NODATA");
+	stop();
+}
+
 int main(void)
 {
-	tap_plan(44);
+	tap_plan(65);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -628,6 +807,12 @@ int main(void)
 	test_cancel_during_chase();
 	test_cancel_sibling_in_callback();
 	test_destroy_everywhere();
+	test_qmin_relaxed();
+	test_qmin_strict();
+	test_qmin_refused_and_silent();
+	test_qmin_cname();
+	test_qmin_off();
+	test_qmin_long();
 	uv_loop_close(&loop);
 	return tap_done();
 }

@@ -71,6 +71,7 @@ struct flight {
 	struct upstream_query *uq;	/* NULL: slot free */
 	int srv;
 	ldns_rdf *sent_qname;
+	ldns_rr_type sent_qtype;
 	bool edns, tcp;
 	bool slow;			/* its server already counted as timed out */
 };
@@ -95,6 +96,14 @@ struct task {
 	ldns_rr_class qclass;
 	ldns_rr_list *chain;
 	uint32_t referrals;
+
+	/* What the queries to the zone's servers ask: qname, or an ancestor of it (minimised). */
+	ldns_rdf *ask_name;
+	ldns_rr_type ask_type;
+	bool minimised;
+	bool qmin_off;			/* the full name from now on: minimising failed */
+	unsigned qmin_labels;		/* labels of qname shown to servers so far */
+	unsigned qmin_sent;		/* minimised queries sent for qname */
 
 	ldns_rdf *zone;
 	struct ns_name ns[MAX_NS];
@@ -384,6 +393,7 @@ static void task_free(struct task *t)
 	clear_delegation(t);
 	ldns_rdf_deep_free(t->qname_orig);
 	ldns_rdf_deep_free(t->qname);
+	ldns_rdf_deep_free(t->ask_name);
 	ldns_rdf_deep_free(t->sent_qname);
 	ldns_rr_list_deep_free(t->chain);
 	ldns_pkt_free(t->pkt);
@@ -707,6 +717,10 @@ static bool follow_cname(struct task *t, const ldns_rr *cname)
 	}
 	ldns_rdf_deep_free(t->qname);
 	t->qname = copy;
+	/* A new name: its walk from the zone cut starts afresh. */
+	t->qmin_labels = 0;
+	t->qmin_sent = 0;
+	t->qmin_off = false;
 	stats.cname_followed++;
 	return true;
 }
@@ -941,6 +955,84 @@ static int find_delegation(struct task *t)
 	return -ENOENT;
 }
 
+static int ask_set(struct task *t, const ldns_rdf *name, size_t skip_labels, ldns_rr_type type)
+{
+	ldns_rdf *copy = skip_labels ? ldns_dname_clone_from(name, (uint16_t)skip_labels) : ldns_rdf_clone(name);
+
+	if (!copy)
+		return -ENOMEM;
+	ldns_rdf_deep_free(t->ask_name);
+	t->ask_name = copy;
+	t->ask_type = type;
+	return 0;
+}
+
+/*
+ * What the next queries to the zone's servers ask (RFC 9156): the full
+ * name with the type wanted, or, minimising, the name one step further
+ * below the zone than the servers were shown so far.  The type of a
+ * minimised query is A, which RFC 9156 section 3 allows in place of NS:
+ * A is what most queries ask, so a minimised one does not stand out, and
+ * some servers answer NS queries for names that are not zone cuts wrongly.
+ */
+static int choose_question(struct task *t)
+{
+	struct resolver *r = t->r;
+	unsigned labels = ldns_dname_label_count(t->qname);
+	unsigned zone_labels = t->zone ? ldns_dname_label_count(t->zone) : 0;
+	unsigned next;
+	char n[NAME_STRLEN], z[NAME_STRLEN];
+
+	t->minimised = false;
+	if (!r->opt->qname_minimisation || t->qmin_off)
+		return ask_set(t, t->qname, 0, t->qtype);
+	/* A referral past what was shown (one server for several levels): the count starts again there. */
+	if (zone_labels > t->qmin_labels) {
+		t->qmin_labels = zone_labels;
+		t->qmin_sent = 0;
+	}
+	next = qmin_next_labels(labels, t->qmin_labels, t->qmin_sent);
+	if (next >= labels)
+		return ask_set(t, t->qname, 0, t->qtype);
+	if (ask_set(t, t->qname, labels - next, LDNS_RR_TYPE_A))
+		return -ENOMEM;
+	t->minimised = true;
+	t->qmin_labels = next;
+	t->qmin_sent++;
+	stats.qmin_queries++;
+	TRACE("ask %s A (minimised) of %s", name_str(t->ask_name, n), name_str(t->zone, z));
+	return 0;
+}
+
+/* The zone's servers get another go, with the question chosen anew. */
+static void servers_again(struct task *t)
+{
+	for (size_t i = 0; i < t->n_srv; i++) {
+		t->srv[i].tried = false;
+		t->srv[i].timed_out = false;
+	}
+	t->rounds = 0;
+	t->state = TASK_QUERY_TARGETS;
+}
+
+/* The name one label further, of the same servers. */
+static void minimise_further(struct task *t)
+{
+	if (choose_question(t)) {
+		task_fail(t, "out of memory");
+		return;
+	}
+	servers_again(t);
+}
+
+/* Relaxed mode: a zone that failed a minimised query is asked the full name before it is given up. */
+static void minimise_fall_back(struct task *t)
+{
+	t->qmin_off = true;
+	stats.qmin_fallbacks++;
+	minimise_further(t);
+}
+
 /* TASK_INIT: the cache, else the closest zone whose servers to ask. */
 static void step_init(struct task *t)
 {
@@ -948,6 +1040,10 @@ static void step_init(struct task *t)
 		return;
 	if (find_delegation(t)) {
 		task_fail(t, "no delegation found, not even the root hints");
+		return;
+	}
+	if (choose_question(t)) {
+		task_fail(t, "out of memory");
 		return;
 	}
 	t->state = TASK_QUERY_TARGETS;
@@ -1003,8 +1099,9 @@ static void send_query(struct task *t, int idx)
 	f->srv = idx;
 	f->slow = false;
 	f->tcp = t->use_tcp;
+	f->sent_qtype = t->ask_type;
 	ldns_rdf_deep_free(f->sent_qname);
-	f->sent_qname = ldns_rdf_clone(t->qname);
+	f->sent_qname = ldns_rdf_clone(t->ask_name);
 	if (!f->sent_qname) {
 		if (!in_the_air(t))
 			task_fail(t, "out of memory");
@@ -1017,7 +1114,7 @@ static void send_query(struct task *t, int idx)
 	memset(&req, 0, sizeof(req));
 	req.server = s->addr;
 	req.qname = f->sent_qname;
-	req.qtype = t->qtype;
+	req.qtype = f->sent_qtype;
 	req.qclass = t->qclass;
 	req.edns = infra_use_edns(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	req.edns_size = r->opt->edns_size;
@@ -1166,6 +1263,14 @@ static void step_query_targets(struct task *t)
 		if (again)
 			return;
 	}
+	if (t->minimised && !r->opt->qname_minimisation_strict) {
+		char n[NAME_STRLEN], ty[16];
+
+		TRACE("no answer to the minimised query: asking full name %s %s", name_str(t->qname, n),
+		      type_str(t->qtype, ty));
+		minimise_fall_back(t);
+		return;
+	}
 	task_fail(t, "no name server of the zone answered");
 }
 
@@ -1183,6 +1288,69 @@ static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN
 	return buf;
 }
 
+/*
+ * An answer to a minimised query says only whether the zone goes on below
+ * the name shown: a referral is followed as any; an answer, NODATA or a
+ * CNAME (not followed: it is about an ancestor, not the name wanted)
+ * shows the name exists, so one more label is asked.  Failures, which
+ * some servers give for empty non-terminals, lead to the full name
+ * unless strict.  False when the answer is left to the usual handling.
+ */
+static bool minimised_answer(struct task *t, const ldns_pkt *pkt, struct classified *cl)
+{
+	struct resolver *r = t->r;
+	bool strict = r->opt->qname_minimisation_strict;
+	struct sockaddr *sa = (struct sockaddr *)&t->srv[t->cur].addr;
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+	char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16], rc[16], fn[NAME_STRLEN], fty[16];
+	const char *what;
+
+#define MSTEP(...) TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
+#define MSTEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->ask_type, ty)
+
+	switch (cl->kind) {
+	case ANSWER_REFERRAL:
+		if (!ldns_rr_list_rr_count(cl->chain))
+			return false;
+		what = "CNAME";
+		break;
+	case ANSWER_POSITIVE:
+		what = ldns_rr_list_rr_count(cl->chain) ? "CNAME" : "answer";
+		break;
+	case ANSWER_NODATA:
+		what = "NODATA";
+		break;
+	case ANSWER_CNAME:
+	case ANSWER_LOOP:
+		what = "CNAME";
+		break;
+	case ANSWER_NXDOMAIN:
+		if (strict) {
+			/* Nothing exists below a name that does not exist (RFC 8020). */
+			MSTEP("NXDOMAIN (minimised): nothing below", MSTEP_ARGS);
+			task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl->soa);
+			cl->soa = NULL;
+			return true;
+		}
+		/* fall through */
+	default:
+		if (strict)
+			return false;
+		MSTEP("%s", MSTEP_ARGS, cl->kind == ANSWER_NXDOMAIN ? "NXDOMAIN" :
+					cl->kind == ANSWER_LAME ? "lame" : rcode_str(rcode, rc));
+		TRACE("minimised query answered %s: asking full name %s %s",
+		      cl->kind == ANSWER_NXDOMAIN ? "NXDOMAIN" : cl->kind == ANSWER_LAME ? "lame" : rcode_str(rcode, rc),
+		      name_str(t->qname, fn), type_str(t->qtype, fty));
+		minimise_fall_back(t);
+		return true;
+	}
+	MSTEP("%s (minimised): asking one more label", MSTEP_ARGS, what);
+	minimise_further(t);
+	return true;
+#undef MSTEP
+#undef MSTEP_ARGS
+}
+
 static void handle_answer(struct task *t, const ldns_pkt *pkt)
 {
 	struct resolver *r = t->r;
@@ -1195,7 +1363,7 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 
 #define STEP(...)                                                                                  \
 	TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
-#define STEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->qtype, ty)
+#define STEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->ask_type, ty)
 
 	if ((rcode == LDNS_RCODE_FORMERR || rcode == LDNS_RCODE_NOTIMPL) && t->sent_edns) {
 		STEP("%s, retrying without EDNS", STEP_ARGS, rcode_str(rcode, rc));
@@ -1213,8 +1381,8 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 	}
 	t->use_tcp = false;
 
-	err = classify_answer(pkt, t->zone, t->qname, t->qtype, t->qclass, (uint32_t)ldns_rr_list_rr_count(t->chain),
-			      r->opt->max_cname, &cl);
+	err = classify_answer(pkt, t->zone, t->ask_name, t->ask_type, t->qclass,
+			      (uint32_t)ldns_rr_list_rr_count(t->chain), r->opt->max_cname, &cl);
 	if (err) {
 		classified_free(&cl);
 		task_fail(t, "out of memory");
@@ -1234,6 +1402,10 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 		stats.glue_ignored += cl.glue_ignored;
 		log_debug("%s ignored %u additional records outside %s", sa_str(sa, false, a), cl.glue_ignored,
 			  name_str(t->zone, z));
+	}
+	if (t->minimised && minimised_answer(t, pkt, &cl)) {
+		classified_free(&cl);
+		return;
 	}
 	switch (cl.kind) {
 	case ANSWER_ERROR:
@@ -1265,7 +1437,7 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 		break;
 	}
 
-	cache_classified(&r->cache, &cl, pkt, t->qtype, t->qclass, now_s(r));
+	cache_classified(&r->cache, &cl, pkt, t->ask_type, t->qclass, now_s(r));
 	/* CNAMEs of this answer join the chain, each checked against the whole chain. */
 	for (size_t i = 0; i < ldns_rr_list_rr_count(cl.chain); i++) {
 		if (!follow_cname(t, ldns_rr_list_rr(cl.chain, i))) {
@@ -1279,7 +1451,7 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 
 	switch (cl.kind) {
 	case ANSWER_POSITIVE:
-		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->qtype, rc),
+		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->ask_type, rc),
 		     ldns_rr_list_rr_count(cl.chain) ? ", after CNAME" : "");
 		task_finish(t, LDNS_RCODE_NOERROR, cl.rrset, NULL);
 		cl.rrset = NULL;
@@ -1351,7 +1523,7 @@ static void on_slow(void *arg)
 	}
 	idx = infra_select(&r->infra, addrs, skip, t->n_srv, now_ms(r));
 	TRACE("asked %s (%s) for %s %s -> no answer yet%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
-	      name_str(f->sent_qname, n), type_str(t->qtype, ty), idx >= 0 ? ", asking another server too" : "");
+	      name_str(f->sent_qname, n), type_str(f->sent_qtype, ty), idx >= 0 ? ", asking another server too" : "");
 	if (idx >= 0) {
 		send_query(t, idx);
 		task_step(t);
@@ -1372,7 +1544,7 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 
 		TRACE("asked %s (%s) for %s %s -> case of the name not kept, asking again without 0x20",
 		      srv_label(t, f->srv, who), sa_str(sa, false, a), name_str(f->sent_qname, n),
-		      type_str(t->qtype, ty));
+		      type_str(f->sent_qtype, ty));
 		infra_set_no_0x20(&r->infra, sa, now_ms(r));
 		t->use_tcp = f->tcp;
 		land(f);
@@ -1396,7 +1568,7 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 				infra_timeout(&r->infra, sa, now_ms(r));
 		}
 		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
-		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
+		      name_str(f->sent_qname, n), type_str(f->sent_qtype, ty),
 		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, f->tcp ? " (TCP)" : "");
 		land(f);
 		if (!in_the_air(t)) {
