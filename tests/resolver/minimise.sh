@@ -101,8 +101,8 @@ answers() {
 }
 
 wait_listening() {
-	local addr=$1 i
-	for i in $(seq 1 50); do
+	local addr=$1
+	for _ in $(seq 1 50); do
 		dig +time=1 +tries=1 @"$addr" . NS >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
