@@ -726,6 +726,50 @@ static void test_qmin_refused_and_silent(void)
 	stop();
 }
 
+/* SERVFAIL, FORMERR and NOTIMP (after the retry without EDNS), and a lame answer: the full name next. */
+static void test_qmin_other_failures(void)
+{
+	static const struct {
+		int rcode;
+		bool aa;
+		const char *what;
+	} bad[] = {
+		{ LDNS_RCODE_SERVFAIL, false, "SERVFAIL" },
+		{ LDNS_RCODE_FORMERR, false, "FORMERR" },
+		{ LDNS_RCODE_NOTIMPL, false, "NOTIMP" },
+		{ 0, false, "a lame answer" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct upstream_query *q;
+		struct result r;
+		char b[300];
+
+		start_minimising(false);
+		ask("x.y.example.", LDNS_RR_TYPE_A, &r);
+		answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+		       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+		q = pending();
+		if (bad[i].rcode == LDNS_RCODE_FORMERR || bad[i].rcode == LDNS_RCODE_NOTIMPL) {
+			/* First taken for an old server that does not know EDNS: the same question again, without. */
+			answer(q, bad[i].rcode, false, NULL, NULL, NULL);
+			q = pending();
+			if (!asks(q, "y.example.", LDNS_RR_TYPE_A) || q->req.edns)
+				q = NULL;
+		}
+		if (bad[i].rcode)
+			answer(q, bad[i].rcode, false, NULL, NULL, NULL);
+		else
+			answer(q, 0, false, NULL, rrs("test. 3600 IN NS a.root.test.", NULL), NULL);
+		q = pending();
+		ok(asks(q, "x.y.example.", LDNS_RR_TYPE_A), "qmin relaxed: %s to y.example. A, then the full name (%s)",
+		   bad[i].what, asked(q, b));
+		answer(q, 0, true, rrs("x.y.example. 300 IN A 192.0.2.72", NULL), NULL, NULL);
+		ok(r.done && r.rcode == 0 && r.n_answer == 1, "qmin relaxed: answered after %s", bad[i].what);
+		stop();
+	}
+}
+
 /* A CNAME at a minimised name is not followed: the next label is asked instead. */
 static void test_qmin_cname(void)
 {
@@ -792,7 +836,7 @@ static void test_qmin_long(void)
 
 int main(void)
 {
-	tap_plan(65);
+	tap_plan(73);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -810,6 +854,7 @@ int main(void)
 	test_qmin_relaxed();
 	test_qmin_strict();
 	test_qmin_refused_and_silent();
+	test_qmin_other_failures();
 	test_qmin_cname();
 	test_qmin_off();
 	test_qmin_long();
