@@ -20,6 +20,8 @@ packages=(
 	# nfdnsctl --prometheus is checked with promtool; DKMS install is tested
 	prometheus dkms
 	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
+	# fstrm_capture collects the test servers' dnstap query logs
+	fstrm-bin
 	gnuplot-nox
 )
 

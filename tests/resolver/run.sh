@@ -251,8 +251,10 @@ check "www.example.com A: NOERROR" [ "$(rcode "$out")" = NOERROR ]
 check "www.example.com A: answer is 192.0.2.44" [ "$(answers "$out")" = "www.example.com. IN A 192.0.2.44" ]
 check "www.example.com A: QR, RD and RA set" bash -c "grep -qw qr <<<'$(flags "$out")' && grep -qw rd <<<'$(flags "$out")' && grep -qw ra <<<'$(flags "$out")'"
 check "the root was primed from the hints (2 root servers)" grep -q 'info: primed: 2 root servers' "$log"
-check "trace shows root -> com. -> example.com." bash -c "grep -q 'for www.example.com. A -> referral to com. (2 NS, 2 glue)' '$log' &&
-	grep -q 'for www.example.com. A -> referral to example.com. (2 NS, 2 glue)' '$log' &&
+# QNAME minimisation: the root is asked com. only, com. example.com. only.
+check "trace shows root -> com. -> example.com., each asked one more label" bash -c "grep -q 'ask com. A (minimised) of \.$' '$log' &&
+	grep -q 'for com. A -> referral to com. (2 NS, 2 glue)' '$log' &&
+	grep -q 'for example.com. A -> referral to example.com. (2 NS, 2 glue)' '$log' &&
 	grep -qE 'asked ns[12].example.com \(127.53.2.[12]\) for www.example.com. A -> answer' '$log'"
 k0=$(sent main)
 ask $listen www.example.com A

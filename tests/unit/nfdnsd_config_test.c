@@ -286,12 +286,58 @@ static void test_access_control(void)
 	acl_free(&a);
 }
 
+static void test_qname_minimisation(void)
+{
+	struct options o;
+	char *path;
+
+	options_defaults(&o);
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", NULL };
+
+		ok(parse(&o, 3, argv) == 0 && o.qname_minimisation && !o.qname_minimisation_strict,
+		   "qname-minimisation: on and relaxed by default");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "--config", "../../userspace/nfdnsd/nfdnsd.conf", "--listen", "none", NULL };
+
+		ok(parse(&o, 5, argv) == 0 && o.qname_minimisation && !o.qname_minimisation_strict,
+		   "qname-minimisation: the shipped nfdnsd.conf says yes, strict no");
+	}
+	path = write_file("qname-minimisation no\nqname-minimisation-strict yes\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+		const char *over[] = { "nfdnsd", "--config", path, "--qname-minimisation", "yes",
+				       "--qname-minimisation-strict", "no", NULL };
+
+		ok(parse(&o, 3, argv) == 0 && !o.qname_minimisation && o.qname_minimisation_strict,
+		   "qname-minimisation no, qname-minimisation-strict yes read from the file");
+		ok(parse(&o, 7, over) == 0 && o.qname_minimisation && !o.qname_minimisation_strict,
+		   "qname-minimisation: the command line overrides the file");
+		unlink(path);
+	}
+	path = write_file("qname-minimisation maybe\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+		ok(parse(&o, 3, argv) < 0, "qname-minimisation maybe refused");
+		unlink(path);
+	}
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", "--qname-minimisation-strict", NULL };
+
+		ok(parse(&o, 4, argv) < 0, "--qname-minimisation-strict without yes or no refused");
+	}
+	options_free(&o);
+}
+
 int main(void)
 {
-	tap_plan(96);
+	tap_plan(102);
 	test_access_control();
 	test_addresses();
 	test_numbers();
 	test_command_line();
+	test_qname_minimisation();
 	return tap_done();
 }

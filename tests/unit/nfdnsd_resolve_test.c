@@ -193,6 +193,8 @@ static void start(const char *hints_text)
 	fclose(f);
 	options_defaults(&opt);
 	opt.dnq_localhost = false;
+	/* The walks script the full question at every level; minimisation has tests of its own. */
+	opt.qname_minimisation = false;
 	if (resolver_init(&res, &loop, &opt) || resolver_load_hints(&res, path))
 		abort();
 	unlink(path);
@@ -214,6 +216,22 @@ static int ask(const char *name, ldns_rr_type type, struct result *out)
 	err = resolve_start(&res, q, type, LDNS_RR_CLASS_IN, on_result, out, NULL);
 	ldns_rdf_deep_free(q);
 	return err;
+}
+
+static int ask_handle(const char *name, ldns_rr_type type, struct result *out, struct resolution **handle)
+{
+	ldns_rdf *q = ldns_dname_new_frm_str(name);
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = resolve_start(&res, q, type, LDNS_RR_CLASS_IN, on_result, out, handle);
+	ldns_rdf_deep_free(q);
+	return err;
+}
+
+static bool states_are(struct resolution *w, enum task_state d0, enum task_state d1, enum task_state d2)
+{
+	return resolution_state(w, 0) == d0 && resolution_state(w, 1) == d1 && resolution_state(w, 2) == d2;
 }
 
 static const char hints[] = ".\t3600000\tNS\ta.root.test.\n"
@@ -427,9 +445,398 @@ static void test_tcp(void)
 	stop();
 }
 
+/* A referral to a zone whose only NS name has no glue: the root is asked for it. */
+static void refer_without_glue(const char *zone, const char *ns)
+{
+	char a[256];
+
+	snprintf(a, sizeof(a), "%s 3600 IN NS %s", zone, ns);
+	answer(pending(), 0, false, NULL, rrs(a, NULL), NULL);
+}
+
+/*
+ * The parent waits in CHASE_NS while a sub-task finds its NS name's
+ * address; the sub-task's end wakes the parent, which asks the address found.
+ */
+static void test_chase_wakes_parent(void)
+{
+	struct resolution *w = NULL;
+	struct upstream_query *q;
+	struct result r;
+	char a[64];
+
+	start(hints);
+	ask_handle("www.nog.test.", LDNS_RR_TYPE_A, &r, &w);
+	ok(w && states_are(w, TASK_WAIT_REPLY, TASK_NONE, TASK_NONE), "chase: the client task waits for the root");
+	refer_without_glue("nog.test.", "ns.other.test.");
+	q = pending();
+	ok(states_are(w, TASK_CHASE_NS, TASK_WAIT_REPLY, TASK_NONE),
+	   "chase: the parent waits in CHASE_NS, its sub-task for the NS name in WAIT_REPLY (%s, %s)",
+	   task_state_name(resolution_state(w, 0)), task_state_name(resolution_state(w, 1)));
+	ok(q && strcmp(server_of(q, a), "198.51.100.1") == 0 && q->req.qtype == LDNS_RR_TYPE_A,
+	   "chase: the sub-task asks the root for the NS name's A");
+	answer(q, 0, true, rrs("ns.other.test. 3600 IN A 198.51.100.52", NULL), NULL, NULL);
+	q = pending();
+	ok(states_are(w, TASK_WAIT_REPLY, TASK_NONE, TASK_NONE) && !r.done,
+	   "chase: the sub-task gone, the parent runs again and waits for the server found");
+	ok(q && strcmp(server_of(q, a), "198.51.100.52") == 0, "chase: the parent asks the address found (%s)",
+	   q ? a : "none");
+	answer(q, 0, true, rrs("www.nog.test. 300 IN A 192.0.2.52", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && strstr(r.first, "192.0.2.52") && r.queries == 3 && !w,
+	   "chase: answered, 3 queries counted over both tasks (%u), handle reset", r.queries);
+	stop();
+}
+
+/* Two levels of sub-tasks, then the innermost one fails: each level goes on by itself. */
+static void test_chase_nested_fail(void)
+{
+	struct resolution *w = NULL;
+	struct result r;
+
+	start(hints);
+	ask_handle("www.a.test.", LDNS_RR_TYPE_A, &r, &w);
+	refer_without_glue("a.test.", "ns.b.test.");
+	refer_without_glue("b.test.", "ns.c.test.");
+	ok(states_are(w, TASK_CHASE_NS, TASK_CHASE_NS, TASK_WAIT_REPLY), "nested: CHASE_NS, CHASE_NS, WAIT_REPLY");
+	/* ns.c.test. does not exist: the innermost task ends, its parent has no server left. */
+	for (int i = 0; i < 16 && !r.done && pending(); i++)
+		answer(pending(), 3, true, NULL, rrs("test. 3600 IN SOA a.root.test. h.root.test. 1 2 3 4 300", NULL),
+		       NULL);
+	ok(r.done && r.rcode == LDNS_RCODE_SERVFAIL && !w && upstream_sockets_open() == 0,
+	   "nested: SERVFAIL once no NS name has an address, nothing left in the air");
+	stop();
+}
+
+/* The last waiter leaves while a sub-task runs: both tasks and their queries go. */
+static void test_cancel_during_chase(void)
+{
+	struct resolution *w = NULL;
+	struct upstream_query *q;
+	struct result r;
+
+	start(hints);
+	ask_handle("www.nog.test.", LDNS_RR_TYPE_A, &r, &w);
+	refer_without_glue("nog.test.", "ns.other.test.");
+	q = pending();
+	ok(states_are(w, TASK_CHASE_NS, TASK_WAIT_REPLY, TASK_NONE) && q, "cancel: a sub-task in the air");
+	resolve_cancel(w);
+	ok(!w && !r.done && upstream_sockets_open() == 0 && res.in_flight == 0 && res.waiting == 0,
+	   "cancel: no callback, the sub-task's query called off, no task left");
+	stop();
+}
+
+static struct resolution **sibling;
+static bool sibling_was_reset;
+
+/* A callback that cancels another waiter of the same question through its handle. */
+static void on_result_cancel_sibling(void *arg, const struct resolve_result *rr)
+{
+	on_result(arg, rr);
+	sibling_was_reset = !*sibling;
+	resolve_cancel(*sibling);
+}
+
+static void test_cancel_sibling_in_callback(void)
+{
+	struct resolution *w1 = NULL;
+	struct result r1, r2;
+	ldns_rdf *q = ldns_dname_new_frm_str("both.test.");
+
+	start(hints);
+	memset(&r1, 0, sizeof(r1));
+	memset(&r2, 0, sizeof(r2));
+	resolve_start(&res, q, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, on_result, &r1, &w1);
+	resolve_start(&res, q, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, on_result_cancel_sibling, &r2, NULL);
+	ldns_rdf_deep_free(q);
+	sibling = &w1;
+	/* The second waiter hears first and cancels the first: its handle is already reset, so nothing happens. */
+	answer(pending(), 0, true, rrs("both.test. 300 IN A 192.0.2.60", NULL), NULL, NULL);
+	ok(sibling_was_reset && r1.done && r2.done && !w1 && res.waiting == 0,
+	   "callbacks: every handle reset before the first callback, both waiters answered");
+	sibling = NULL;
+	stop();
+}
+
+/* resolver_destroy with tasks at rest in every state one can wait in. */
+static void test_destroy_everywhere(void)
+{
+	struct resolution *w[6] = { 0 };
+	struct result r[6];
+	struct upstream_query *q;
+
+	start(hints);
+	/* 0: waiting for the root. */
+	ask_handle("wait.test.", LDNS_RR_TYPE_A, &r[0], &w[0]);
+	/* 1: waiting on a sub-task. */
+	ask_handle("www.nog.test.", LDNS_RR_TYPE_A, &r[1], &w[1]);
+	refer_without_glue("nog.test.", "ns.other.test.");
+	/* 2: two levels of sub-tasks. */
+	ask_handle("www.a.test.", LDNS_RR_TYPE_A, &r[2], &w[2]);
+	refer_without_glue("a.test.", "ns.b.test.");
+	refer_without_glue("b.test.", "ns.c.test.");
+	/* 3: a slow server, two queries in the air. */
+	ask_handle("slow.sf.test.", LDNS_RR_TYPE_A, &r[3], &w[3]);
+	answer(pending(), 0, false, NULL, rrs("sf.test. 3600 IN NS ns1.sf.test.", "sf.test. 3600 IN NS ns2.sf.test.", NULL),
+	       rrs("ns1.sf.test. 3600 IN A 198.51.100.41", "ns2.sf.test. 3600 IN A 198.51.100.42", NULL));
+	q = pending();
+	if (q && q->req.on_slow)
+		q->req.on_slow(q->arg);
+	/* 4: retrying over TCP. */
+	ask_handle("big.test.", LDNS_RR_TYPE_A, &r[4], &w[4]);
+	q = pending();
+	if (q) {
+		ldns_pkt *p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->req.qtype, q->req.qclass, 0);
+
+		ldns_pkt_set_qr(p, true);
+		ldns_pkt_set_tc(p, true);
+		q->live = false;
+		q->cb(q->arg, 0, p, 5);
+	}
+	/* 5: a second waiter on question 0. */
+	ask_handle("wait.test.", LDNS_RR_TYPE_A, &r[5], &w[5]);
+	ok(states_are(w[0], TASK_WAIT_REPLY, TASK_NONE, TASK_NONE) && w[5] && w[5] != w[0] &&
+		   states_are(w[1], TASK_CHASE_NS, TASK_WAIT_REPLY, TASK_NONE) &&
+		   states_are(w[2], TASK_CHASE_NS, TASK_CHASE_NS, TASK_WAIT_REPLY) &&
+		   states_are(w[3], TASK_WAIT_REPLY, TASK_NONE, TASK_NONE) &&
+		   states_are(w[4], TASK_WAIT_REPLY, TASK_NONE, TASK_NONE),
+	   "destroy: tasks waiting for replies, for sub-tasks, two levels down, on a slow server, over TCP");
+	ok(upstream_sockets_open() == 6 && res.in_flight == 5 && res.waiting == 6,
+	   "destroy: 6 queries in the air, 5 tasks, 6 waiters (%u, %lu, %lu)", upstream_sockets_open(),
+	   (unsigned long)res.in_flight, (unsigned long)res.waiting);
+	resolver_destroy(&res);
+	bool none = true;
+
+	for (int i = 0; i < 6; i++)
+		none = none && !r[i].done && !w[i];
+	ok(none && upstream_sockets_open() == 0, "destroy: every query called off, no callback, every handle reset");
+	forget_sent();
+	options_free(&opt);
+}
+
+/* ---- QNAME minimisation ---- */
+
+static bool asks(const struct upstream_query *q, const char *name, ldns_rr_type type)
+{
+	ldns_rdf *want = ldns_dname_new_frm_str(name);
+	bool same = q && want && ldns_dname_compare(q->qname, want) == 0 && q->req.qtype == type;
+
+	ldns_rdf_deep_free(want);
+	return same;
+}
+
+static const char *asked(const struct upstream_query *q, char buf[300])
+{
+	char *n = q ? ldns_rdf2str(q->qname) : NULL;
+
+	snprintf(buf, 300, "%s type %u", n ? n : "nothing", q ? q->req.qtype : 0);
+	free(n);
+	return buf;
+}
+
+static void start_minimising(bool strict)
+{
+	start(hints);
+	opt.qname_minimisation = true;
+	opt.qname_minimisation_strict = strict;
+}
+
+#define EXAMPLE_SOA "example. 3600 IN SOA ns.example. h.example. 1 2 3 4 300"
+
+/* Root, then example.'s server: the root sees one label, then one more label a step, then the full name. */
+static void walk_to_example(struct result *r, ldns_rr_type type)
+{
+	struct upstream_query *q;
+	char b[300];
+
+	ask("a.b.c.example.", type, r);
+	q = pending();
+	ok(asks(q, "example.", LDNS_RR_TYPE_A), "qmin: the root is asked example. A only (%s)", asked(q, b));
+	answer(q, 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	q = pending();
+	ok(asks(q, "c.example.", LDNS_RR_TYPE_A), "qmin: example.'s server is asked c.example. A (%s)", asked(q, b));
+	/* An empty non-terminal: NODATA. */
+	answer(q, 0, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	q = pending();
+	ok(asks(q, "b.c.example.", LDNS_RR_TYPE_A), "qmin: NODATA, one more label: b.c.example. A (%s)", asked(q, b));
+}
+
+static void test_qmin_relaxed(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], b[300];
+
+	start_minimising(false);
+	walk_to_example(&r, LDNS_RR_TYPE_AAAA);
+	/* A broken server: NXDOMAIN for an empty non-terminal. */
+	answer(pending(), LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_AAAA) && strcmp(server_of(q, a), "198.51.100.70") == 0,
+	   "qmin relaxed: NXDOMAIN to a minimised query, the full name with its type at the same zone (%s)",
+	   asked(q, b));
+	answer(q, 0, true, rrs("a.b.c.example. 300 IN AAAA 2001:db8::70", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.n_answer == 1 && r.queries == 4,
+	   "qmin relaxed: answered, the 4 queries counted (%u)", r.queries);
+	stop();
+}
+
+static void test_qmin_strict(void)
+{
+	struct result r;
+
+	start_minimising(true);
+	walk_to_example(&r, LDNS_RR_TYPE_A);
+	answer(pending(), LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	ok(r.done && r.rcode == LDNS_RCODE_NXDOMAIN && r.queries == 3 && !pending(),
+	   "qmin strict: NXDOMAIN to a minimised query is the answer, nothing below (%u queries)", r.queries);
+	stop();
+}
+
+/* REFUSED and silence to minimised queries lead to the full name too. */
+static void test_qmin_refused_and_silent(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char b[300];
+	int timeouts = 0;
+
+	start_minimising(false);
+	walk_to_example(&r, LDNS_RR_TYPE_A);
+	answer(pending(), LDNS_RCODE_REFUSED, false, NULL, NULL, NULL);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_A), "qmin relaxed: REFUSED, then the full name (%s)", asked(q, b));
+	answer(q, 0, true, rrs("a.b.c.example. 300 IN A 192.0.2.70", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "qmin relaxed: answered after REFUSED");
+	stop();
+
+	start_minimising(false);
+	ask("x.y.example.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	while ((q = pending()) && asks(q, "y.example.", LDNS_RR_TYPE_A) && timeouts < 8) {
+		timeouts++;
+		fail(q, -ETIMEDOUT);
+	}
+	ok(timeouts == 2 && asks(q, "x.y.example.", LDNS_RR_TYPE_A),
+	   "qmin relaxed: the minimised query unanswered in both rounds, then the full name (%d, %s)", timeouts,
+	   asked(q, b));
+	answer(q, 0, true, rrs("x.y.example. 300 IN A 192.0.2.71", NULL), NULL, NULL);
+	ok(r.done && r.rcode == 0, "qmin relaxed: answered after the silence");
+	stop();
+}
+
+/* SERVFAIL, FORMERR and NOTIMP (after the retry without EDNS), and a lame answer: the full name next. */
+static void test_qmin_other_failures(void)
+{
+	static const struct {
+		int rcode;
+		bool aa;
+		const char *what;
+	} bad[] = {
+		{ LDNS_RCODE_SERVFAIL, false, "SERVFAIL" },
+		{ LDNS_RCODE_FORMERR, false, "FORMERR" },
+		{ LDNS_RCODE_NOTIMPL, false, "NOTIMP" },
+		{ 0, false, "a lame answer" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct upstream_query *q;
+		struct result r;
+		char b[300];
+
+		start_minimising(false);
+		ask("x.y.example.", LDNS_RR_TYPE_A, &r);
+		answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+		       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+		q = pending();
+		if (bad[i].rcode == LDNS_RCODE_FORMERR || bad[i].rcode == LDNS_RCODE_NOTIMPL) {
+			/* First taken for an old server that does not know EDNS: the same question again, without. */
+			answer(q, bad[i].rcode, false, NULL, NULL, NULL);
+			q = pending();
+			if (!asks(q, "y.example.", LDNS_RR_TYPE_A) || q->req.edns)
+				q = NULL;
+		}
+		if (bad[i].rcode)
+			answer(q, bad[i].rcode, false, NULL, NULL, NULL);
+		else
+			answer(q, 0, false, NULL, rrs("test. 3600 IN NS a.root.test.", NULL), NULL);
+		q = pending();
+		ok(asks(q, "x.y.example.", LDNS_RR_TYPE_A), "qmin relaxed: %s to y.example. A, then the full name (%s)",
+		   bad[i].what, asked(q, b));
+		answer(q, 0, true, rrs("x.y.example. 300 IN A 192.0.2.72", NULL), NULL, NULL);
+		ok(r.done && r.rcode == 0 && r.n_answer == 1, "qmin relaxed: answered after %s", bad[i].what);
+		stop();
+	}
+}
+
+/* A CNAME at a minimised name is not followed: the next label is asked instead. */
+static void test_qmin_cname(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char a[64], b[300];
+
+	start_minimising(false);
+	ask("www.alias.example.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.70", NULL));
+	q = pending();
+	answer(q, 0, true, rrs("alias.example. 300 IN CNAME elsewhere.test.", NULL), NULL, NULL);
+	q = pending();
+	ok(asks(q, "www.alias.example.", LDNS_RR_TYPE_A) && strcmp(server_of(q, a), "198.51.100.70") == 0,
+	   "qmin: CNAME at alias.example. not followed, www.alias.example. asked of the same server (%s)", asked(q, b));
+	answer(q, LDNS_RCODE_NXDOMAIN, true, NULL, rrs(EXAMPLE_SOA, NULL), NULL);
+	ok(r.done && r.rcode == LDNS_RCODE_NXDOMAIN && r.n_answer == 0, "qmin: the answer is the full name's, no CNAME in it");
+	stop();
+}
+
+/* Off: the root gets the full name. */
+static void test_qmin_off(void)
+{
+	struct upstream_query *q;
+	struct result r;
+	char b[300];
+
+	start(hints);
+	ask("a.b.c.example.", LDNS_RR_TYPE_A, &r);
+	q = pending();
+	ok(asks(q, "a.b.c.example.", LDNS_RR_TYPE_A), "qmin off: the root is asked the full name (%s)", asked(q, b));
+	stop();
+}
+
+/* 20 labels under one zone answering NODATA at every step: 10 queries, labels as the schedule says. */
+static void test_qmin_long(void)
+{
+	static const unsigned want[] = { 1, 2, 3, 4, 6, 8, 11, 14, 17, 20 };
+	char name[128] = "", got[128] = "", expect[128] = "";
+	struct upstream_query *q;
+	struct result r;
+	bool match = true;
+	int n = 0;
+
+	for (int i = 20; i >= 1; i--)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "l%d.", i);
+	start_minimising(false);
+	ask(name, LDNS_RR_TYPE_A, &r);
+	while ((q = pending()) && n < 20) {
+		unsigned labels = ldns_dname_label_count(q->qname);
+
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), " %u", labels);
+		match = match && n < 10 && labels == want[n];
+		n++;
+		answer(q, 0, true, NULL, rrs(". 86400 IN SOA a.root.test. h.root.test. 1 2 3 4 300", NULL), NULL);
+	}
+	for (int i = 0; i < 10; i++)
+		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), " %u", want[i]);
+	ok(match && n == 10, "qmin: 20 labels walked in 10 queries showing%s (want%s)", got, expect);
+	ok(r.done && r.rcode == 0 && r.queries == 10, "qmin: the last one, with the full name, gives the NODATA");
+	stop();
+}
+
 int main(void)
 {
-	tap_plan(30);
+	tap_plan(73);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -439,6 +846,18 @@ int main(void)
 	test_ds();
 	test_tcp();
 	test_servfail();
+	test_chase_wakes_parent();
+	test_chase_nested_fail();
+	test_cancel_during_chase();
+	test_cancel_sibling_in_callback();
+	test_destroy_everywhere();
+	test_qmin_relaxed();
+	test_qmin_strict();
+	test_qmin_refused_and_silent();
+	test_qmin_other_failures();
+	test_qmin_cname();
+	test_qmin_off();
+	test_qmin_long();
 	uv_loop_close(&loop);
 	return tap_done();
 }

@@ -560,9 +560,44 @@ static void test_cache_bytes(void)
 	ok(c.lru.bytes == 0, "nothing charged after the cache is emptied");
 }
 
+/* QNAME minimisation: the labels each query shows, names of 1 to 20 labels walked from the root. */
+static void test_qmin_schedule(void)
+{
+	for (unsigned labels = 1; labels <= 20; labels++) {
+		unsigned revealed = 0, sent = 0, queries = 0;
+		bool single_steps = true, growing = true;
+		char steps[128] = "";
+
+		while (queries < 30) {
+			unsigned next = qmin_next_labels(labels, revealed, sent);
+
+			queries++;
+			snprintf(steps + strlen(steps), sizeof(steps) - strlen(steps), " %u", next);
+			growing = growing && next > revealed && next <= labels;
+			if (queries <= MINIMISE_ONE_LAB && next != labels)
+				single_steps = single_steps && next == revealed + 1;
+			if (next >= labels)
+				break;
+			revealed = next;
+			sent++;
+		}
+		unsigned want = labels < MAX_MINIMISE_COUNT ? labels : MAX_MINIMISE_COUNT;
+
+		ok(queries == want && growing && single_steps,
+		   "qmin schedule: %u labels in %u queries (want %u), the first %d one label each:%s", labels, queries,
+		   want, MINIMISE_ONE_LAB, steps);
+	}
+	ok(qmin_next_labels(3, 2, 0) == 3 && qmin_next_labels(3, 3, 5) == 3 && qmin_next_labels(0, 0, 0) == 0,
+	   "qmin schedule: one label or none hidden: the full name");
+	ok(qmin_next_labels(5, 2, 0) == 3 && qmin_next_labels(5, 3, 1) == 4,
+	   "qmin schedule: below a zone of 2 labels, one label more each step");
+	ok(qmin_next_labels(20, 4, 9) == 20, "qmin schedule: the %dth query has the full name whatever is left",
+	   MAX_MINIMISE_COUNT);
+}
+
 int main(void)
 {
-	tap_plan(94);
+	tap_plan(117);
 	test_names();
 	test_cache();
 	test_cache_bytes();
@@ -570,5 +605,6 @@ int main(void)
 	test_message_len();
 	test_infra();
 	test_classify();
+	test_qmin_schedule();
 	return tap_done();
 }

@@ -6,6 +6,9 @@
 #   hierarchy.sh stop DIR         stop everything started in DIR
 #   hierarchy.sh check DIR        nsd-checkconf and nsd-checkzone on every server
 #
+# NFDNS_DNSTAP=SOCKET: every NSD sends the queries it gets to SOCKET
+# (dnstap; the caller runs fstrm_capture there).
+#
 # Without NS every server listens on its address on this namespace's
 # loopback.  With NS (an existing network namespace, where the resolver
 # runs) every server gets a network namespace of its own, joined to NS by
@@ -79,6 +82,19 @@ write_nsd_conf() {
 	remote-control:
 	    control-enable: no
 	CONF
+	# NSD logs no queries, whatever its verbosity: with NFDNS_DNSTAP (a
+	# socket, fstrm_capture listening) each query goes there, with the
+	# server's address as its identity.
+	if [ -n "${NFDNS_DNSTAP:-}" ]; then
+		cat >>"$d/nsd.conf" <<-CONF
+		dnstap:
+		    dnstap-enable: yes
+		    dnstap-socket-path: "$NFDNS_DNSTAP"
+		    dnstap-send-identity: yes
+		    dnstap-identity: "$addr"
+		    dnstap-log-auth-query-messages: yes
+		CONF
+	fi
 	local z
 	for z in "$@"; do
 		printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "$(zone_name "$z")" "$(zone_file "$z")" >>"$d/nsd.conf"

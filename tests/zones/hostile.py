@@ -15,6 +15,9 @@ noedns  serves noedns.com; answers FORMERR to any query carrying EDNS, and
         echoes the question in lower case (no 0x20).
 slow    serves slow.com; answers after 300 ms (2 s for names under held.);
         ttltop.slow.com has a TTL with the top bit set (2^31).
+nxent   serves nxent.com with x.y.nxent.com A only, and answers NXDOMAIN for
+        the empty non-terminal y.nxent.com, as some servers wrongly do; each
+        question is logged on stdout ("QUERY client name type").
 """
 import socket
 import struct
@@ -161,6 +164,11 @@ def main():
             held = qname.lower().startswith("held.") or qname.lower().endswith(".held.slow.com.")
             delay = 2.0 if held else 0.3
             threading.Timer(delay, sock.sendto, (reply, peer)).start()
+        elif mode == "nxent":
+            print("QUERY", peer[0], qname.lower(), qtype, flush=True)
+            f, ans, auth, add = zone_answer("nxent.com.", addr, {"x.y.nxent.com.": "192.0.2.59"},
+                                            qname, qtype)
+            sock.sendto(message(qid, QR | rd | f, qwire, qtype, ans, auth, add), peer)
         else:
             sys.exit("unknown mode " + mode)
 

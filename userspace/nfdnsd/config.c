@@ -32,6 +32,7 @@ void options_defaults(struct options *o)
 	o->edns_size = 1232;
 	o->do_ip4 = true;
 	o->do_ip6 = true;
+	o->qname_minimisation = true;
 	o->max_queries = 48;
 	o->max_referrals = 16;
 	o->max_cname = 16;
@@ -207,6 +208,8 @@ static const struct bool_setting bool_settings[] = {
 	BOOL("no-kernel", no_kernel, false), BOOL("trace", trace, false), BOOL("syslog", syslog, false),
 	BOOL("0x20", use_0x20, false),	     BOOL("no-ipv4", do_ip4, true), BOOL("no-ipv6", do_ip6, true),
 	BOOL("do-not-query-localhost", dnq_localhost, false), BOOL("do-not-query-private", dnq_private, false),
+	BOOL("qname-minimisation", qname_minimisation, false),
+	BOOL("qname-minimisation-strict", qname_minimisation_strict, false),
 };
 
 int options_set(struct options *o, const char *key, const char *value, const char *where)
@@ -391,6 +394,8 @@ static const struct option long_options[] = {
 	{ "0x20", no_argument, NULL, OPT_GENERIC },
 	{ "no-ipv4", no_argument, NULL, OPT_GENERIC },
 	{ "no-ipv6", no_argument, NULL, OPT_GENERIC },
+	{ "qname-minimisation", required_argument, NULL, OPT_GENERIC },
+	{ "qname-minimisation-strict", required_argument, NULL, OPT_GENERIC },
 	{ "max-queries", required_argument, NULL, OPT_GENERIC },
 	{ "max-referrals", required_argument, NULL, OPT_GENERIC },
 	{ "max-cname", required_argument, NULL, OPT_GENERIC },
@@ -442,6 +447,10 @@ void options_usage(FILE *out)
 		"      --0x20               randomise the case of upstream query names\n"
 		"      --no-ipv4            never query name servers over IPv4\n"
 		"      --no-ipv6            never query name servers over IPv6\n"
+		"      --qname-minimisation yes|no  ask each zone only for the next label of\n"
+		"                           the name (RFC 9156; default yes)\n"
+		"      --qname-minimisation-strict yes|no  never fall back to the full name when\n"
+		"                           a minimised query fails (default no)\n"
 		"      --max-queries N      upstream queries per client question (default 48)\n"
 		"      --max-referrals N    referrals followed per name (default 16)\n"
 		"      --max-cname N        CNAME links followed (default 16)\n"

@@ -35,6 +35,8 @@ struct options {
 	uint32_t kernel_retry;		/* seconds between registration attempts */
 	uint16_t edns_size;
 	bool use_0x20;
+	bool qname_minimisation;	/* RFC 9156: each zone is asked for one more label */
+	bool qname_minimisation_strict;	/* no falling back to the full name */
 	bool do_ip4, do_ip6;		/* address families of upstream queries */
 	uint32_t max_queries;		/* upstream queries per client question */
 	uint32_t max_referrals;

@@ -234,3 +234,27 @@ ldns_rr *dname_synthesize(const ldns_rr *dname, const ldns_rdf *name)
 	ldns_rr_push_rdf(cname, new_target);
 	return cname;
 }
+
+unsigned qmin_next_labels(unsigned labels, unsigned revealed, unsigned sent)
+{
+	unsigned count = sent + 1;	/* this query's rank among the minimised ones */
+	unsigned hidden = labels > revealed ? labels - revealed : 0;
+
+	if (hidden <= 1)
+		return labels;
+	/* Counted with the root label, as the RFC's limits are. */
+	if (labels + 1 > MAX_MINIMISE_COUNT && count > MINIMISE_ONE_LAB) {
+		unsigned rest, extra;
+
+		if (count >= MAX_MINIMISE_COUNT)
+			return labels;
+		/* The labels past the single steps, spread over the queries left. */
+		rest = labels - MINIMISE_ONE_LAB;
+		extra = rest / MINIMISE_MULTIPLE_LABS;
+		/* One label per query is the base: extra counts those beyond it. */
+		if (MAX_MINIMISE_COUNT - count >= rest % MINIMISE_MULTIPLE_LABS && extra > 0)
+			extra--;
+		hidden = extra < hidden ? hidden - extra : 1;
+	}
+	return labels - hidden + 1;
+}

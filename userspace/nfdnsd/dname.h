@@ -45,6 +45,22 @@ size_t name_canonical(const ldns_rdf *name, uint8_t *out);
 /* Flip the case of each letter at random (draft-vixie-dnsext-dns0x20). */
 void name_randomize_case(ldns_rdf *name);
 
+/*
+ * QNAME minimisation (RFC 9156 2.3): the first MINIMISE_ONE_LAB queries
+ * for a name show one more label each; past them labels come several at a
+ * time, so that a name of any length is walked in at most
+ * MAX_MINIMISE_COUNT queries, the last one with the full name.
+ */
+#define MAX_MINIMISE_COUNT 10
+#define MINIMISE_ONE_LAB 4
+#define MINIMISE_MULTIPLE_LABS (MAX_MINIMISE_COUNT - MINIMISE_ONE_LAB)
+/*
+ * How many of a name's labels (the root not counted) its next query
+ * shows, when the servers asked know `revealed` of them already and
+ * `sent` minimised queries went out for it.  labels: the full name.
+ */
+unsigned qmin_next_labels(unsigned labels, unsigned revealed, unsigned sent);
+
 const char *name_str(const ldns_rdf *name, char buf[NAME_STRLEN]);
 const char *type_str(ldns_rr_type type, char buf[16]);
 const char *rcode_str(unsigned rcode, char buf[16]);

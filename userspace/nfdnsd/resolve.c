@@ -7,6 +7,12 @@
  * level down, follow a CNAME (maybe into another zone), or try another
  * server.  Name servers without addresses are resolved by child tasks.
  * Every task of one client question shares one budget of upstream queries.
+ *
+ * Each step is a function of one state (enum task_state) that only sets
+ * the next state; task_step() runs the steps until the task waits for an
+ * answer, descends into a child task it started and climbs back to the
+ * parent when the child finishes.  Only the driver delivers a result and
+ * frees a finished task, so a step never outlives its task.
  */
 #include "resolve.h"
 
@@ -65,12 +71,14 @@ struct flight {
 	struct upstream_query *uq;	/* NULL: slot free */
 	int srv;
 	ldns_rdf *sent_qname;
+	ldns_rr_type sent_qtype;
 	bool edns, tcp;
 	bool slow;			/* its server already counted as timed out */
 };
 
 struct task {
 	struct resolver *r;
+	enum task_state state;
 	struct task *parent, *child;
 	struct task *next, *prev;	/* resolver's list, client tasks only */
 	struct resolution *waiters;	/* client tasks */
@@ -89,6 +97,14 @@ struct task {
 	ldns_rr_list *chain;
 	uint32_t referrals;
 
+	/* What the queries to the zone's servers ask: qname, or an ancestor of it (minimised). */
+	ldns_rdf *ask_name;
+	ldns_rr_type ask_type;
+	bool minimised;
+	bool qmin_off;			/* the full name from now on: minimising failed */
+	unsigned qmin_labels;		/* labels of qname shown to servers so far */
+	unsigned qmin_sent;		/* minimised queries sent for qname */
+
 	ldns_rdf *zone;
 	struct ns_name ns[MAX_NS];
 	size_t n_ns;
@@ -102,13 +118,15 @@ struct task {
 	bool sent_edns;
 	struct flight fl[MAX_FLIGHTS];
 	ldns_rdf *sent_qname;		/* of the answer being handled */
+	ldns_pkt *pkt;			/* that answer, in TASK_QUERY_RESPONSE */
 
-	resolve_cb cb;			/* child tasks */
-	void *arg;
+	/* The result, from TASK_FINISHED on. */
+	int rcode;
+	ldns_rr_list *final;		/* the RRset reached, or NULL */
+	ldns_rr *soa;			/* of a negative answer, or NULL */
 };
 
-static void task_run(struct task *t);
-static void next_server(struct task *t);
+static void task_step(struct task *t);
 
 static uint64_t now_s(const struct resolver *r)
 {
@@ -375,8 +393,12 @@ static void task_free(struct task *t)
 	clear_delegation(t);
 	ldns_rdf_deep_free(t->qname_orig);
 	ldns_rdf_deep_free(t->qname);
+	ldns_rdf_deep_free(t->ask_name);
 	ldns_rdf_deep_free(t->sent_qname);
 	ldns_rr_list_deep_free(t->chain);
+	ldns_pkt_free(t->pkt);
+	ldns_rr_list_deep_free(t->final);
+	ldns_rr_free(t->soa);
 	if (t->is_client) {
 		unindex(t);
 		while (t->waiters) {
@@ -419,18 +441,33 @@ void resolve_cancel(struct resolution *w)
 		task_free(t);
 }
 
-static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, const ldns_rr *soa)
+/*
+ * The task is done: final and soa (owned, may be NULL) are its result.
+ * The driver delivers it and frees the task.
+ */
+static void task_finish(struct task *t, int rcode, ldns_rr_list *final, ldns_rr *soa)
 {
-	struct resolve_result res = { .rcode = rcode };
+	t->rcode = rcode;
+	ldns_rr_list_deep_free(t->final);
+	ldns_rr_free(t->soa);
+	t->final = final;
+	t->soa = soa;
+	t->state = TASK_FINISHED;
+}
+
+/* Stops a finished task's work, then hands its result to its waiters. */
+static void task_deliver(struct task *t)
+{
+	struct resolve_result res = { .rcode = t->rcode };
 	ldns_rr_list *answer = ldns_rr_list_new(), *authority = ldns_rr_list_new();
 
-	if (rcode != LDNS_RCODE_SERVFAIL) {
+	if (t->rcode != LDNS_RCODE_SERVFAIL) {
 		for (size_t i = 0; answer && i < ldns_rr_list_rr_count(t->chain); i++)
 			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->chain, i)));
-		for (size_t i = 0; answer && final && i < ldns_rr_list_rr_count(final); i++)
-			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(final, i)));
-		if (soa && authority)
-			ldns_rr_list_push_rr(authority, ldns_rr_clone(soa));
+		for (size_t i = 0; answer && t->final && i < ldns_rr_list_rr_count(t->final); i++)
+			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->final, i)));
+		if (t->soa && authority)
+			ldns_rr_list_push_rr(authority, ldns_rr_clone(t->soa));
 	}
 	res.answer = answer;
 	res.authority = authority;
@@ -450,22 +487,21 @@ static void task_finish(struct task *t, int rcode, const ldns_rr_list *final, co
 		struct resolution *list = t->waiters;
 
 		t->waiters = NULL;
+		/* Every handle goes first: a callback cancelling another waiter of this question finds it done. */
+		for (struct resolution *w = list; w; w = w->next)
+			if (w->handle)
+				*w->handle = NULL;
 		while (list) {
 			struct resolution *w = list;
 
 			list = w->next;
 			t->r->waiting--;
-			if (w->handle)
-				*w->handle = NULL;
 			w->cb(w->arg, &res);
 			free(w);
 		}
-	} else if (t->cb) {
-		t->cb(t->arg, &res);
 	}
 	ldns_rr_list_deep_free(answer);
 	ldns_rr_list_deep_free(authority);
-	task_free(t);
 }
 
 static void task_fail(struct task *t, const char *why)
@@ -477,7 +513,7 @@ static void task_fail(struct task *t, const char *why)
 }
 
 static struct task *task_new(struct resolver *r, struct task *parent, const ldns_rdf *qname,
-			     ldns_rr_type qtype, ldns_rr_class qclass, resolve_cb cb, void *arg)
+			     ldns_rr_type qtype, ldns_rr_class qclass)
 {
 	struct task *t = calloc(1, sizeof(*t));
 
@@ -493,8 +529,7 @@ static struct task *task_new(struct resolver *r, struct task *parent, const ldns
 	t->qtype = qtype;
 	t->qclass = qclass;
 	t->cur = -1;
-	t->cb = cb;
-	t->arg = arg;
+	t->state = TASK_INIT;
 	if (!t->qname_orig || !t->qname || !t->chain) {
 		ldns_rdf_deep_free(t->qname_orig);
 		ldns_rdf_deep_free(t->qname);
@@ -567,7 +602,7 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 		add_waiter(e->value, w);
 		return 0;
 	}
-	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	t = task_new(r, NULL, qname, qtype, qclass);
 	if (!t) {
 		if (handle)
 			*handle = NULL;
@@ -578,7 +613,7 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	t->keylen = keylen;
 	lru_put(&r->pending, key, keylen, t, UINT64_MAX, 0);
 	add_waiter(t, w);
-	task_run(t);
+	task_step(t);
 	return 0;
 }
 
@@ -592,7 +627,7 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 
 	if (!w)
 		return -ENOMEM;
-	t = task_new(r, NULL, qname, qtype, qclass, NULL, NULL);
+	t = task_new(r, NULL, qname, qtype, qclass);
 	if (!t) {
 		free(w);
 		return -ENOMEM;
@@ -600,8 +635,10 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 	w->cb = cb;
 	w->arg = arg;
 	add_waiter(t, w);
-	if (answer_from_cache(t))
+	if (answer_from_cache(t)) {
+		task_step(t);
 		return 0;
+	}
 	task_free(t);
 	return -ENOENT;
 }
@@ -680,6 +717,10 @@ static bool follow_cname(struct task *t, const ldns_rr *cname)
 	}
 	ldns_rdf_deep_free(t->qname);
 	t->qname = copy;
+	/* A new name: its walk from the zone cut starts afresh. */
+	t->qmin_labels = 0;
+	t->qmin_sent = 0;
+	t->qmin_off = false;
 	stats.cname_followed++;
 	return true;
 }
@@ -717,7 +758,7 @@ static int dname_from_cache(struct task *t)
 	return ret;
 }
 
-/* Answers from the cache; true when the task is finished (and freed). */
+/* Answers from the cache; true when the task is finished. */
 static bool answer_from_cache(struct task *t)
 {
 	struct resolver *r = t->r;
@@ -732,7 +773,6 @@ static bool answer_from_cache(struct task *t)
 			TRACE("cache: %s %s -> answer (%zu records)", name_str(t->qname, n), type_str(t->qtype, ty),
 			      ldns_rr_list_rr_count(rrs));
 			task_finish(t, LDNS_RCODE_NOERROR, rrs, NULL);
-			ldns_rr_list_deep_free(rrs);
 			return true;
 		}
 		if (t->qtype != LDNS_RR_TYPE_CNAME) {
@@ -767,7 +807,6 @@ static bool answer_from_cache(struct task *t)
 			TRACE("cache: %s %s -> %s", name_str(t->qname, n), type_str(t->qtype, ty),
 			      rc == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" : "NODATA");
 			task_finish(t, rc, NULL, soa);
-			ldns_rr_free(soa);
 			return true;
 		}
 		return false;
@@ -916,7 +955,86 @@ static int find_delegation(struct task *t)
 	return -ENOENT;
 }
 
-static void task_run(struct task *t)
+static int ask_set(struct task *t, const ldns_rdf *name, size_t skip_labels, ldns_rr_type type)
+{
+	ldns_rdf *copy = skip_labels ? ldns_dname_clone_from(name, (uint16_t)skip_labels) : ldns_rdf_clone(name);
+
+	if (!copy)
+		return -ENOMEM;
+	ldns_rdf_deep_free(t->ask_name);
+	t->ask_name = copy;
+	t->ask_type = type;
+	return 0;
+}
+
+/*
+ * What the next queries to the zone's servers ask (RFC 9156): the full
+ * name with the type wanted, or, minimising, the name one step further
+ * below the zone than the servers were shown so far.  The type of a
+ * minimised query is A, which RFC 9156 section 3 allows in place of NS:
+ * A is what most queries ask, so a minimised one does not stand out, and
+ * some servers answer NS queries for names that are not zone cuts wrongly.
+ */
+static int choose_question(struct task *t)
+{
+	struct resolver *r = t->r;
+	unsigned labels = ldns_dname_label_count(t->qname);
+	unsigned zone_labels = t->zone ? ldns_dname_label_count(t->zone) : 0;
+	unsigned next;
+	char n[NAME_STRLEN], z[NAME_STRLEN];
+
+	t->minimised = false;
+	if (!r->opt->qname_minimisation || t->qmin_off)
+		return ask_set(t, t->qname, 0, t->qtype);
+	/* A referral past what was shown (one server for several levels): the count starts again there. */
+	if (zone_labels > t->qmin_labels) {
+		t->qmin_labels = zone_labels;
+		t->qmin_sent = 0;
+	}
+	next = qmin_next_labels(labels, t->qmin_labels, t->qmin_sent);
+	if (next >= labels)
+		return ask_set(t, t->qname, 0, t->qtype);
+	if (ask_set(t, t->qname, labels - next, LDNS_RR_TYPE_A))
+		return -ENOMEM;
+	t->minimised = true;
+	t->qmin_labels = next;
+	t->qmin_sent++;
+	stats.qmin_queries++;
+	TRACE("ask %s A (minimised) of %s", name_str(t->ask_name, n), name_str(t->zone, z));
+	return 0;
+}
+
+/* The zone's servers get another go, with the question chosen anew. */
+static void servers_again(struct task *t)
+{
+	for (size_t i = 0; i < t->n_srv; i++) {
+		t->srv[i].tried = false;
+		t->srv[i].timed_out = false;
+	}
+	t->rounds = 0;
+	t->state = TASK_QUERY_TARGETS;
+}
+
+/* The name one label further, of the same servers. */
+static void minimise_further(struct task *t)
+{
+	if (choose_question(t)) {
+		task_fail(t, "out of memory");
+		return;
+	}
+	servers_again(t);
+}
+
+/* Relaxed mode: a zone that failed a minimised query is asked the full name before it is given up. */
+static void minimise_fall_back(struct task *t)
+{
+	t->qmin_off = true;
+	stats.qmin_fallbacks++;
+	minimise_further(t);
+}
+
+/* TASK_INIT: the cache, else the closest zone whose servers to ask. */
+static void step_init(struct task *t)
 {
 	if (answer_from_cache(t))
 		return;
@@ -924,12 +1042,21 @@ static void task_run(struct task *t)
 		task_fail(t, "no delegation found, not even the root hints");
 		return;
 	}
-	next_server(t);
+	if (choose_question(t)) {
+		task_fail(t, "out of memory");
+		return;
+	}
+	t->state = TASK_QUERY_TARGETS;
 }
 
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms);
 static void on_slow(void *arg);
 
+/*
+ * Asks server idx.  The task waits for an answer afterwards, unless
+ * nothing is left in the air: then it fails (limits) or picks another
+ * server (the query could not leave).
+ */
 static void send_query(struct task *t, int idx)
 {
 	struct resolver *r = t->r;
@@ -940,6 +1067,7 @@ static void send_query(struct task *t, int idx)
 	uint32_t rto;
 	int err;
 
+	t->state = TASK_WAIT_REPLY;
 	if (t->budget->queries >= r->opt->max_queries) {
 		if (in_the_air(t))
 			return;
@@ -971,8 +1099,9 @@ static void send_query(struct task *t, int idx)
 	f->srv = idx;
 	f->slow = false;
 	f->tcp = t->use_tcp;
+	f->sent_qtype = t->ask_type;
 	ldns_rdf_deep_free(f->sent_qname);
-	f->sent_qname = ldns_rdf_clone(t->qname);
+	f->sent_qname = ldns_rdf_clone(t->ask_name);
 	if (!f->sent_qname) {
 		if (!in_the_air(t))
 			task_fail(t, "out of memory");
@@ -985,7 +1114,7 @@ static void send_query(struct task *t, int idx)
 	memset(&req, 0, sizeof(req));
 	req.server = s->addr;
 	req.qname = f->sent_qname;
-	req.qtype = t->qtype;
+	req.qtype = f->sent_qtype;
 	req.qclass = t->qclass;
 	req.edns = infra_use_edns(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	req.edns_size = r->opt->edns_size;
@@ -1015,22 +1144,14 @@ static void send_query(struct task *t, int idx)
 		send_failed(t, (struct sockaddr *)&s->addr, err);
 		t->use_tcp = false;
 		if (!in_the_air(t))
-			next_server(t);
+			t->state = TASK_QUERY_TARGETS;
 	}
 }
 
-static void on_child_done(void *arg, const struct resolve_result *res)
-{
-	struct task *t = arg;
-
-	(void)res;
-	t->child = NULL;
-	/* Whatever the child found is in the cache now. */
-	collect_servers(t);
-	next_server(t);
-}
-
-/* Starts a lookup of one NS name without addresses; false when none is left to try. */
+/*
+ * Sets up a sub-task looking up one NS name without addresses, for the
+ * driver to run while this task waits; false when none is left to try.
+ */
 static bool chase_ns_name(struct task *t)
 {
 	struct resolver *r = t->r;
@@ -1077,25 +1198,32 @@ static bool chase_ns_name(struct task *t)
 		}
 		TRACE("resolving NS name %s %s for %s", name_str(ns->name, n), type == LDNS_RR_TYPE_A ? "A" : "AAAA",
 		      name_str(t->zone, z));
-		c = task_new(r, t, ns->name, type, t->qclass, on_child_done, t);
+		c = task_new(r, t, ns->name, type, t->qclass);
 		if (!c)
 			return false;
 		t->child = c;
-		task_run(c);
+		t->state = TASK_CHASE_NS;
 		return true;
 	}
 	return false;
 }
 
-static void next_server(struct task *t)
+/*
+ * TASK_QUERY_TARGETS: the best untried server, else an NS name to look
+ * up, else the parent's glue, else another round over silent servers.
+ * Staying in this state runs it again.
+ */
+static void step_query_targets(struct task *t)
 {
 	struct resolver *r = t->r;
 	struct sockaddr_storage addrs[MAX_SERVERS];
 	bool skip[MAX_SERVERS];
 	int idx;
 
-	if (in_the_air(t))
+	if (in_the_air(t)) {
+		t->state = TASK_WAIT_REPLY;
 		return;
+	}
 	t->use_tcp = false;
 	for (size_t i = 0; i < t->n_srv; i++) {
 		addrs[i] = t->srv[i].addr;
@@ -1118,7 +1246,6 @@ static void next_server(struct task *t)
 			TRACE("no server of %s answered: trying the parent's glue (%zu addresses)", name_str(t->zone, z),
 			      added);
 			stats.parent_glue_used++;
-			next_server(t);
 			return;
 		}
 	}
@@ -1133,10 +1260,16 @@ static void next_server(struct task *t)
 				again = true;
 			}
 		}
-		if (again) {
-			next_server(t);
+		if (again)
 			return;
-		}
+	}
+	if (t->minimised && !r->opt->qname_minimisation_strict) {
+		char n[NAME_STRLEN], ty[16];
+
+		TRACE("no answer to the minimised query: asking full name %s %s", name_str(t->qname, n),
+		      type_str(t->qtype, ty));
+		minimise_fall_back(t);
+		return;
 	}
 	task_fail(t, "no name server of the zone answered");
 }
@@ -1155,7 +1288,70 @@ static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN
 	return buf;
 }
 
-static void handle_answer(struct task *t, ldns_pkt *pkt)
+/*
+ * An answer to a minimised query says only whether the zone goes on below
+ * the name shown: a referral is followed as any; an answer, NODATA or a
+ * CNAME (not followed: it is about an ancestor, not the name wanted)
+ * shows the name exists, so one more label is asked.  Failures, which
+ * some servers give for empty non-terminals, lead to the full name
+ * unless strict.  False when the answer is left to the usual handling.
+ */
+static bool minimised_answer(struct task *t, const ldns_pkt *pkt, struct classified *cl)
+{
+	struct resolver *r = t->r;
+	bool strict = r->opt->qname_minimisation_strict;
+	struct sockaddr *sa = (struct sockaddr *)&t->srv[t->cur].addr;
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+	char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16], rc[16], fn[NAME_STRLEN], fty[16];
+	const char *what;
+
+#define MSTEP(...) TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
+#define MSTEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->ask_type, ty)
+
+	switch (cl->kind) {
+	case ANSWER_REFERRAL:
+		if (!ldns_rr_list_rr_count(cl->chain))
+			return false;
+		what = "CNAME";
+		break;
+	case ANSWER_POSITIVE:
+		what = ldns_rr_list_rr_count(cl->chain) ? "CNAME" : "answer";
+		break;
+	case ANSWER_NODATA:
+		what = "NODATA";
+		break;
+	case ANSWER_CNAME:
+	case ANSWER_LOOP:
+		what = "CNAME";
+		break;
+	case ANSWER_NXDOMAIN:
+		if (strict) {
+			/* Nothing exists below a name that does not exist (RFC 8020). */
+			MSTEP("NXDOMAIN (minimised): nothing below", MSTEP_ARGS);
+			task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl->soa);
+			cl->soa = NULL;
+			return true;
+		}
+		/* fall through */
+	default:
+		if (strict)
+			return false;
+		MSTEP("%s", MSTEP_ARGS, cl->kind == ANSWER_NXDOMAIN ? "NXDOMAIN" :
+					cl->kind == ANSWER_LAME ? "lame" : rcode_str(rcode, rc));
+		TRACE("minimised query answered %s: asking full name %s %s",
+		      cl->kind == ANSWER_NXDOMAIN ? "NXDOMAIN" : cl->kind == ANSWER_LAME ? "lame" : rcode_str(rcode, rc),
+		      name_str(t->qname, fn), type_str(t->qtype, fty));
+		minimise_fall_back(t);
+		return true;
+	}
+	MSTEP("%s (minimised): asking one more label", MSTEP_ARGS, what);
+	minimise_further(t);
+	return true;
+#undef MSTEP
+#undef MSTEP_ARGS
+}
+
+static void handle_answer(struct task *t, const ldns_pkt *pkt)
 {
 	struct resolver *r = t->r;
 	struct server *s = &t->srv[t->cur];
@@ -1167,7 +1363,7 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 
 #define STEP(...)                                                                                  \
 	TRACE("asked %s (%s) for %s %s -> " __VA_ARGS__)
-#define STEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->qtype, ty)
+#define STEP_ARGS srv_label(t, t->cur, who), sa_str(sa, false, a), name_str(t->sent_qname, n), type_str(t->ask_type, ty)
 
 	if ((rcode == LDNS_RCODE_FORMERR || rcode == LDNS_RCODE_NOTIMPL) && t->sent_edns) {
 		STEP("%s, retrying without EDNS", STEP_ARGS, rcode_str(rcode, rc));
@@ -1185,8 +1381,8 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 	}
 	t->use_tcp = false;
 
-	err = classify_answer(pkt, t->zone, t->qname, t->qtype, t->qclass, (uint32_t)ldns_rr_list_rr_count(t->chain),
-			      r->opt->max_cname, &cl);
+	err = classify_answer(pkt, t->zone, t->ask_name, t->ask_type, t->qclass,
+			      (uint32_t)ldns_rr_list_rr_count(t->chain), r->opt->max_cname, &cl);
 	if (err) {
 		classified_free(&cl);
 		task_fail(t, "out of memory");
@@ -1207,6 +1403,10 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		log_debug("%s ignored %u additional records outside %s", sa_str(sa, false, a), cl.glue_ignored,
 			  name_str(t->zone, z));
 	}
+	if (t->minimised && minimised_answer(t, pkt, &cl)) {
+		classified_free(&cl);
+		return;
+	}
 	switch (cl.kind) {
 	case ANSWER_ERROR:
 		STEP("%s, trying another server", STEP_ARGS, rcode_str(rcode, rc));
@@ -1218,14 +1418,14 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 			infra_set_lame_for(&r->infra, t->zone, sa, now_ms(r), INFRA_SERVFAIL_TTL);
 		}
 		classified_free(&cl);
-		next_server(t);
+		t->state = TASK_QUERY_TARGETS;
 		return;
 	case ANSWER_LAME:
 		STEP("lame for %s (no answer, no referral), trying another server", STEP_ARGS, name_str(t->zone, z));
 		infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 		stats.lame_servers++;
 		classified_free(&cl);
-		next_server(t);
+		t->state = TASK_QUERY_TARGETS;
 		return;
 	case ANSWER_LOOP:
 		STEP("CNAME loop or chain longer than %u", STEP_ARGS, r->opt->max_cname);
@@ -1237,7 +1437,7 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 		break;
 	}
 
-	cache_classified(&r->cache, &cl, pkt, t->qtype, t->qclass, now_s(r));
+	cache_classified(&r->cache, &cl, pkt, t->ask_type, t->qclass, now_s(r));
 	/* CNAMEs of this answer join the chain, each checked against the whole chain. */
 	for (size_t i = 0; i < ldns_rr_list_rr_count(cl.chain); i++) {
 		if (!follow_cname(t, ldns_rr_list_rr(cl.chain, i))) {
@@ -1251,22 +1451,25 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 
 	switch (cl.kind) {
 	case ANSWER_POSITIVE:
-		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->qtype, rc),
+		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->ask_type, rc),
 		     ldns_rr_list_rr_count(cl.chain) ? ", after CNAME" : "");
 		task_finish(t, LDNS_RCODE_NOERROR, cl.rrset, NULL);
+		cl.rrset = NULL;
 		break;
 	case ANSWER_NXDOMAIN:
 		STEP("NXDOMAIN (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
 		task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl.soa);
+		cl.soa = NULL;
 		break;
 	case ANSWER_NODATA:
 		STEP("NODATA (negative TTL %u)", STEP_ARGS, cl.neg_ttl);
 		task_finish(t, LDNS_RCODE_NOERROR, NULL, cl.soa);
+		cl.soa = NULL;
 		break;
 	case ANSWER_CNAME:
 		STEP("CNAME to %s", STEP_ARGS, name_str(cl.target, z));
 		classified_free(&cl);
-		task_run(t);
+		t->state = TASK_INIT;
 		return;
 	case ANSWER_REFERRAL:
 		/* A server that answers with a CNAME out of its zone refers on for the target. */
@@ -1289,9 +1492,10 @@ static void handle_answer(struct task *t, ldns_pkt *pkt)
 			return;
 		}
 		classified_free(&cl);
-		task_run(t);
+		t->state = TASK_INIT;
 		return;
 	default:
+		task_fail(t, "unexpected answer");
 		break;
 	}
 	classified_free(&cl);
@@ -1319,9 +1523,11 @@ static void on_slow(void *arg)
 	}
 	idx = infra_select(&r->infra, addrs, skip, t->n_srv, now_ms(r));
 	TRACE("asked %s (%s) for %s %s -> no answer yet%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
-	      name_str(f->sent_qname, n), type_str(t->qtype, ty), idx >= 0 ? ", asking another server too" : "");
-	if (idx >= 0)
+	      name_str(f->sent_qname, n), type_str(f->sent_qtype, ty), idx >= 0 ? ", asking another server too" : "");
+	if (idx >= 0) {
 		send_query(t, idx);
+		task_step(t);
+	}
 }
 
 static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
@@ -1338,11 +1544,12 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 
 		TRACE("asked %s (%s) for %s %s -> case of the name not kept, asking again without 0x20",
 		      srv_label(t, f->srv, who), sa_str(sa, false, a), name_str(f->sent_qname, n),
-		      type_str(t->qtype, ty));
+		      type_str(f->sent_qtype, ty));
 		infra_set_no_0x20(&r->infra, sa, now_ms(r));
 		t->use_tcp = f->tcp;
 		land(f);
 		send_query(t, idx);
+		task_step(t);
 		return;
 	}
 	if (err) {
@@ -1361,11 +1568,13 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 				infra_timeout(&r->infra, sa, now_ms(r));
 		}
 		TRACE("asked %s (%s) for %s %s -> %s after %u ms%s", srv_label(t, f->srv, who), sa_str(sa, false, a),
-		      name_str(f->sent_qname, n), type_str(t->qtype, ty),
+		      name_str(f->sent_qname, n), type_str(f->sent_qtype, ty),
 		      err == -ETIMEDOUT ? "timeout" : uv_strerror(err), rtt_ms, f->tcp ? " (TCP)" : "");
 		land(f);
-		if (!in_the_air(t))
-			next_server(t);
+		if (!in_the_air(t)) {
+			t->state = TASK_QUERY_TARGETS;
+			task_step(t);
+		}
 		return;
 	}
 	infra_rtt_sample(&r->infra, sa, rtt_ms, now_ms(r));
@@ -1382,6 +1591,108 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 	t->sent_qname = f->sent_qname;
 	f->sent_qname = NULL;
 	land_all(t);
-	handle_answer(t, pkt);
-	ldns_pkt_free(pkt);
+	ldns_pkt_free(t->pkt);
+	t->pkt = pkt;
+	t->state = TASK_QUERY_RESPONSE;
+	task_step(t);
+}
+
+/* TASK_QUERY_RESPONSE */
+static void step_query_response(struct task *t)
+{
+	handle_answer(t, t->pkt);
+	ldns_pkt_free(t->pkt);
+	t->pkt = NULL;
+}
+
+/* A sub-task finished: whatever it found is in the cache now. */
+static void step_ns_chased(struct task *t)
+{
+	collect_servers(t);
+	t->state = TASK_QUERY_TARGETS;
+}
+
+/*
+ * The driver: runs the steps of t, moving down into a sub-task it starts
+ * and back up when that one finishes, until the tasks wait for the
+ * network.  Steps only set the next state; a task is freed here alone,
+ * after its result went out, so no step ever finds its task gone.
+ */
+static void task_step(struct task *t)
+{
+	for (;;) {
+		struct task *parent;
+
+		switch (t->state) {
+		case TASK_INIT:
+			step_init(t);
+			break;
+		case TASK_QUERY_TARGETS:
+			step_query_targets(t);
+			break;
+		case TASK_QUERY_RESPONSE:
+			step_query_response(t);
+			break;
+		case TASK_CHASE_NS:
+			t = t->child;
+			break;
+		case TASK_NS_CHASED:
+			step_ns_chased(t);
+			break;
+		case TASK_WAIT_REPLY:
+		case TASK_NONE:
+			return;
+		case TASK_FINISHED:
+			parent = t->parent;
+			task_deliver(t);
+			if (parent) {
+				parent->child = NULL;
+				parent->state = TASK_NS_CHASED;
+			}
+			task_free(t);
+			if (!parent)
+				return;
+			t = parent;
+			break;
+		}
+	}
+}
+
+static const struct task *task_at_depth(const struct resolution *w, unsigned depth)
+{
+	const struct task *t = w ? w->task : NULL;
+
+	while (t && depth--)
+		t = t->child;
+	return t;
+}
+
+enum task_state resolution_state(const struct resolution *w, unsigned depth)
+{
+	const struct task *t = task_at_depth(w, depth);
+
+	return t ? t->state : TASK_NONE;
+}
+
+const char *task_state_name(enum task_state s)
+{
+	switch (s) {
+	case TASK_INIT:
+		return "INIT";
+	case TASK_QUERY_TARGETS:
+		return "QUERY_TARGETS";
+	case TASK_WAIT_REPLY:
+		return "WAIT_REPLY";
+	case TASK_QUERY_RESPONSE:
+		return "QUERY_RESPONSE";
+	case TASK_CHASE_NS:
+		return "CHASE_NS";
+	case TASK_NS_CHASED:
+		return "NS_CHASED";
+	case TASK_FINISHED:
+		return "FINISHED";
+	case TASK_NONE:
+		break;
+	}
+	return "NONE";
 }

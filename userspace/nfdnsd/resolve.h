@@ -77,6 +77,25 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 void resolve_cancel(struct resolution *w);
 
 /*
+ * Where a task stands.  One driver runs a task's steps until it waits for
+ * the network or for a sub-task; only the driver frees a task.
+ */
+enum task_state {
+	TASK_INIT,		/* answer from the cache, or find the zone to ask */
+	TASK_QUERY_TARGETS,	/* pick a server and ask, chase an NS name, or give up */
+	TASK_WAIT_REPLY,	/* queries in the air: resumed by an answer or a timeout */
+	TASK_QUERY_RESPONSE,	/* act on the answer received */
+	TASK_CHASE_NS,		/* a sub-task looks up an NS name's address */
+	TASK_NS_CHASED,		/* that sub-task is done: its addresses are in the cache */
+	TASK_FINISHED,		/* the result is set: deliver it, then free the task */
+	TASK_NONE = -1,		/* no task at that depth */
+};
+
+/* The state of the task depth levels below the resolution's own (0: its own). */
+enum task_state resolution_state(const struct resolution *w, unsigned depth);
+const char *task_state_name(enum task_state s);
+
+/*
  * What an upstream answer means for a question asked of a zone's server.
  * Pure classification, shared with the fuzzer and the unit tests.
  */

@@ -31,6 +31,8 @@
 	X(glue_ignored)        /* out-of-bailiwick or unrequested additional records */      \
 	X(limit_hits)          /* resolutions stopped by a work bound */                     \
 	X(do_not_query)        /* name server addresses refused by do-not-query */           \
+	X(qmin_queries)        /* minimised queries chosen (RFC 9156) */                     \
+	X(qmin_fallbacks)      /* zones asked the full name after a minimised query failed */ \
 	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)
 
 struct stats {
