@@ -19,6 +19,7 @@
 # The zones, all under the private root:
 #   sec. -> a.sec.     secure chain of three levels (root, sec., a.sec.),
 #                      KSK and ZSK; sec. also has a wildcard (*.wild.sec.)
+#                      and a CNAME (alias.sec.), as n3. and optout. do
 #   insec.             unsigned, delegated without DS: the root's NSEC proves it
 #   n3.                NSEC3 (no opt-out): NXDOMAIN, NODATA, a wildcard
 #   optout.            NSEC3 with opt-out; unsigned.optout. is delegated
@@ -147,6 +148,7 @@ do_gen() {
 		case $z in
 		n3. | optout.)
 			cat >>"$f" <<-ZONE
+			alias	CNAME	www
 			*.wild	A	192.0.2.9
 			deep.er	TXT	"an empty non-terminal above"
 			ZONE
@@ -191,6 +193,7 @@ do_gen() {
 	f=$zones/sec.zone
 	zone_body $z $tld_addr >"$f"
 	cat >>"$f" <<-ZONE
+	alias	CNAME	www
 	*.wild	A	192.0.2.9
 	a	NS	ns.a
 	ns.a	A	$third_addr

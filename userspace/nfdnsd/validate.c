@@ -1253,6 +1253,13 @@ int val_nsec_store_add(struct validator *v, const ldns_rdf *zone, const ldns_rr 
 	return 0;
 }
 
+void val_nsec_store_flush(struct validator *v)
+{
+	for (size_t i = 0; i < v->nsec_count; i++)
+		nsec_entry_clear(&v->nsec_store[i]);
+	v->nsec_count = 0;
+}
+
 static const struct val_nsec_entry *entry_of(const struct validator *v, const ldns_rr *nsec)
 {
 	for (size_t i = 0; i < v->nsec_count; i++)

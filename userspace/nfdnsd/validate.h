@@ -148,6 +148,8 @@ struct val_result val_prove_no_ds(struct validator *v, const struct val_keys *ke
  */
 int val_nsec_store_add(struct validator *v, const ldns_rdf *zone, const ldns_rr *nsec,
 		       const ldns_rr_list *rrsigs, uint32_t ttl);
+/* Forgets every stored NSEC (a trust anchor or key change). */
+void val_nsec_store_flush(struct validator *v);
 /*
  * Secure with *rcode LDNS_RCODE_NXDOMAIN or LDNS_RCODE_NOERROR (NODATA)
  * and *proof (new list: the NSECs and their RRSIGs) when the store proves
