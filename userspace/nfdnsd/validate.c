@@ -256,20 +256,6 @@ time_t validator_now(const struct validator *v)
 	return v->cfg.override_date ? v->cfg.override_date : time(NULL);
 }
 
-int val_parse_date(const char *text, time_t *out)
-{
-	struct tm tm = { 0 };
-	char *end;
-
-	if (strlen(text) != 14 || strspn(text, "0123456789") != 14)
-		return -EINVAL;
-	end = strptime(text, "%Y%m%d%H%M%S", &tm);
-	if (!end || *end)
-		return -EINVAL;
-	*out = timegm(&tm);
-	return *out > 0 ? 0 : -EINVAL;
-}
-
 void val_keys_free(struct val_keys *keys)
 {
 	ldns_rdf_deep_free(keys->zone);

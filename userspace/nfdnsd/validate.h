@@ -93,8 +93,6 @@ int validator_add_default_anchors(struct validator *v);
 /* The anchors for ZONE (a new list of clones), or NULL when it has none. */
 ldns_rr_list *validator_anchors_for(const struct validator *v, const ldns_rdf *zone);
 time_t validator_now(const struct validator *v);
-/* YYYYMMDDhhmmss, UTC. */
-int val_parse_date(const char *text, time_t *out);
 
 void val_keys_free(struct val_keys *keys);
 bool val_algorithm_supported(uint8_t algorithm);
