@@ -12,9 +12,10 @@
 #   root.key           the same as the root's KSK DNSKEY
 #   servers.conf       the table hierarchy.sh serves (see servers.conf there)
 #   root.hints         (after start) the root servers, for a resolver
-#   cases              one line per test case: NAME TYPE EXPECT, where
-#                      EXPECT is secure, insecure or bogus, and the rcode
-#                      the data has (NOERROR or NXDOMAIN)
+#   cases              one line per test case: NAME TYPE EXPECT RCODE [EDE]:
+#                      EXPECT is secure, insecure or bogus, RCODE the one
+#                      the data has (NOERROR or NXDOMAIN), EDE the RFC 8914
+#                      code of a bogus answer
 #
 # The zones, all under the private root:
 #   sec. -> a.sec.     secure chain of three levels (root, sec., a.sec.),
@@ -282,12 +283,15 @@ do_gen() {
 	er.n3. A secure NOERROR
 	www.optout. A secure NOERROR
 	www.unsigned.optout. A insecure NOERROR
-	www.badsig. A bogus NOERROR
-	www.expired. A bogus NOERROR
-	www.notyet. A bogus NOERROR
-	www.nokey. A bogus NOERROR
-	www.norrsig. A bogus NOERROR
+	www.badsig. A bogus NOERROR 6
+	www.expired. A bogus NOERROR 7
+	www.notyet. A bogus NOERROR 8
+	www.nokey. A bogus NOERROR 9
+	www.norrsig. A bogus NOERROR 10
 	txt.norrsig. TXT secure NOERROR
+	alias.sec. A secure NOERROR
+	alias.n3. AAAA secure NOERROR
+	x.a.sec. TXT secure NXDOMAIN
 	www.roll. A secure NOERROR
 	nx.roll. A secure NXDOMAIN
 	www.alg8. A secure NOERROR
