@@ -253,10 +253,12 @@ do_gen() {
 		mv "$f" "${f%.signed}"
 	done
 
-	local tlds
-	tlds=$(cd "$zones" && ls ./*.zone | sed -e 's,^\./,,' -e 's/\.zone$//' |
-		grep -v -e '^root$' -e '^a\.sec$' -e '^unsigned\.optout$' |
-		awk -v d="$zones" '{ printf " %s=%s/%s.zone", $1, d, $1 }')
+	local tlds="" n
+	for f in "$zones"/*.zone; do
+		n=$(basename "$f" .zone)
+		case $n in root | a.sec | unsigned.optout) continue ;; esac
+		tlds+=" $n=$f"
+	done
 	cat >"$dir/servers.conf" <<-CONF
 	# kind  address  zones (written by signed.sh)
 	nsd $root_addr .=$zones/root.zone
