@@ -20,6 +20,9 @@ packages=(
 	# nfdnsctl --prometheus is checked with promtool; DKMS install is tested
 	prometheus dkms
 	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
+	# DNSSEC: the signed test hierarchy is made with ldns-keygen and
+	# ldns-signzone; the IANA root DS records, checked against nfdnsd's own
+	ldnsutils dns-root-data
 	gnuplot-nox
 )
 
