@@ -724,6 +724,16 @@ static void test_nsec_denial(void)
 	ldns_rr_list_free(auth);
 	ldns_rdf_deep_free(q);
 
+	/* er.sec. is an empty non-terminal (above deep.er.sec.). */
+	q = dn("er.sec.");
+	auth = authority("sec.", 2, nsec_for("sec.", "er.sec.", true), nsec_for("sec.", "*.sec.", true));
+	ok(is(val_prove_nxdomain(&v, &sec, q, auth), VAL_BOGUS, VAL_EDE_NSEC_MISSING),
+	   "NXDOMAIN for an empty non-terminal: bogus");
+	ok(is(val_prove_nodata(&v, &sec, q, LDNS_RR_TYPE_A, auth), VAL_SECURE, -1),
+	   "NODATA for an empty non-terminal (the NSEC's next name is below it): secure");
+	ldns_rr_list_free(auth);
+	ldns_rdf_deep_free(q);
+
 	/* Wildcard NODATA: x.wild.sec. AAAA. */
 	q = dn("x.wild.sec.");
 	auth = authority("sec.", 2, nsec_for("sec.", "x.wild.sec.", true), nsec_for("sec.", "*.wild.sec.", false));
@@ -999,7 +1009,7 @@ int main(void)
 	load_zones();
 	validator_init(&v, NULL);
 
-	tap_plan(113);
+	tap_plan(115);
 	test_anchors();
 	test_algorithms();
 	test_chain_and_bogus();

@@ -20,7 +20,8 @@
 # The zones, all under the private root:
 #   sec. -> a.sec.     secure chain of three levels (root, sec., a.sec.),
 #                      KSK and ZSK; sec. also has a wildcard (*.wild.sec.)
-#                      and a CNAME (alias.sec.), as n3. and optout. do
+#                      a CNAME (alias.sec.) and an empty non-terminal
+#                      (er.sec.), as n3. and optout. do
 #   insec.             unsigned, delegated without DS: the root's NSEC proves it
 #   n3.                NSEC3 (no opt-out): NXDOMAIN, NODATA, a wildcard
 #   optout.            NSEC3 with opt-out; unsigned.optout. is delegated
@@ -196,6 +197,7 @@ do_gen() {
 	cat >>"$f" <<-ZONE
 	alias	CNAME	www
 	*.wild	A	192.0.2.9
+	deep.er	TXT	"an empty non-terminal above"
 	a	NS	ns.a
 	ns.a	A	$third_addr
 	$a_sec_ds
@@ -283,6 +285,7 @@ do_gen() {
 	x.wild.n3. A secure NOERROR
 	x.wild.n3. AAAA secure NOERROR
 	er.n3. A secure NOERROR
+	er.sec. A secure NOERROR
 	www.optout. A secure NOERROR
 	www.unsigned.optout. A insecure NOERROR
 	www.badsig. A bogus NOERROR 6
