@@ -355,6 +355,28 @@ static void test_anchors(void)
 		v = keep;
 		validator_free(&kv);
 	}
+	{
+		struct validator two;
+		char ds_path[256];
+		ldns_rr_list *both = NULL;
+
+		snprintf(ds_path, sizeof(ds_path), "%s/root.ds", dir);
+		validator_init(&two, NULL);
+		ok(validator_add_anchor_file(&two, ds_path) == 0 && validator_add_anchor_file(&two, path) == 0 &&
+			   (both = validator_anchors_for(&two, root)) && ldns_rr_list_rr_count(both) == 2,
+		   "two anchor files: a DS and a DNSKEY anchor for the root");
+		ldns_rr_list_deep_free(both);
+		validator_free(&two);
+	}
+	{
+		ldns_rr_list *dnskeys = rrset(".", ".", LDNS_RR_TYPE_DNSKEY), *s = sigs(".", ".", LDNS_RR_TYPE_DNSKEY);
+		struct val_keys k;
+
+		ok(is(val_verify_dnskeys(&v, root, NULL, dnskeys, s, &k), VAL_INDETERMINATE, -1),
+		   "DNSKEY set with no DS or anchor to start from: indeterminate");
+		ldns_rr_list_free(dnskeys);
+		ldns_rr_list_free(s);
+	}
 	ldns_rdf_deep_free(root);
 }
 
@@ -482,6 +504,9 @@ static void test_windows(void)
 	v.cfg.override_date = inception + 60;
 	ok(is(verify(&k, "alg13.", "www.alg13.", LDNS_RR_TYPE_A), VAL_SECURE, -1),
 	   "val-override-date inside the window: secure");
+	ok(val_validated_ttl(&v, 86400, s) == 300, "validated TTL capped by the RRSIG's original TTL (300)");
+	v.cfg.override_date = expiration - 100;
+	ok(val_validated_ttl(&v, 86400, s) == 100, "validated TTL capped by the time left to expiration");
 	v.cfg.override_date = 0;
 	val_keys_free(&k);
 	ldns_rr_list_free(s);
@@ -686,6 +711,16 @@ static void test_nsec_denial(void)
 	auth = authority("sec.", 1, nsec_for("sec.", "*.sec.", true));
 	ok(is(val_prove_nxdomain(&v, &sec, q, auth), VAL_BOGUS, VAL_EDE_NSEC_MISSING),
 	   "NSEC NXDOMAIN without the name's NSEC: bogus");
+	ldns_rr_list_free(auth);
+	ldns_rdf_deep_free(q);
+
+	/* After the last name: the last NSEC, whose next name is the apex. */
+	q = dn("zzz.sec.");
+	auth = authority("sec.", 2, nsec_for("sec.", "zzz.sec.", true), nsec_for("sec.", "*.sec.", true));
+	ok(ldns_dname_compare(ldns_rr_rdf(nsec_for("sec.", "zzz.sec.", true), 0),
+			      ldns_rr_owner(nsec_for("sec.", "sec.", false))) == 0 &&
+		   is(val_prove_nxdomain(&v, &sec, q, auth), VAL_SECURE, -1),
+	   "NSEC NXDOMAIN zzz.sec. by the last NSEC (next name the apex): secure");
 	ldns_rr_list_free(auth);
 	ldns_rdf_deep_free(q);
 
@@ -1009,7 +1044,7 @@ int main(void)
 	load_zones();
 	validator_init(&v, NULL);
 
-	tap_plan(115);
+	tap_plan(120);
 	test_anchors();
 	test_algorithms();
 	test_chain_and_bogus();

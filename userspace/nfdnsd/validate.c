@@ -682,19 +682,22 @@ static ldns_rr_list *sigs_for(const ldns_rr_list *list, const ldns_rdf *owner, l
 	return out;
 }
 
-static uint32_t proof_ttl(const struct validator *v, const ldns_rr *nsec, const ldns_rr_list *sigs)
+uint32_t val_validated_ttl(const struct validator *v, uint32_t ttl, const ldns_rr_list *sigs)
 {
-	uint32_t ttl = ldns_rr_ttl(nsec);
 	time_t now = validator_now(v);
 
-	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
+	for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
 		const ldns_rr *s = ldns_rr_list_rr(sigs, i);
 		uint32_t orig = ldns_rdf2native_int32(ldns_rr_rrsig_origttl(s));
 		time_t exp = (time_t)ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(s));
 
+		if (ldns_rr_get_type(s) != LDNS_RR_TYPE_RRSIG)
+			continue;
 		if (orig < ttl)
 			ttl = orig;
-		if (exp > now && (uint64_t)(exp - now) < ttl)
+		if (exp <= now)
+			ttl = 0;
+		else if ((uint64_t)(exp - now) < ttl)
 			ttl = (uint32_t)(exp - now);
 	}
 	return ttl;
@@ -735,7 +738,7 @@ static struct val_result collect_denial(struct validator *v, const struct val_ke
 		if (t == LDNS_RR_TYPE_NSEC) {
 			ldns_rr_list_push_rr(d->nsec, rr);
 			if (v->cfg.aggressive_nsec)
-				val_nsec_store_add(v, keys->zone, rr, sigs, proof_ttl(v, rr, sigs));
+				val_nsec_store_add(v, keys->zone, rr, sigs, val_validated_ttl(v, ldns_rr_ttl(rr), sigs));
 		} else if (ldns_nsec3_algorithm(rr) == NSEC3_HASH_SHA1 &&
 			   ldns_nsec3_iterations(rr) <= NSEC3_MAX_ITERATIONS) {
 			ldns_rr_list_push_rr(d->nsec3, rr);

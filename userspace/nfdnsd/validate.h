@@ -118,6 +118,12 @@ struct val_result val_verify_rrset(struct validator *v, const struct val_keys *k
 				   ldns_rdf **next_closer);
 
 /*
+ * The TTL a validated RRset may be kept for (RFC 4035 5.3.3): TTL, capped
+ * by its RRSIGs' original TTL and by the time left until they expire.
+ */
+uint32_t val_validated_ttl(const struct validator *v, uint32_t ttl, const ldns_rr_list *rrsigs);
+
+/*
  * Step 3.  AUTHORITY holds the answer's NSEC or NSEC3 records and their
  * RRSIGs (other records are ignored); each is verified with KEYS first.
  * Validated NSEC records go to the aggressive store when it is on.
