@@ -953,15 +953,17 @@ static bool same_nsec3_params(const ldns_rr *a, const ldns_rr *b)
 
 static const ldns_rr *nsec3_matching(const ldns_rr_list *list, const ldns_rdf *name, const ldns_rdf *zone)
 {
-	const ldns_rr *found = NULL;
+	const ldns_rr *found = NULL, *hashed_with = NULL;
 	ldns_rdf *h = NULL;
 
 	for (size_t i = 0; !found && i < ldns_rr_list_rr_count(list); i++) {
 		const ldns_rr *n3 = ldns_rr_list_rr(list, i);
 
-		if (!h || !same_nsec3_params(n3, ldns_rr_list_rr(list, 0))) {
+		/* One hash per set of parameters met in a row. */
+		if (!hashed_with || !same_nsec3_params(n3, hashed_with)) {
 			ldns_rdf_deep_free(h);
 			h = nsec3_hashed(n3, name, zone);
+			hashed_with = n3;
 		}
 		if (h && same_name(ldns_rr_owner(n3), h))
 			found = n3;
@@ -972,15 +974,17 @@ static const ldns_rr *nsec3_matching(const ldns_rr_list *list, const ldns_rdf *n
 
 static const ldns_rr *nsec3_covering(const ldns_rr_list *list, const ldns_rdf *name, const ldns_rdf *zone)
 {
-	const ldns_rr *found = NULL;
+	const ldns_rr *found = NULL, *hashed_with = NULL;
 	ldns_rdf *h = NULL;
 
 	for (size_t i = 0; !found && i < ldns_rr_list_rr_count(list); i++) {
 		const ldns_rr *n3 = ldns_rr_list_rr(list, i);
 
-		if (!h || !same_nsec3_params(n3, ldns_rr_list_rr(list, 0))) {
+		/* One hash per set of parameters met in a row. */
+		if (!hashed_with || !same_nsec3_params(n3, hashed_with)) {
 			ldns_rdf_deep_free(h);
 			h = nsec3_hashed(n3, name, zone);
+			hashed_with = n3;
 		}
 		if (h && !same_name(ldns_rr_owner(n3), h) && ldns_nsec_covers_name(n3, h))
 			found = n3;
