@@ -22,6 +22,9 @@ packages=(
 	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
 	# fstrm_capture collects the test servers' dnstap query logs
 	fstrm-bin
+	# DNSSEC: the signed test hierarchy is made with ldns-keygen and
+	# ldns-signzone; the IANA root DS records, checked against nfdnsd's own
+	ldnsutils dns-root-data
 	gnuplot-nox
 )
 

@@ -6,7 +6,8 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test
+UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
+	nfdnsd_validate_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -29,3 +30,9 @@ NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c i
 nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
 		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+
+# DNSSEC validation against a signed hierarchy that the test generates.
+NFDNSD_VALIDATE_SRCS := $(NFDNSD_DIR)/validate.c
+nfdnsd_validate_test: nfdnsd_validate_test.c $(NFDNSD_VALIDATE_SRCS) $(NFDNSD_DIR)/validate.h ../zones/signed.sh tap.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -DSIGNED_SH='"$(abspath ../zones/signed.sh)"' \
+		-o $@ $< $(NFDNSD_VALIDATE_SRCS) $(NFDNSD_TEST_LIBS)

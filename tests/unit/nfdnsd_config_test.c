@@ -125,6 +125,47 @@ static void test_command_line(void)
 		ok(o.root_hints && strcmp(o.root_hints, "/tmp/hints") == 0, "--root-hints kept");
 	}
 	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", NULL };
+
+		ok(parse(&o, 3, argv) == 0 && o.dnssec_validation && o.harden_algo_downgrade && o.aggressive_nsec &&
+			   o.n_trust_anchor_files == 0 && o.val_override_date == 0,
+		   "DNSSEC defaults: validation, harden-algo-downgrade, aggressive-nsec on; built-in anchors");
+	}
+	{
+		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--trust-anchor-file", "/a.ds",
+				       "--trust-anchor-file", "/b.key", "--val-override-date", "20240101120000",
+				       "--harden-algo-downgrade", "no", "--aggressive-nsec", "off",
+				       "--dnssec-validation", "no", NULL };
+
+		ok(parse(&o, 15, argv) == 0 && o.n_trust_anchor_files == 2 &&
+			   strcmp(o.trust_anchor_files[0], "/a.ds") == 0 && strcmp(o.trust_anchor_files[1], "/b.key") == 0,
+		   "trust-anchor-file is repeatable");
+		ok(o.val_override_date == 1704110400 && !o.harden_algo_downgrade && !o.aggressive_nsec &&
+			   !o.dnssec_validation,
+		   "val-override-date 20240101120000 is 1704110400; DNSSEC switches off");
+	}
+	{
+		static const char *const bad[] = { "2024010112", "2024010112000x", "20241301120000", "yesterday" };
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--val-override-date", bad[i], NULL };
+
+			ok(parse(&o, 5, argv) < 0, "val-override-date \"%s\" refused", bad[i]);
+		}
+	}
+	path = write_file("trust-anchor-file /etc/nfdns/root.ds\nval-override-date 20000101000000\n"
+			  "harden-algo-downgrade no\naggressive-nsec yes\ndnssec-validation yes\n");
+	{
+		const char *argv[] = { "nfdnsd", "-c", path, NULL };
+
+		ok(path && parse(&o, 3, argv) == 0 && o.n_trust_anchor_files == 1 &&
+			   strcmp(o.trust_anchor_files[0], "/etc/nfdns/root.ds") == 0 &&
+			   o.val_override_date == 946684800 && !o.harden_algo_downgrade && o.aggressive_nsec,
+		   "DNSSEC settings from the configuration file");
+	}
+	if (path)
+		unlink(path);
+	{
 		const char *argv[] = { "nfdnsd", "-c", "/dev/null", "--listen", "none", NULL };
 
 		ok(parse(&o, 5, argv) == 0 && o.n_listen == 0, "--listen none serves nothing");
@@ -333,7 +374,7 @@ static void test_qname_minimisation(void)
 
 int main(void)
 {
-	tap_plan(102);
+	tap_plan(110);
 	test_access_control();
 	test_addresses();
 	test_numbers();

@@ -22,6 +22,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 table=${NFDNS_SERVERS:-$here/servers.conf}
+# The root zone whose NS and glue make DIR/root.hints.
+root_zone=${NFDNS_ROOT_ZONE:-$here/root.zone}
 
 usage() {
 	echo "usage: $0 start DIR [NS] | stop DIR | check DIR" >&2
@@ -294,10 +296,10 @@ do_start() {
 	# Root hints: the NS and addresses of the root zone's servers.
 	: >"$dir/root.hints"
 	local ns
-	for ns in $(awk '$1 == "." && $2 == "NS" { print $3 }' "$here/root.zone"); do
+	for ns in $(awk '$1 == "." && $2 == "NS" { print $3 }' "$root_zone"); do
 		printf '.\t3600000\tNS\t%s\n' "$ns" >>"$dir/root.hints"
 		awk -v n="$ns" '$1 == n && ($2 == "A" || $2 == "AAAA") { printf "%s\t3600000\t%s\t%s\n", $1, $2, $3 }' \
-			"$here/root.zone" >>"$dir/root.hints"
+			"$root_zone" >>"$dir/root.hints"
 	done
 }
 

@@ -48,6 +48,9 @@ void options_defaults(struct options *o)
 	o->cache_max_bytes = 128u << 20;
 	o->max_upstream_sockets = 1024;
 	o->dnq_localhost = true;
+	o->dnssec_validation = true;
+	o->harden_algo_downgrade = true;
+	o->aggressive_nsec = true;
 }
 
 static int add_default_access(struct options *o)
@@ -66,6 +69,11 @@ void options_free(struct options *o)
 	free(o->config_file);
 	free(o->root_hints);
 	o->config_file = o->root_hints = NULL;
+	for (size_t i = 0; i < o->n_trust_anchor_files; i++) {
+		free(o->trust_anchor_files[i]);
+		o->trust_anchor_files[i] = NULL;
+	}
+	o->n_trust_anchor_files = 0;
 	acl_free(&o->access);
 	acl_free(&o->dnq);
 }
@@ -101,6 +109,20 @@ int parse_bool(const char *text, bool *out)
 		}
 	}
 	return -EINVAL;
+}
+
+int parse_date(const char *text, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (strlen(text) != 14 || strspn(text, "0123456789") != 14)
+		return -EINVAL;
+	end = strptime(text, "%Y%m%d%H%M%S", &tm);
+	if (!end || *end)
+		return -EINVAL;
+	*out = timegm(&tm);
+	return *out > 0 ? 0 : -EINVAL;
 }
 
 int parse_address(const char *text, uint16_t default_port, struct sockaddr_storage *out)
@@ -210,6 +232,8 @@ static const struct bool_setting bool_settings[] = {
 	BOOL("do-not-query-localhost", dnq_localhost, false), BOOL("do-not-query-private", dnq_private, false),
 	BOOL("qname-minimisation", qname_minimisation, false),
 	BOOL("qname-minimisation-strict", qname_minimisation_strict, false),
+	BOOL("dnssec-validation", dnssec_validation, false), BOOL("harden-algo-downgrade", harden_algo_downgrade, false),
+	BOOL("aggressive-nsec", aggressive_nsec, false),
 };
 
 int options_set(struct options *o, const char *key, const char *value, const char *where)
@@ -314,6 +338,26 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		}
 		return 0;
 	}
+	if (strcmp(key, "trust-anchor-file") == 0) {
+		if (o->n_trust_anchor_files >= MAX_TRUST_ANCHOR_FILES) {
+			fprintf(stderr, "nfdnsd: %s: more than %d trust-anchor-file settings\n", where,
+				MAX_TRUST_ANCHOR_FILES);
+			return -E2BIG;
+		}
+		err = set_string(&o->trust_anchor_files[o->n_trust_anchor_files], value);
+		if (err)
+			return err;
+		o->n_trust_anchor_files++;
+		return 0;
+	}
+	if (strcmp(key, "val-override-date") == 0) {
+		if (parse_date(value, &o->val_override_date)) {
+			fprintf(stderr, "nfdnsd: %s: val-override-date wants YYYYMMDDhhmmss, not \"%s\"\n", where,
+				value);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (strcmp(key, "config") == 0) {
 		fprintf(stderr, "nfdnsd: %s: config cannot be set in a configuration file\n", where);
 		return -EINVAL;
@@ -414,6 +458,11 @@ static const struct option long_options[] = {
 	{ "do-not-query-localhost", required_argument, NULL, OPT_GENERIC },
 	{ "do-not-query-private", required_argument, NULL, OPT_GENERIC },
 	{ "do-not-query-address", required_argument, NULL, OPT_GENERIC },
+	{ "dnssec-validation", required_argument, NULL, OPT_GENERIC },
+	{ "trust-anchor-file", required_argument, NULL, OPT_GENERIC },
+	{ "val-override-date", required_argument, NULL, OPT_GENERIC },
+	{ "harden-algo-downgrade", required_argument, NULL, OPT_GENERIC },
+	{ "aggressive-nsec", required_argument, NULL, OPT_GENERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -473,6 +522,14 @@ void options_usage(FILE *out)
 		"                           link-local and this host's addresses (default yes)\n"
 		"      --do-not-query-private yes|no  no queries to private ranges (default no)\n"
 		"      --do-not-query-address PREFIX  never query there; repeatable\n"
+		"      --dnssec-validation yes|no  DNSSEC validation (default yes; validate.c,\n"
+		"                           not yet applied to answers)\n"
+		"      --trust-anchor-file FILE  DS or DNSKEY records trusted as they are;\n"
+		"                           repeatable (default: the IANA root KSKs)\n"
+		"      --val-override-date YYYYMMDDhhmmss  check signatures at this date\n"
+		"      --harden-algo-downgrade yes|no  every algorithm of the DS set must sign\n"
+		"                           (default yes)\n"
+		"      --aggressive-nsec yes|no  answer from validated NSEC records (default yes)\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            the version\n"
 		"\n"

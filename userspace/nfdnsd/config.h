@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "acl.h"
 
@@ -14,6 +15,7 @@
 /* "nf" in ASCII; packets with this mark pass the nfdns hook untouched. */
 #define DEFAULT_MARK 0x6e66
 #define MAX_LISTEN 32
+#define MAX_TRUST_ANCHOR_FILES 16
 
 struct options {
 	char *config_file;
@@ -56,6 +58,13 @@ struct options {
 	bool dnq_localhost;		/* no queries to this host or its links */
 	bool dnq_private;		/* no queries to private ranges */
 	struct acl dnq;			/* do-not-query-address */
+	/* DNSSEC (validate.c) */
+	bool dnssec_validation;
+	char *trust_anchor_files[MAX_TRUST_ANCHOR_FILES];	/* none: the built-in root KSKs */
+	size_t n_trust_anchor_files;
+	time_t val_override_date;	/* 0: the clock */
+	bool harden_algo_downgrade;
+	bool aggressive_nsec;
 };
 
 void options_defaults(struct options *o);
@@ -77,6 +86,8 @@ int parse_address(const char *text, uint16_t default_port, struct sockaddr_stora
 /* Decimal, 0x hex or 0 octal, within [min, max]. */
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 int parse_bool(const char *text, bool *out);
+/* YYYYMMDDhhmmss, UTC, as an RRSIG's dates. */
+int parse_date(const char *text, time_t *out);
 
 void options_usage(FILE *out);
 
