@@ -7,9 +7,13 @@
  * dropped, or every rrl_slip-th one gets an empty TC=1 reply so that a
  * real client behind a spoofed flood retries over TCP.
  *
- * The buckets are a fixed array indexed by a keyed hash of the prefix, so
+ * The buckets are a fixed array indexed by a seeded hash of the prefix, so
  * a flood of spoofed sources costs no memory: prefixes that share a bucket
- * share its limit.  A bucket is one 64-bit word (the time it was last
+ * share its limit.  The hash is jhash, not siphash: a spoofer can send from
+ * any prefix, the victim's own included, so no hash keeps a bucket from
+ * being drained, and the seed is only there so that real prefixes do not
+ * share buckets in a pattern.  jhash costs a fraction of siphash's rounds on
+ * every answer.  A bucket is one 64-bit word (the time it was last
  * filled and its credit) changed with cmpxchg, so the hit path takes no
  * lock; a lost race costs one token at most.
  */
@@ -17,10 +21,10 @@
 
 #include <linux/atomic.h>
 #include <linux/inetdevice.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
-#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -46,7 +50,7 @@ struct nfdns_rrl_bucket {
  * @b: the buckets
  */
 struct nfdns_rrl {
-	siphash_key_t key;
+	u32 seed;
 	struct nfdns_rrl_bucket b[NFDNS_RRL_BUCKETS];
 };
 
@@ -61,7 +65,7 @@ int nfdns_rrl_init(struct nfdns_net *nn)
 	nn->rrl = kvzalloc(sizeof(*nn->rrl), GFP_KERNEL_ACCOUNT);
 	if (!nn->rrl)
 		return -ENOMEM;
-	get_random_bytes(&nn->rrl->key, sizeof(nn->rrl->key));
+	nn->rrl->seed = get_random_u32();
 	return 0;
 }
 
@@ -79,17 +83,15 @@ static u32 nfdns_rrl_hash(const struct nfdns_rrl *rrl,
 			  const struct nfdns_config *cfg,
 			  const struct nfdns_client *c)
 {
-	struct {
-		struct in6_addr prefix;
-		u8 family;
-	} __packed k = { .family = c->family };
+	struct in6_addr prefix;
 
 	if (c->family == NFPROTO_IPV4)
-		k.prefix.s6_addr32[0] = c->saddr.ip &
-					inet_make_mask(cfg->rrl_prefix4);
-	else
-		ipv6_addr_prefix(&k.prefix, &c->saddr.in6, cfg->rrl_prefix6);
-	return siphash(&k, sizeof(k), &rrl->key) % NFDNS_RRL_BUCKETS;
+		return jhash_1word((__force u32)(c->saddr.ip &
+					 inet_make_mask(cfg->rrl_prefix4)),
+				   rrl->seed) % NFDNS_RRL_BUCKETS;
+	ipv6_addr_prefix(&prefix, &c->saddr.in6, cfg->rrl_prefix6);
+	return jhash2((__force const u32 *)prefix.s6_addr32, 4, rrl->seed) %
+	       NFDNS_RRL_BUCKETS;
 }
 
 /* Take one answer's worth of credit at @now; false when there is none. */

@@ -25,8 +25,8 @@ static int rrl_test_init(struct kunit *test)
 		return -ENOMEM;
 	if (nfdns_rrl_init(&f->nn))
 		return -ENOMEM;
-	/* A fixed key, so that which addresses share a bucket is known. */
-	memset(&f->nn.rrl->key, 0x5a, sizeof(f->nn.rrl->key));
+	/* A fixed seed, so that which addresses share a bucket is known. */
+	f->nn.rrl->seed = 0x5a5a5a5a;
 	f->cfg.rrl_rate = 10;
 	f->cfg.rrl_slip = 2;
 	f->cfg.rrl_prefix4 = 24;
