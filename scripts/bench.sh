@@ -43,7 +43,17 @@
 #                                     nfdns with conntrack and RRL on, and the
 #                                     floor, one after the other: the cost of
 #                                     conntrack and RRL, from runs close in time
+#   NFDNS_BENCH_CT_PARTS=0            1: each triple also measures conntrack
+#                                     alone and the rate limit alone
 #   NFDNS_BENCH_MEM=3G                VM memory
+#   NFDNS_BENCH_SMP=2                 VM CPUs (1 with NFDNS_BENCH_ICOUNT)
+#   NFDNS_BENCH_ICOUNT=SHIFT          run the VM with QEMU's instruction counting
+#                                     (vm.sh's NFDNS_VM_ICOUNT) on one CPU: its
+#                                     busy time then counts the instructions
+#                                     it ran, so a shared, busy host does not
+#                                     move the CPU figures (on two, the shared
+#                                     clock advances with both CPUs' work);
+#                                     qps and latency are in the guest's time
 #   NFDNS_BENCH_OUT=bench/results     where the results go
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -73,8 +83,9 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
 
 echo "bench: running in the VM; its log: $log"
 # The whole run is bounded by the VM's timeout; the guest bounds each step.
-NFDNS_VM_TIMEOUT=${NFDNS_VM_TIMEOUT:-3600} \
-	scripts/vm.sh --kernel 6.12 --mem "${NFDNS_BENCH_MEM:-3G}" -- \
+smp=${NFDNS_BENCH_SMP:-$([ -n "${NFDNS_BENCH_ICOUNT:-}" ] && echo 1 || echo 2)}
+NFDNS_VM_ICOUNT=${NFDNS_BENCH_ICOUNT:-} NFDNS_VM_TIMEOUT=${NFDNS_VM_TIMEOUT:-3600} \
+	scripts/vm.sh --kernel 6.12 --smp "$smp" --mem "${NFDNS_BENCH_MEM:-3G}" -- \
 	scripts/bench/guest.sh "$moddir" 2>&1 | sed -u 's/\r$//' | tee "$log" | grep --line-buffered -v '^BENCH-'
 [ "${PIPESTATUS[0]}" = 0 ] || die "the benchmark failed in the VM (log: $log)"
 kill $sampler 2>/dev/null || true

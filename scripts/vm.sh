@@ -19,7 +19,11 @@
 #
 # Environment: NFDNS_ACCEL=kvm|tcg skips the KVM probe; NFDNS_VM_TIMEOUT
 # (seconds, default 2700) bounds the whole run; variables named NFDNS_* are
-# passed into the guest.  The guest can keep files for the host in
+# passed into the guest.  NFDNS_VM_ICOUNT=SHIFT runs the guest under TCG
+# with QEMU's instruction counting (-icount shift=SHIFT,sleep=off): its
+# clocks advance 2^SHIFT ns per guest instruction, not with the host's time,
+# so the guest's CPU time counts its instructions, whatever else the host
+# runs (slower, one host thread for all vCPUs).  The guest can keep files for the host in
 # $NFDNS_VM_RUNDIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -124,11 +128,12 @@ trap 'exit 130' INT TERM
 # pci=noacpi: on a loaded host, ACPI's interrupt routing method can hit the
 # interpreter's loop timeout under TCG, leaving virtio without interrupts.
 run_qemu() {
-	local accel=$1 dir=$2 limit=$3 cpu
+	local accel=$1 dir=$2 limit=$3 cpu icount=()
 	[ "$accel" = kvm ] && cpu=host || cpu=max
+	[ -n "${NFDNS_VM_ICOUNT:-}" ] && icount=(-icount "shift=$NFDNS_VM_ICOUNT,sleep=off")
 	timeout -k 5 "$limit" \
 	$qemu -nodefaults -no-user-config -display none -no-reboot \
-		-machine pc,accel="$accel" -cpu "$cpu" -smp "$smp" -m "$mem" \
+		-machine pc,accel="$accel" -cpu "$cpu" -smp "$smp" -m "$mem" "${icount[@]}" \
 		-kernel "$bzimage" -initrd "$initrd" \
 		-append "console=ttyS1 loglevel=6 pci=noacpi oops=panic panic=-1 $extra_append nfdns.guest=$NFDNS_TOP/scripts/vm/guest.sh nfdns.run=$dir" \
 		-chardev stdio,id=out,signal=off -serial chardev:out \
@@ -162,6 +167,11 @@ pick_accel() {
 
 mkdir -p "$NFDNS_CACHE"
 accel=$(pick_accel)
+case ${NFDNS_VM_ICOUNT:-} in
+'') ;;
+*[!0-9]*) die "NFDNS_VM_ICOUNT: a shift of 0 to 10, not $NFDNS_VM_ICOUNT" ;;
+*) accel=tcg ;;
+esac
 timeout=${NFDNS_VM_TIMEOUT:-2700}
 
 # A boot that dies before the command starts (TCG on a loaded host has

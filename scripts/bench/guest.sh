@@ -42,6 +42,7 @@ outstanding=${NFDNS_BENCH_OUTSTANDING:-200}
 warm_limit=${NFDNS_BENCH_WARM_LIMIT:-900}
 triples=${NFDNS_BENCH_TRIPLES:-4}
 pair_seconds=${NFDNS_BENCH_TRIPLE_SECONDS:-5}
+ct_parts=${NFDNS_BENCH_CT_PARTS:-0}
 
 sel=$top/tests/selftests
 ctl=$sel/nfdns_testctl
@@ -87,6 +88,7 @@ has() { [[ " $servers " == *" $1 "* ]]; }
 
 # The run's metadata, for the results.
 if dmesg | grep -q 'Hypervisor detected: KVM'; then accel=kvm; else accel=tcg; fi
+[ -n "${NFDNS_BENCH_ICOUNT:-}" ] && accel="tcg with -icount shift=$NFDNS_BENCH_ICOUNT (CPU time counts instructions)"
 jq -nc --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" --arg accel "$accel" \
 	--argjson mem_mib "$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)" \
 	--arg dnsperf "$(dnsperf -h 2>&1 | awk '/^Version/ { print $2 }')" \
@@ -170,8 +172,14 @@ sysctl -qw net.core.rmem_default=4194304 net.core.rmem_max=4194304
 # ---- measuring ------------------------------------------------------------------
 
 clk_tck=$(getconf CLK_TCK)
-# Busy ticks of the whole VM: user, nice, system, irq, softirq.
-busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# Busy CPU time of the whole VM so far, in hundredths of a second: the time
+# elapsed on every CPU less their idle time.  With NO_HZ the kernel takes
+# idle time exactly, at each idle entry and exit, where /proc/stat's busy
+# fields are samples at the tick: a few thousand of them, a 10 s run's
+# worth, are 2% off, more than what conntrack adds to a hit.
+ncpus=$(nproc)
+busy_ticks() { awk -v n="$ncpus" '{ printf "%d\n", ($1 * n - $2) * 100 + 0.5 }' /proc/uptime; }
+busy_hz=100
 # The same, split: "user system softirq" (nice in user, irq in softirq).
 split_ticks() { awk '$1 == "cpu" { print $2 + $3, $4, $7 + $8 }' /proc/stat; }
 # UDP datagrams dropped on full receive buffers in a namespace ("" = here).
@@ -255,7 +263,7 @@ settle() {
 	for _ in $(seq 1 30); do
 		b0=$(busy_ticks)
 		sleep 1
-		[ $(($(busy_ticks) - b0)) -lt $((clk_tck / 4)) ] && return 0
+		[ $(($(busy_ticks) - b0)) -lt $((busy_hz / 4)) ] && return 0
 	done
 	say "the VM did not go idle: measuring anyway"
 }
@@ -289,7 +297,7 @@ measure() {
 	qps=$(dnsperf_field "$out.tput" 'Queries per second:')
 	run_s=$(dnsperf_field "$out.tput" 'Run time (s):')
 	avg=$(dnsperf_field "$out.tput" 'Average Latency (s):')
-	busy=$(awk -v t=$((b1 - b0)) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
+	busy=$(awk -v t=$((b1 - b0)) -v hz="$busy_hz" 'BEGIN { printf "%.2f", t / hz }')
 	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x); split(b, y)
 		printf "{\"user\":%.2f,\"system\":%.2f,\"softirq\":%.2f}", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')
 	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.2f", b / d * 1e6; else print "null" }')
@@ -379,17 +387,23 @@ fill_nfdns() {
 # limit on, above the bench's rate (the client is one /24).  The rule sits
 # where a stateful ruleset's does; answered queries never reach it.
 ct_on() {
+	conntrack_on
+	rrl_on
+}
+ct_off() {
+	rrl_off
+	conntrack_off
+}
+conntrack_on() {
 	nft -f - <<-EOF
 		table inet nfdns_ct {
 			chain pre { type filter hook prerouting priority 0; ct state new counter; }
 		}
 	EOF
-	"$ctl" config rrl_rate=1000000 >/dev/null
 }
-ct_off() {
-	"$ctl" config rrl_rate=0 >/dev/null
-	nft delete table inet nfdns_ct
-}
+conntrack_off() { nft delete table inet nfdns_ct; }
+rrl_on() { "$ctl" config rrl_rate=1000000 >/dev/null; }
+rrl_off() { "$ctl" config rrl_rate=0 >/dev/null; }
 
 # tput_cpu ADDR N: one short run at full speed; VM CPU-seconds per million
 # answers.
@@ -399,26 +413,36 @@ tput_cpu() {
 	dnsperf_run "$pair_seconds" "$out" -s "$1" -d "$(queries "$2")" \
 		-c "$clients" -T "$threads" -q "$outstanding" -t 5
 	b1=$(busy_ticks)
-	awk -v t=$((b1 - b0)) -v hz="$clk_tck" -v d="$(dnsperf_field "$out" 'Queries completed:')" \
+	awk -v t=$((b1 - b0)) -v hz="$busy_hz" -v d="$(dnsperf_field "$out" 'Queries completed:')" \
 		'BEGIN { if (d > 0) printf "%.2f", t / hz / d * 1e6; else print "null" }'
 }
 
 # ct_triples N REP: what conntrack and the rate limit add to a hit, from
 # short runs of nfdns, nfdns with both on, and the floor, one right after
 # the other, NFDNS_BENCH_TRIPLES times: the host is shared, and its load
-# drifts more between the rows of a round than within a triple.
+# drifts more between the rows of a round than within a triple.  With
+# NFDNS_BENCH_CT_PARTS=1 each triple also measures conntrack alone and the
+# rate limit alone, to tell their costs apart.
 ct_triples() {
-	local n=$1 rep=$2 i plain ct floor
+	local n=$1 rep=$2 i plain ct floor ct_alone=null rrl_alone=null
 	for i in $(seq 1 "$triples"); do
 		plain=$(tput_cpu "${addr[nfdns]}" "$n")
 		ct_on
 		ct=$(tput_cpu "${addr[nfdns]}" "$n")
 		ct_off
+		if [ "$ct_parts" = 1 ]; then
+			conntrack_on
+			ct_alone=$(tput_cpu "${addr[nfdns]}" "$n")
+			conntrack_off
+			rrl_on
+			rrl_alone=$(tput_cpu "${addr[nfdns]}" "$n")
+			rrl_off
+		fi
 		resume floor
 		floor=$(tput_cpu "${addr[floor]}" "$n")
 		pause floor
-		echo "BENCH-TRIPLE {\"n\":$n,\"rep\":$rep,\"i\":$i,\"plain\":$plain,\"ct\":$ct,\"floor\":$floor}"
-		say "triple $rep.$i: nfdns $plain, conntrack and RRL $ct, floor $floor CPU-s/M"
+		echo "BENCH-TRIPLE {\"n\":$n,\"rep\":$rep,\"i\":$i,\"plain\":$plain,\"ct\":$ct,\"floor\":$floor,\"conntrack_alone\":$ct_alone,\"rrl_alone\":$rrl_alone}"
+		say "triple $rep.$i: nfdns $plain, conntrack and RRL $ct, floor $floor CPU-s/M$([ "$ct_parts" = 1 ] && echo "; conntrack alone $ct_alone, RRL alone $rrl_alone")"
 	done
 }
 
@@ -559,7 +583,7 @@ done
 # What the VM does with every server stopped: the background in every figure.
 b0=$(busy_ticks)
 sleep 5
-idle=$(awk -v t=$(($(busy_ticks) - b0)) -v hz="$clk_tck" 'BEGIN { printf "%.3f", t / hz / 5 }')
+idle=$(awk -v t=$(($(busy_ticks) - b0)) -v hz="$busy_hz" 'BEGIN { printf "%.3f", t / hz / 5 }')
 say "idle VM: $idle CPUs busy"
 echo "BENCH-IDLE {\"busy_cpus\":$idle}"
 

@@ -122,7 +122,7 @@ jq -r '
 	  "",
 	  "* VM: Debian kernel \($m.kernel), \($m.cpus) CPUs, \($m.mem_mib) MiB, \($m.accel); host: \($m.host_cpus) × \($m.host_cpu), shared, load average \($m.host_load_mean) (max \($m.host_load_max)) during the run. Busy VM with every server stopped: \($m.idle_busy_cpus) CPUs.",
 	  "* Client: dnsperf \($m.dnsperf.version) (-c \($m.dnsperf.clients) -T \($m.dnsperf.threads)) in its own network namespace, over a veth pair.",
-	  "* qps and CPU: \($m.seconds) s at full speed (-q \($m.dnsperf.outstanding)); CPU is the whole VM'"'"'s busy time (user, system, irq, softirq in /proc/stat; the client'"'"'s included) over the run, divided by the answers.",
+	  "* qps and CPU: \($m.seconds) s at full speed (-q \($m.dnsperf.outstanding)); CPU is the whole VM'"'"'s busy time (the time elapsed on every CPU less their idle time, which the kernel takes exactly at each idle entry and exit; the client'"'"'s included) over the run, divided by the answers.",
 	  "* p50 and p99: a separate \($m.latency_seconds) s run at a fixed \($m.latency_qps) qps, from each answer'"'"'s latency as dnsperf -v prints it (a lost query counts as slower than every answer).",
 	  "* Peers: Unbound \($m.versions.unbound) (2 threads, iterating from the root), dnsmasq \($m.versions.dnsmasq) (forwarding to the zone'"'"'s server, one thread), dnsdist \($m.versions.dnsdist) (2 listeners, packet cache), nfdnsd without the module; the names come from NSD \($m.versions.nsd). The floor is no server: an nftables rule at the veth turns each query around."
 ' "$out/latest.json" >"$out/latest.md"
