@@ -60,7 +60,7 @@ static void check(const char *what, const char *qname_text, uint16_t qtype, int 
 	uint32_t ttl = 0;
 	int err;
 
-	err = response_for_kernel(qname, qlen, qtype, 1, &res, 0, 86400, &wire, &len, &ttl);
+	err = response_for_kernel(qname, qlen, qtype, 1, &res, false, 0, 86400, &wire, &len, &ttl);
 	ok(err == 0 && wire, "%s: built", what);
 	if (err || !wire)
 		return;
@@ -181,12 +181,12 @@ int main(void)
 
 		res.answer = rrs("www.example.com. 5 IN A 192.0.2.44", NULL);
 		res.authority = ldns_rr_list_new();
-		ok(response_for_kernel(q, ql, 1, 1, &res, 30, 600, &wire, &len, &ttl) == 0 && ttl == 30,
+		ok(response_for_kernel(q, ql, 1, 1, &res, false, 30, 600, &wire, &len, &ttl) == 0 && ttl == 30,
 		   "TTL raised to kernel-min-ttl");
 		free(wire);
 		ldns_rr_list_deep_free(res.answer);
 		res.answer = rrs("www.example.com. 90000 IN A 192.0.2.44", NULL);
-		ok(response_for_kernel(q, ql, 1, 1, &res, 0, 600, &wire, &len, &ttl) == 0 && ttl == 600,
+		ok(response_for_kernel(q, ql, 1, 1, &res, false, 0, 600, &wire, &len, &ttl) == 0 && ttl == 600,
 		   "TTL lowered to kernel-max-ttl");
 		free(wire);
 		ldns_rr_list_deep_free(res.answer);
