@@ -1469,6 +1469,10 @@ static bool minimised_answer(struct task *t, const ldns_pkt *pkt, struct classif
 		if (strict) {
 			/* Nothing exists below a name that does not exist (RFC 8020). */
 			MSTEP("NXDOMAIN (minimised): nothing below", MSTEP_ARGS);
+			/* The proof that the ancestor is absent covers every name below it. */
+			ldns_rr_list_deep_free(t->proof);
+			t->proof = dnssec_denial_of(pkt);
+			t->verdict_unknown = true;
 			task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl->soa);
 			cl->soa = NULL;
 			return true;
