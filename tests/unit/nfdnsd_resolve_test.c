@@ -160,6 +160,7 @@ struct result {
 	bool secure, bogus;
 	int ede;
 	size_t n_rrsig;			/* RRSIGs in the answer section */
+	uint32_t data_ttl;		/* the smallest TTL of the answer's other records */
 	size_t n_answer;
 	char first[256];
 	uint32_t queries;
@@ -175,8 +176,15 @@ static void on_result(void *arg, const struct resolve_result *res)
 	r->bogus = res->bogus;
 	r->ede = res->ede;
 	r->n_rrsig = 0;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++)
-		r->n_rrsig += ldns_rr_get_type(ldns_rr_list_rr(res->answer, i)) == LDNS_RR_TYPE_RRSIG;
+	r->data_ttl = UINT32_MAX;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(res->answer, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
+			r->n_rrsig++;
+		else if (ldns_rr_ttl(rr) < r->data_ttl)
+			r->data_ttl = ldns_rr_ttl(rr);
+	}
 	r->n_answer = ldns_rr_list_rr_count(res->answer);
 	r->queries = res->queries;
 	r->first[0] = 0;
@@ -1026,6 +1034,26 @@ static void test_validate_chain(void)
 	free_key(&child);
 }
 
+/* RFC 4035 5.3.3: a secure RRset is not kept past its RRSIG's original TTL. */
+static void test_validate_ttl_cap(void)
+{
+	struct zone_key root;
+	ldns_rr_list *set;
+	struct result r;
+
+	make_key(&root, ".");
+	start_validating(&root);
+	ask("www.example.", LDNS_RR_TYPE_A, &r);
+	set = signed_by(&root, rrs("www.example. 300 IN A 192.0.2.1", NULL));
+	/* A server handing out a longer TTL than it signed. */
+	ldns_rr_set_ttl(ldns_rr_list_rr(set, 0), 86400);
+	answer(pending(), 0, true, set, NULL, NULL);
+	answer(pending(), 0, true, dnskey_set(&root), NULL, NULL);
+	ok(r.done && r.secure && r.data_ttl == 300, "TTL cap: secure, the TTL the RRSIG names (%u)", r.data_ttl);
+	stop();
+	free_key(&root);
+}
+
 /* Validation off: the same signed answer, no fetch, no verdict. */
 static void test_validate_off(void)
 {
@@ -1044,7 +1072,7 @@ static void test_validate_off(void)
 
 int main(void)
 {
-	tap_plan(89);
+	tap_plan(90);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -1069,6 +1097,7 @@ int main(void)
 	test_validate_secure();
 	test_validate_bogus();
 	test_validate_chain();
+	test_validate_ttl_cap();
 	test_validate_off();
 	uv_loop_close(&loop);
 	return tap_done();
