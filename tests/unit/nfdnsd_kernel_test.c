@@ -240,6 +240,18 @@ static void test_dnssec_records(void)
 		   ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK && ldns_pkt_ad(p) && ldns_pkt_ancount(p) == 2 &&
 		   ldns_pkt_nscount(p) == 4,
 	   "kernel, DO=1 key: AD and every record");
+	{
+		uint8_t lc[256];
+		uint16_t offs[512];
+		struct dnswire_resp_info ri;
+		const char *why = NULL;
+
+		dnswire_name_lower(lc, qname, qlen);
+		ok(dnswire_validate_response(wire, len, lc, (u8)qlen, LDNS_RR_TYPE_A, 1, offs, 512, &ri, &why) == 0 &&
+			   ri.n_ttl == 6,
+		   "kernel, DO=1 key: the module accepts it with AD, RRSIGs and NSEC/NSEC3, every TTL found%s%s",
+		   why ? ": " : "", why ? why : "");
+	}
 	ldns_pkt_free(p);
 	free(wire);
 	res.secure = false;
@@ -256,7 +268,7 @@ int main(void)
 {
 	ldns_rr_list *a, *b;
 
-	tap_plan(68);
+	tap_plan(69);
 	test_dnssec_records();
 	test_pending_timeout();
 
