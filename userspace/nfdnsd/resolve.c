@@ -737,9 +737,14 @@ static void on_primed(void *arg, const struct resolve_result *res)
 {
 	char rc[16];
 
+	size_t servers = 0;
+
 	(void)arg;
-	if (res->rcode == LDNS_RCODE_NOERROR && res->answer && ldns_rr_list_rr_count(res->answer))
-		log_info("primed: %zu root servers", ldns_rr_list_rr_count(res->answer));
+	/* The answer holds the NS set's RRSIGs too. */
+	for (size_t i = 0; res->answer && i < ldns_rr_list_rr_count(res->answer); i++)
+		servers += ldns_rr_get_type(ldns_rr_list_rr(res->answer, i)) == LDNS_RR_TYPE_NS;
+	if (res->rcode == LDNS_RCODE_NOERROR && servers)
+		log_info("primed: %zu root servers", servers);
 	else
 		log_warn("priming the root failed (%s); using the hints", rcode_str((unsigned)res->rcode, rc));
 }
