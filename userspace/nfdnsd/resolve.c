@@ -1827,7 +1827,7 @@ static struct zone_keys *zone_keys_get(struct resolver *r, const ldns_rdf *name)
 	return e ? e->value : NULL;
 }
 
-/* Stores what is known of name for ttl seconds (a bogus one for VAL_BOGUS_TTL at most); takes keys. */
+/* Stores what is known of name for ttl seconds (a failure for VAL_BOGUS_TTL at most); takes keys. */
 static void zone_keys_put(struct resolver *r, const ldns_rdf *name, const struct val_result *verdict,
 			  struct val_keys *keys, uint32_t ttl)
 {
@@ -1843,7 +1843,7 @@ static void zone_keys_put(struct resolver *r, const ldns_rdf *name, const struct
 	zk->verdict = *verdict;
 	if (keys)
 		zk->keys = *keys;
-	if (verdict->status != VAL_SECURE && ttl > VAL_BOGUS_TTL)
+	if ((verdict->status == VAL_BOGUS || verdict->status == VAL_INDETERMINATE) && ttl > VAL_BOGUS_TTL)
 		ttl = VAL_BOGUS_TTL;
 	if (lru_put(&r->zone_keys, key, n, zk, now_s(r) + (ttl ? ttl : 1), now_s(r)))
 		zone_keys_free(zk);
@@ -2012,7 +2012,7 @@ static const struct zone_keys *chain_to(struct task *t, const ldns_rdf *target, 
 {
 	struct resolver *r = t->r;
 
-	while (t->val_steps++ < VAL_MAX_STEPS) {
+	while (t->val_steps < VAL_MAX_STEPS) {
 		struct zone_keys *zk = NULL;
 		ldns_rdf *at = ldns_rdf_clone(target), *next;
 		struct fetched *f;
@@ -2040,6 +2040,7 @@ static const struct zone_keys *chain_to(struct task *t, const ldns_rdf *target, 
 				*fail = val_verdict(VAL_INSECURE, VAL_EDE_NONE, "no trust anchor above it");
 				return NULL;
 			}
+			t->val_steps++;
 			f = fetched_for(t, zone, LDNS_RR_TYPE_DNSKEY);
 			if (f)
 				prove_dnskeys(t, zone, anchors, f);
@@ -2055,6 +2056,8 @@ static const struct zone_keys *chain_to(struct task *t, const ldns_rdf *target, 
 			ldns_rdf_deep_free(at);
 			return zk;
 		}
+		/* Only the links proven or fetched count: walking what is known is free. */
+		t->val_steps++;
 		next = ldns_dname_clone_from(target, (uint16_t)(ldns_dname_label_count(target) -
 								ldns_dname_label_count(at) - 1));
 		ldns_rdf_deep_free(at);
@@ -2152,7 +2155,7 @@ static bool validate_rrset(struct task *t, const ldns_rr_list *set, struct val_r
 	const struct zone_keys *zk;
 	ldns_rdf *next_closer = NULL;
 
-	/* A DS set is signed by the parent: its own name is where the child zone starts. */
+	/* Unsigned: the walk goes down to the owner, to find the delegation without DS above it, if any. */
 	if (!signer || !name_under(owner, signer)) {
 		if (signer) {
 			*res = val_verdict(VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS, "signer not above the owner");
