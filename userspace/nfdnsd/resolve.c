@@ -706,7 +706,6 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 }
 
 static bool answer_from_cache(struct task *t);
-static void fetched_clear(struct fetched *f);
 
 int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		   resolve_cb cb, void *arg)
@@ -736,7 +735,6 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 static void on_primed(void *arg, const struct resolve_result *res)
 {
 	char rc[16];
-
 	size_t servers = 0;
 
 	(void)arg;
