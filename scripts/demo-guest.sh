@@ -250,7 +250,7 @@ say "resolver# nfdnsctl config clients=198.18.0.0/15"
 say "resolver# nfdnsd --trace --root-hints root.hints --listen none --do-not-query-localhost no"
 : >"$log"
 mark
-ip netns exec $res "$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" \
+ip netns exec $res "$nfdnsd" --config /dev/null --dnssec-validation no --root-hints "$work/hier/root.hints" \
 	--listen none --do-not-query-localhost no --trace >"$log" 2>&1 &
 nfdnsd_pid=$!
 if ! wait_for 60 logged 'registered as the resolver of the nfdns kernel module' 'info: primed: '; then

@@ -456,7 +456,7 @@ nfdns_round() {
 	# The client is in 198.18/15, and sends far above the default rate limit.
 	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 \
 		clients=any rrl_rate=0 >/dev/null
-	"$nfdnsd_bin" --config /dev/null --root-hints "$work/root.hints" --listen none \
+	"$nfdnsd_bin" --config /dev/null --dnssec-validation no --root-hints "$work/root.hints" --listen none \
 		--do-not-query-localhost no \
 		>"$work/nfdnsd-kernel.log" 2>&1 &
 	pid[nfdnsd_kernel]=$!
@@ -489,7 +489,7 @@ nfdns_round() {
 # ---- 2. the peers ----------------------------------------------------------------
 
 start_nfdnsd() {
-	"$nfdnsd_bin" --config /dev/null --no-kernel --root-hints "$work/root.hints" \
+	"$nfdnsd_bin" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/root.hints" \
 		--do-not-query-localhost no --access-control "198.18.0.0/15 allow" \
 		--listen "${addr[nfdnsd]}:53" --cache-size $((n_peer + 1000)) >"$work/nfdnsd.log" 2>&1 &
 	pid[nfdnsd]=$!

@@ -60,7 +60,7 @@ unbound_conf "$work" $addr 127.0.0.0/8 "$work/hier/root.hints" \
 : >"$work/n.times"
 : >"$work/u.times"
 for i in $(seq 1 "$rounds"); do
-	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen $addr --trace \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen $addr --trace \
 		--do-not-query-localhost no \
 		>"$work/n.log" 2>&1 &
 	pid=$!

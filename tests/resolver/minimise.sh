@@ -151,7 +151,7 @@ uniq_lines() { sort -u | tr '\n' ';'; }
 start_nfdnsd() {
 	local name=$1 addr=$2
 	shift 2
-	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$hier/root.hints" --listen "$addr:53" \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$hier/root.hints" --listen "$addr:53" \
 		--do-not-query-localhost no --trace --log-level debug "$@" >"$work/$name.nfdnsd.log" 2>&1 &
 	pids+=($!)
 	wait_listening "$addr"

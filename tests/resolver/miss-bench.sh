@@ -261,7 +261,7 @@ unbound_conf "$work" $unbound_addr 127.0.0.0/8 "$work/hier/root.hints" \
 echo "$runs runs of $names unique names, at most $outstanding in flight${qps_limit:+, at most $qps_limit qps}, each run at most ${time_limit}s"
 for run in $(seq 1 "$runs"); do
 	# A cache bigger than the zone: the memory figure is for every name kept.
-	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$nfdnsd_addr:53" \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$nfdnsd_addr:53" \
 		--cache-size $((names + 1000)) --do-not-query-localhost no >"$work/nfdnsd.log" 2>&1 &
 	resolver_pid=$!
 	bench nfdnsd $nfdnsd_addr "$run"

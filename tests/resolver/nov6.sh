@@ -32,7 +32,7 @@ counted() { nft list chain inet nov6 out | awk '{ for (i = 1; i < NF; i++) if ($
 run() {
 	local log=$1 pid i n before total=0
 	shift
-	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" \
 		--do-not-query-localhost no --trace "$@" >"$log" 2>&1 &
 	pid=$!
 	for i in $(seq 1 50); do

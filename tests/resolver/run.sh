@@ -157,7 +157,7 @@ else
 	exit 1
 fi
 
-"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" --listen "[::1]:5399" \
+"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$listen:53" --listen "[::1]:5399" \
 	--do-not-query-localhost no --tcp-idle-ms 3000 \
 	--access-control "127.53.254.0/24 refuse" --access-control "127.53.253.0/24 deny" \
 	--trace --log-level debug --max-queries $max_queries --max-ns-chase $max_ns_chase >"$log" 2>&1 &
@@ -596,7 +596,7 @@ check "TCP still served after it" [ "$(answers "$out")" = "www.example.com. IN A
 # ---- never query where no server should be ----
 
 if [ $nft_ok = 1 ]; then
-	"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$guarded:53" \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$guarded:53" \
 		--mark 0x6e67 --trace >"$work/guarded.log" 2>&1 &
 	guarded_pid=$!
 	wait_listening $guarded
@@ -611,7 +611,7 @@ fi
 
 # ---- bounds on sockets, waiting clients and TCP connections ----
 
-"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$limited:53" \
+"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$limited:53" \
 	--do-not-query-localhost no --max-upstream-sockets 4 --max-waiting-per-question 5 --tcp-max-conns 8 \
 	--tcp-max-in-flight 2 \
 	--trace >"$work/limited.log" 2>&1 &
@@ -718,7 +718,7 @@ check "tcp-max-conns: served again once the others are gone" [ "$(answers "$out"
 # nofile SOFT:HARD LOG: nfdnsd started under that limit; prints its soft limit once running.
 nofile() {
 	local pid i soft=
-	prlimit --nofile="$1" "$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" \
+	prlimit --nofile="$1" "$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" \
 		--listen 127.53.255.7:53 --do-not-query-localhost no >"$2" 2>&1 &
 	pid=$!
 	for i in $(seq 1 50); do
@@ -760,7 +760,7 @@ fi
 if [ -e /sys/module/nfdns ]; then
 	skip "without the nfdns module: runs as a plain resolver" "nfdns module loaded"
 else
-	"$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" --listen "$alone:53" --kernel-retry 1 \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --root-hints "$work/hier/root.hints" --listen "$alone:53" --kernel-retry 1 \
 		--do-not-query-localhost no \
 		--0x20 --trace >"$work/alone.log" 2>&1 &
 	alone_pid=$!
@@ -797,7 +797,7 @@ corpus=(
 # beta.dn.evil.com (a DNAME sent alone: Unbound makes the CNAME with TTL 0,
 # RFC 6672 3.1 with the DNAME's TTL, as nfdnsd does).
 # A fresh nfdnsd for the comparison: both caches start cold.
-"$nfdnsd" --config /dev/null --no-kernel --root-hints "$work/hier/root.hints" --listen "$cold:53" \
+"$nfdnsd" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/hier/root.hints" --listen "$cold:53" \
 	--do-not-query-localhost no --max-queries $max_queries --max-ns-chase $max_ns_chase --trace >"$work/cold.log" 2>&1 &
 cold_pid=$!
 wait_listening $cold

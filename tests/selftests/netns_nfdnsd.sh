@@ -170,7 +170,7 @@ bg_last() {
 # --- nfdnsd --------------------------------------------------------------------
 start_nfdnsd() {
 	nfdnsd_log=$1
-	"$nfdnsd" --config /dev/null --root-hints "$work/hier/root.hints" --listen none \
+	"$nfdnsd" --config /dev/null --dnssec-validation no --root-hints "$work/hier/root.hints" --listen none \
 		--do-not-query-localhost no \
 		--trace >"$nfdnsd_log" 2>&1 &
 	nfdnsd_pid=$!

@@ -33,7 +33,7 @@ registrations() {
 echo ". 3600000 NS a.root.test." >"$work/root.hints"
 echo "a.root.test. 3600000 A 127.0.0.254" >>"$work/root.hints"
 
-"$nfdnsd" --config /dev/null --root-hints "$work/root.hints" --listen none \
+"$nfdnsd" --config /dev/null --dnssec-validation no --root-hints "$work/root.hints" --listen none \
 	--do-not-query-localhost no \
 	--kernel-retry 1 --resolve-timeout-ms 500 >"$work/nfdnsd.log" 2>&1 &
 pid=$!

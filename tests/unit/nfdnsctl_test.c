@@ -46,6 +46,9 @@ static int run(const char *const *args)
 
 /* Replies, as the module would send them. */
 
+/* The AD bit of the responses put_response() builds. */
+static bool put_ad;
+
 static void put_response(struct nl_msg *msg, int attr, const char *const *rrs,
 			 const char *qname, ldns_rr_type qtype,
 			 ldns_pkt_rcode rcode)
@@ -59,6 +62,7 @@ static void put_response(struct nl_msg *msg, int attr, const char *const *rrs,
 	ldns_pkt_set_rd(pkt, true);
 	ldns_pkt_set_ra(pkt, true);
 	ldns_pkt_set_rcode(pkt, rcode);
+	ldns_pkt_set_ad(pkt, put_ad);
 	ldns_rr_set_owner(q, ldns_dname_new_frm_str(qname));
 	ldns_rr_set_type(q, qtype);
 	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
@@ -202,6 +206,25 @@ static void setup_entries(void)
 	msg = stub_reply_msg(NFDNS_CMD_CACHE_GET);
 	put_entry(msg, "old.example.", LDNS_RR_TYPE_A, false, 10, 0,
 		  NFDNS_ENTRY_F_STALE, LDNS_RCODE_NOERROR, stale_rrs);
+}
+
+/* Secure answers as nfdnsd stores them: AD under the DO=1 and the DO=0 key. */
+static void setup_entries_ad(void)
+{
+	struct nl_msg *msg;
+
+	stub_reply(0, NULL);
+	put_ad = true;
+	msg = stub_reply_msg(NFDNS_CMD_CACHE_GET);
+	put_entry(msg, "www.example.com.", LDNS_RR_TYPE_A, true, 300, 250, 0,
+		  LDNS_RCODE_NOERROR, www_rrs);
+	msg = stub_reply_msg(NFDNS_CMD_CACHE_GET);
+	put_entry(msg, "www.example.com.", LDNS_RR_TYPE_AAAA, false, 300, 250, 0,
+		  LDNS_RCODE_NOERROR, www_rrs);
+	put_ad = false;
+	msg = stub_reply_msg(NFDNS_CMD_CACHE_GET);
+	put_entry(msg, "insecure.example.", LDNS_RR_TYPE_A, true, 300, 250, 0,
+		  LDNS_RCODE_NOERROR, host_rrs);
 }
 
 static void setup_lookup(void)
@@ -684,12 +707,26 @@ static const struct cmdline_case cases[] = {
 	  NULL, req_dump },
 	{ ARGS("dump", "--json"), 0, setup_entries,
 	  "{\"name\": \"www.example.com.\", \"type\": \"A\", \"class\": \"IN\", \"do\": false, "
-	  "\"ttl\": 300, \"remaining\": 250, \"flags\": [], \"rcode\": \"NOERROR\", "
+	  "\"ad\": false, \"ttl\": 300, \"remaining\": 250, \"flags\": [], \"rcode\": \"NOERROR\", "
 	  "\"answer\": [\"www.example.com.\\t250\\tIN\\tCNAME\\tweb.example.com.\", "
 	  "\"web.example.com.\\t250\\tIN\\tA\\t192.0.2.44\"], \"authority\": [], "
 	  "\"additional\": []}", NULL, req_dump },
 	{ ARGS("dump", "--json"), 0, setup_entries,
 	  "\"flags\": [\"static\"]", NULL, req_dump },
+	/* AD, as stored for each key */
+	{ ARGS("dump"), 0, setup_entries_ad,
+	  ";; www.example.com. IN A  ttl 300, 250 left, do, ad\n", NULL, req_dump },
+	{ ARGS("dump"), 0, setup_entries_ad,
+	  ";; www.example.com. IN AAAA  ttl 300, 250 left, ad\n", NULL, req_dump },
+	{ ARGS("dump"), 0, setup_entries_ad,
+	  ";; insecure.example. IN A  ttl 300, 250 left, do\n", NULL, req_dump },
+	{ ARGS("dump", "--json"), 0, setup_entries_ad,
+	  "\"type\": \"A\", \"class\": \"IN\", \"do\": true, \"ad\": true,", NULL, req_dump },
+	{ ARGS("dump", "--json"), 0, setup_entries_ad,
+	  "\"type\": \"AAAA\", \"class\": \"IN\", \"do\": false, \"ad\": true,", NULL, req_dump },
+	{ ARGS("dump", "--json"), 0, setup_entries_ad,
+	  "\"name\": \"insecure.example.\", \"type\": \"A\", \"class\": \"IN\", \"do\": true, \"ad\": false,",
+	  NULL, req_dump },
 	{ ARGS("dump", "a..b"), 2, NULL, NULL, "'a..b' is not a valid domain name",
 	  no_request },
 	{ ARGS("dump", "a", "b"), 2, NULL, NULL, "unexpected argument 'b'", no_request },
@@ -926,7 +963,7 @@ int main(void)
 {
 	int64_t (*wall)(void) = nfdnsctl_now;
 
-	tap_plan(458);
+	tap_plan(482);
 	run_cases();
 	test_save_load();
 	nfdnsctl_now = wall;

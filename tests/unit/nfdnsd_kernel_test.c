@@ -60,7 +60,7 @@ static void check(const char *what, const char *qname_text, uint16_t qtype, int 
 	uint32_t ttl = 0;
 	int err;
 
-	err = response_for_kernel(qname, qlen, qtype, 1, &res, 0, 86400, &wire, &len, &ttl);
+	err = response_for_kernel(qname, qlen, qtype, 1, &res, false, 0, 86400, &wire, &len, &ttl);
 	ok(err == 0 && wire, "%s: built", what);
 	if (err || !wire)
 		return;
@@ -131,11 +131,145 @@ static void test_pending_timeout(void)
 	   "never past the kernel's bound of 60000 ms");
 }
 
+static size_t count_type(const ldns_rr_list *l, ldns_rr_type type)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
+		n += ldns_rr_get_type(ldns_rr_list_rr(l, i)) == type;
+	return n;
+}
+
+static ldns_pkt *query(const char *name, bool edns, bool dnssec_ok, bool ad, bool cd)
+{
+	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(name), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, LDNS_RD);
+
+	ldns_pkt_set_ad(q, ad);
+	ldns_pkt_set_cd(q, cd);
+	if (edns) {
+		ldns_pkt_set_edns_udp_size(q, 1232);
+		ldns_pkt_set_edns_do(q, dnssec_ok);
+	}
+	return q;
+}
+
+/* The EDE INFO-CODE of p, or -1. */
+static int ede_of(ldns_pkt *p)
+{
+	ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(p);
+
+	for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++) {
+		ldns_edns_option *o = ldns_edns_option_list_get_option(l, i);
+
+		if (ldns_edns_get_code(o) == LDNS_EDNS_EDE && ldns_edns_get_size(o) >= 2)
+			return ldns_edns_get_data(o)[0] << 8 | ldns_edns_get_data(o)[1];
+	}
+	return -1;
+}
+
+/* RRSIG, NSEC and NSEC3 go to DO clients only; AD, SERVFAIL and EDE by the verdict and the client's bits. */
+static void test_dnssec_records(void)
+{
+	ldns_rr_list *an = rrs("www.example. 300 IN A 192.0.2.1",
+			       "www.example. 300 IN RRSIG A 13 2 300 20300101000000 20200101000000 1 example. AAAA", NULL);
+	ldns_rr_list *ns = rrs("example. 300 IN SOA ns.example. h.example. 1 2 3 4 300",
+			       "a.example. 300 IN NSEC z.example. A RRSIG NSEC",
+			       "a.example. 300 IN RRSIG NSEC 13 2 300 20300101000000 20200101000000 1 example. AAAA",
+			       "x.example. 300 IN NSEC3 1 0 0 - 0P9MHAVEQVM6T7VBL5LOP2U3T2RP3TOM A", NULL);
+	struct resolve_result res = { .rcode = 0, .answer = an, .authority = ns, .secure = true };
+	ldns_rr_list *f = response_dnssec_filtered(an, LDNS_RR_TYPE_A);
+	ldns_pkt *q, *p;
+	uint8_t qname[256], *wire = NULL;
+	size_t qlen = wire_name("www.example.", qname), len = 0;
+	uint32_t ttl;
+
+	ok(ldns_rr_list_rr_count(f) == 1 && count_type(f, LDNS_RR_TYPE_A) == 1, "filter: the RRSIG goes, the A stays");
+	ldns_rr_list_deep_free(f);
+	f = response_dnssec_filtered(ns, LDNS_RR_TYPE_A);
+	ok(ldns_rr_list_rr_count(f) == 1 && count_type(f, LDNS_RR_TYPE_SOA) == 1, "filter: NSEC, NSEC3, RRSIG go, the SOA stays");
+	ldns_rr_list_deep_free(f);
+	f = response_dnssec_filtered(an, LDNS_RR_TYPE_RRSIG);
+	ok(count_type(f, LDNS_RR_TYPE_RRSIG) == 1, "filter: an RRSIG asked for stays");
+	ldns_rr_list_deep_free(f);
+
+	q = query("www.example.", true, false, false, false);
+	p = response_for_query(q, &res);
+	ok(p && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 1 && !ldns_pkt_ad(p),
+	   "no DO, no AD: no DNSSEC records, no AD");
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+	q = query("www.example.", false, false, true, false);
+	p = response_for_query(q, &res);
+	ok(p && ldns_pkt_ancount(p) == 1 && ldns_pkt_ad(p), "AD=1 without DO: AD, still no DNSSEC records");
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+	q = query("www.example.", true, true, false, false);
+	p = response_for_query(q, &res);
+	ok(p && ldns_pkt_ancount(p) == 2 && ldns_pkt_nscount(p) == 4 && ldns_pkt_ad(p), "DO: every record, AD");
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+
+	res.secure = false;
+	res.bogus = true;
+	res.ede = 7;
+	q = query("www.example.", true, true, false, false);
+	p = response_for_query(q, &res);
+	ok(p && ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL && ldns_pkt_ancount(p) == 0 && ede_of(p) == 7 &&
+		   !ldns_pkt_ad(p),
+	   "bogus: SERVFAIL, no records, EDE 7");
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+	q = query("www.example.", true, true, false, true);
+	p = response_for_query(q, &res);
+	ok(p && ldns_pkt_get_rcode(p) == 0 && ldns_pkt_ancount(p) == 2 && !ldns_pkt_ad(p) && ldns_pkt_cd(p) &&
+		   ede_of(p) < 0,
+	   "bogus with CD: the data, without AD");
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+
+	res.bogus = false;
+	res.secure = true;
+	ok(response_for_kernel(qname, qlen, LDNS_RR_TYPE_A, 1, &res, false, 0, 600, &wire, &len, &ttl) == 0 &&
+		   ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK,
+	   "kernel, DO=0 key: built");
+	ok(ldns_pkt_ad(p) && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 1,
+	   "kernel, DO=0 key: AD stored (the kernel gives it to AD=1 clients), no DNSSEC records");
+	ldns_pkt_free(p);
+	free(wire);
+	ok(response_for_kernel(qname, qlen, LDNS_RR_TYPE_A, 1, &res, true, 0, 600, &wire, &len, &ttl) == 0 &&
+		   ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK && ldns_pkt_ad(p) && ldns_pkt_ancount(p) == 2 &&
+		   ldns_pkt_nscount(p) == 4,
+	   "kernel, DO=1 key: AD and every record");
+	{
+		uint8_t lc[256];
+		uint16_t offs[512];
+		struct dnswire_resp_info ri;
+		const char *why = NULL;
+
+		dnswire_name_lower(lc, qname, qlen);
+		ok(dnswire_validate_response(wire, len, lc, (u8)qlen, LDNS_RR_TYPE_A, 1, offs, 512, &ri, &why) == 0 &&
+			   ri.n_ttl == 6,
+		   "kernel, DO=1 key: the module accepts it with AD, RRSIGs and NSEC/NSEC3, every TTL found%s%s",
+		   why ? ": " : "", why ? why : "");
+	}
+	ldns_pkt_free(p);
+	free(wire);
+	res.secure = false;
+	ok(response_for_kernel(qname, qlen, LDNS_RR_TYPE_A, 1, &res, true, 0, 600, &wire, &len, &ttl) == 0 &&
+		   ldns_wire2pkt(&p, wire, len) == LDNS_STATUS_OK && !ldns_pkt_ad(p),
+	   "kernel: no AD for an answer not secure");
+	ldns_pkt_free(p);
+	free(wire);
+	ldns_rr_list_deep_free(an);
+	ldns_rr_list_deep_free(ns);
+}
+
 int main(void)
 {
 	ldns_rr_list *a, *b;
 
-	tap_plan(56);
+	tap_plan(69);
+	test_dnssec_records();
 	test_pending_timeout();
 
 	a = rrs("www.example.com. 300 IN A 192.0.2.44", NULL);
@@ -181,12 +315,12 @@ int main(void)
 
 		res.answer = rrs("www.example.com. 5 IN A 192.0.2.44", NULL);
 		res.authority = ldns_rr_list_new();
-		ok(response_for_kernel(q, ql, 1, 1, &res, 30, 600, &wire, &len, &ttl) == 0 && ttl == 30,
+		ok(response_for_kernel(q, ql, 1, 1, &res, false, 30, 600, &wire, &len, &ttl) == 0 && ttl == 30,
 		   "TTL raised to kernel-min-ttl");
 		free(wire);
 		ldns_rr_list_deep_free(res.answer);
 		res.answer = rrs("www.example.com. 90000 IN A 192.0.2.44", NULL);
-		ok(response_for_kernel(q, ql, 1, 1, &res, 0, 600, &wire, &len, &ttl) == 0 && ttl == 600,
+		ok(response_for_kernel(q, ql, 1, 1, &res, false, 0, 600, &wire, &len, &ttl) == 0 && ttl == 600,
 		   "TTL lowered to kernel-max-ttl");
 		free(wire);
 		ldns_rr_list_deep_free(res.answer);

@@ -157,6 +157,10 @@ static void forget_sent(void)
 struct result {
 	bool done;
 	int rcode;
+	bool secure, bogus;
+	int ede;
+	size_t n_rrsig;			/* RRSIGs in the answer section */
+	uint32_t data_ttl;		/* the smallest TTL of the answer's other records */
 	size_t n_answer;
 	char first[256];
 	uint32_t queries;
@@ -168,6 +172,19 @@ static void on_result(void *arg, const struct resolve_result *res)
 
 	r->done = true;
 	r->rcode = res->rcode;
+	r->secure = res->secure;
+	r->bogus = res->bogus;
+	r->ede = res->ede;
+	r->n_rrsig = 0;
+	r->data_ttl = UINT32_MAX;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(res->answer, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
+			r->n_rrsig++;
+		else if (ldns_rr_ttl(rr) < r->data_ttl)
+			r->data_ttl = ldns_rr_ttl(rr);
+	}
 	r->n_answer = ldns_rr_list_rr_count(res->answer);
 	r->queries = res->queries;
 	r->first[0] = 0;
@@ -195,6 +212,8 @@ static void start(const char *hints_text)
 	opt.dnq_localhost = false;
 	/* The walks script the full question at every level; minimisation has tests of its own. */
 	opt.qname_minimisation = false;
+	/* An unsigned hierarchy: validation has tests of its own. */
+	opt.dnssec_validation = false;
 	if (resolver_init(&res, &loop, &opt) || resolver_load_hints(&res, path))
 		abort();
 	unlink(path);
@@ -834,9 +853,226 @@ static void test_qmin_long(void)
 	stop();
 }
 
+/* ---- DNSSEC: the VALIDATE and FETCH states, with keys made and RRsets signed here by ldns ---- */
+
+struct zone_key {
+	ldns_key_list *keys;
+	ldns_rr *dnskey;
+};
+
+static void make_key(struct zone_key *zk, const char *zone)
+{
+	ldns_key *k = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
+
+	if (!k)
+		abort();
+	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(zone));
+	ldns_key_set_flags(k, 257);
+	zk->dnskey = ldns_key2rr(k);
+	ldns_rr_set_ttl(zk->dnskey, 3600);
+	ldns_key_set_keytag(k, ldns_calc_keytag(zk->dnskey));
+	zk->keys = ldns_key_list_new();
+	ldns_key_list_push_key(zk->keys, k);
+}
+
+static void free_key(struct zone_key *zk)
+{
+	ldns_key_list_free(zk->keys);
+	ldns_rr_free(zk->dnskey);
+}
+
+/* set, with its RRSIGs by zk appended. */
+static ldns_rr_list *signed_by(const struct zone_key *zk, ldns_rr_list *set)
+{
+	ldns_rr_list *sigs = ldns_sign_public(set, zk->keys);
+
+	if (!sigs)
+		abort();
+	ldns_rr_list_cat(set, sigs);
+	ldns_rr_list_free(sigs);
+	return set;
+}
+
+static ldns_rr_list *dnskey_set(const struct zone_key *zk)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+
+	ldns_rr_list_push_rr(l, ldns_rr_clone(zk->dnskey));
+	return signed_by(zk, l);
+}
+
+static char anchor_path[64];
+
+/* The resolver, validating, with the root's key as its trust anchor. */
+static void start_validating(const struct zone_key *root)
+{
+	char path[] = "/tmp/nfdnsd-hints-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs(hints, f);
+	fclose(f);
+	snprintf(anchor_path, sizeof(anchor_path), "/tmp/nfdnsd-anchor-XXXXXX");
+	fd = mkstemp(anchor_path);
+	f = fdopen(fd, "w");
+	ldns_rr_print(f, root->dnskey);
+	fclose(f);
+	options_defaults(&opt);
+	opt.dnq_localhost = false;
+	opt.qname_minimisation = false;
+	opt.trust_anchor_files[0] = strdup(anchor_path);
+	opt.n_trust_anchor_files = 1;
+	if (resolver_init(&res, &loop, &opt) || resolver_load_hints(&res, path))
+		abort();
+	unlink(path);
+	unlink(anchor_path);
+}
+
+static bool asks(const struct upstream_query *q, const char *name, ldns_rr_type type);
+
+/* A signed answer: VALIDATE fetches the root's DNSKEY set, then the verdict is cached with the data. */
+static void test_validate_secure(void)
+{
+	struct zone_key root;
+	struct resolution *h = NULL;
+	struct upstream_query *q;
+	struct result r;
+	int before;
+
+	make_key(&root, ".");
+	start_validating(&root);
+	ok(ask_handle("www.example.", LDNS_RR_TYPE_A, &r, &h) == 0 && !r.done, "validate: a question starts");
+	q = pending();
+	ok(asks(q, "www.example.", LDNS_RR_TYPE_A), "validate: the root asked for the name");
+	answer(q, 0, true, signed_by(&root, rrs("www.example. 300 IN A 192.0.2.1", NULL)), NULL, NULL);
+	ok(!r.done && states_are(h, TASK_FETCH_DNSKEY, TASK_WAIT_REPLY, TASK_NONE),
+	   "validate: FETCH_DNSKEY, a sub-task waiting for the trust anchor's DNSKEY set (%s, %s)",
+	   task_state_name(resolution_state(h, 0)), task_state_name(resolution_state(h, 1)));
+	q = pending();
+	ok(asks(q, ".", LDNS_RR_TYPE_DNSKEY), "validate: the root asked for its DNSKEY set");
+	answer(q, 0, true, dnskey_set(&root), NULL, NULL);
+	ok(r.done && r.rcode == 0 && r.secure && !r.bogus && r.n_answer == 2 && r.n_rrsig == 1,
+	   "validate: secure, the A record with its RRSIG (%zu records)", r.n_answer);
+	before = n_sent;
+	ok(ask("www.example.", LDNS_RR_TYPE_A, &r) == 0 && r.done && r.secure && n_sent == before,
+	   "validate: asked again, secure from the cache with no query");
+	stop();
+	free_key(&root);
+}
+
+/* A signature that does not match: bogus, EDE 6, and no query when asked again. */
+static void test_validate_bogus(void)
+{
+	struct zone_key root;
+	struct upstream_query *q;
+	ldns_rr_list *set;
+	struct result r;
+	int before;
+
+	make_key(&root, ".");
+	start_validating(&root);
+	ask("www.example.", LDNS_RR_TYPE_A, &r);
+	set = signed_by(&root, rrs("www.example. 300 IN A 192.0.2.1", NULL));
+	/* The address changes after signing. */
+	ldns_rdf_deep_free(ldns_rr_set_rdf(ldns_rr_list_rr(set, 0), ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "192.0.2.66"), 0));
+	answer(pending(), 0, true, set, NULL, NULL);
+	q = pending();
+	ok(asks(q, ".", LDNS_RR_TYPE_DNSKEY), "bogus: the root's DNSKEY set fetched");
+	answer(q, 0, true, dnskey_set(&root), NULL, NULL);
+	ok(r.done && r.bogus && !r.secure && r.ede == VAL_EDE_DNSSEC_BOGUS, "bogus: verdict bogus, EDE %d", r.ede);
+	before = n_sent;
+	ok(ask("www.example.", LDNS_RR_TYPE_A, &r) == 0 && r.done && r.bogus && r.ede == VAL_EDE_DNSSEC_BOGUS &&
+		   n_sent == before,
+	   "bogus: asked again, the cached verdict with its EDE, no query");
+	stop();
+	free_key(&root);
+}
+
+/*
+ * A delegation without its DS in the referral: VALIDATE walks down from
+ * the anchor, FETCH_DNSKEY for the root, FETCH_DS for the child, then
+ * FETCH_DNSKEY for the child, each a sub-task asking the right server.
+ */
+static void test_validate_chain(void)
+{
+	struct zone_key root, child;
+	struct resolution *h = NULL;
+	struct upstream_query *q;
+	ldns_rr_list *ds = ldns_rr_list_new();
+	struct result r;
+	char a[64];
+
+	make_key(&root, ".");
+	make_key(&child, "example.");
+	ldns_rr_list_push_rr(ds, ldns_key_rr2ds(child.dnskey, LDNS_SHA256));
+	ldns_rr_set_ttl(ldns_rr_list_rr(ds, 0), 3600);
+	start_validating(&root);
+	ask_handle("www.example.", LDNS_RR_TYPE_A, &r, &h);
+	answer(pending(), 0, false, NULL, rrs("example. 3600 IN NS ns.example.", NULL),
+	       rrs("ns.example. 3600 IN A 198.51.100.7", NULL));
+	q = pending();
+	ok(q && strcmp(server_of(q, a), "198.51.100.7") == 0, "chain: example.'s server asked");
+	answer(q, 0, true, signed_by(&child, rrs("www.example. 300 IN A 192.0.2.1", NULL)), NULL, NULL);
+	q = pending();
+	ok(states_are(h, TASK_FETCH_DNSKEY, TASK_WAIT_REPLY, TASK_NONE) && asks(q, ".", LDNS_RR_TYPE_DNSKEY),
+	   "chain: FETCH_DNSKEY for the root first");
+	answer(q, 0, true, dnskey_set(&root), NULL, NULL);
+	q = pending();
+	ok(states_are(h, TASK_FETCH_DS, TASK_WAIT_REPLY, TASK_NONE) && asks(q, "example.", LDNS_RR_TYPE_DS) &&
+		   strcmp(server_of(q, a), "198.51.100.1") == 0,
+	   "chain: FETCH_DS, example. DS asked of the root (the parent)");
+	answer(q, 0, true, signed_by(&root, ds), NULL, NULL);
+	q = pending();
+	ok(states_are(h, TASK_FETCH_DNSKEY, TASK_WAIT_REPLY, TASK_NONE) && asks(q, "example.", LDNS_RR_TYPE_DNSKEY) &&
+		   strcmp(server_of(q, a), "198.51.100.7") == 0,
+	   "chain: FETCH_DNSKEY, example. DNSKEY asked of its own server");
+	ok(!r.done, "chain: no answer before the chain is proven");
+	answer(q, 0, true, dnskey_set(&child), NULL, NULL);
+	ok(r.done && r.secure && r.n_rrsig == 1 && !h, "chain: secure once the child's keys match the DS");
+	stop();
+	free_key(&root);
+	free_key(&child);
+}
+
+/* RFC 4035 5.3.3: a secure RRset is not kept past its RRSIG's original TTL. */
+static void test_validate_ttl_cap(void)
+{
+	struct zone_key root;
+	ldns_rr_list *set;
+	struct result r;
+
+	make_key(&root, ".");
+	start_validating(&root);
+	ask("www.example.", LDNS_RR_TYPE_A, &r);
+	set = signed_by(&root, rrs("www.example. 300 IN A 192.0.2.1", NULL));
+	/* A server handing out a longer TTL than it signed. */
+	ldns_rr_set_ttl(ldns_rr_list_rr(set, 0), 86400);
+	answer(pending(), 0, true, set, NULL, NULL);
+	answer(pending(), 0, true, dnskey_set(&root), NULL, NULL);
+	ok(r.done && r.secure && r.data_ttl == 300, "TTL cap: secure, the TTL the RRSIG names (%u)", r.data_ttl);
+	stop();
+	free_key(&root);
+}
+
+/* Validation off: the same signed answer, no fetch, no verdict. */
+static void test_validate_off(void)
+{
+	struct zone_key root;
+	struct result r;
+
+	make_key(&root, ".");
+	start(hints);
+	ask("www.example.", LDNS_RR_TYPE_A, &r);
+	answer(pending(), 0, true, signed_by(&root, rrs("www.example. 300 IN A 192.0.2.1", NULL)), NULL, NULL);
+	ok(r.done && !r.secure && !r.bogus && r.n_rrsig == 1 && n_sent == 1,
+	   "validation off: answered at once with its RRSIG, neither secure nor bogus");
+	stop();
+	free_key(&root);
+}
+
 int main(void)
 {
-	tap_plan(73);
+	tap_plan(90);
 	uv_loop_init(&loop);
 	test_walk();
 	test_family();
@@ -858,6 +1094,11 @@ int main(void)
 	test_qmin_cname();
 	test_qmin_off();
 	test_qmin_long();
+	test_validate_secure();
+	test_validate_bogus();
+	test_validate_chain();
+	test_validate_ttl_cap();
+	test_validate_off();
 	uv_loop_close(&loop);
 	return tap_done();
 }

@@ -243,6 +243,8 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 		{ NFDNS_ENTRY_F_NEGATIVE, "negative" },
 		{ NFDNS_ENTRY_F_STALE, "stale" },
 	};
+	/* AD as nfdnsd stored it: what clients with DO or AD get from this entry. */
+	bool ad = e->resp_len >= 4 && (e->resp[3] & 0x20);
 	bool any = false;
 	size_t i;
 
@@ -258,8 +260,8 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 		fputs(first ? "" : ",\n", f);
 		fputs("{\"name\": ", f);
 		nfdnsctl_json_str(f, name);
-		fprintf(f, ", \"type\": \"%s\", \"class\": \"%s\", \"do\": %s",
-			type, class, e->do_bit ? "true" : "false");
+		fprintf(f, ", \"type\": \"%s\", \"class\": \"%s\", \"do\": %s, \"ad\": %s",
+			type, class, e->do_bit ? "true" : "false", ad ? "true" : "false");
 		fprintf(f, ", \"ttl\": %u, \"remaining\": %u, \"flags\": [",
 			e->ttl,
 			e->flags & NFDNS_ENTRY_F_STATIC ? e->ttl : e->remaining);
@@ -296,6 +298,8 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 			fputs(", do", f);
 		if (e->cd)
 			fputs(", cd", f);
+		if (ad)
+			fputs(", ad", f);
 		fputc('\n', f);
 		if (pkt) {
 			print_section(ctl, e, ldns_pkt_answer(pkt), NULL);

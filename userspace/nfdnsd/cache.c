@@ -26,6 +26,7 @@ static void item_free(void *p)
 	if (!it)
 		return;
 	ldns_rr_list_deep_free(it->rrs);
+	ldns_rr_list_deep_free(it->dnssec);
 	free(it);
 }
 
@@ -42,18 +43,36 @@ int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t m
 }
 
 /* What an item holds on the heap, roughly: the records, their fields, the list. */
-size_t cache_item_cost(const struct cache_item *it)
+static size_t list_cost(const ldns_rr_list *list)
 {
-	size_t n = sizeof(*it) + sizeof(ldns_rr_list);
+	size_t n = list ? sizeof(ldns_rr_list) : 0;
 
-	for (size_t i = 0; i < ldns_rr_list_rr_count(it->rrs); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(it->rrs, i);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
 
 		n += sizeof(ldns_rr *) + sizeof(ldns_rr) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_owner(rr));
 		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
 			n += sizeof(ldns_rdf *) + sizeof(ldns_rdf) + ldns_rdf_size(ldns_rr_rdf(rr, k));
 	}
 	return n;
+}
+
+size_t cache_item_cost(const struct cache_item *it)
+{
+	return sizeof(*it) + list_cost(it->rrs) + list_cost(it->dnssec);
+}
+
+/* A copy of dnssec (NULL for none) with every TTL set to ttl. */
+static int copy_dnssec(struct cache_item *it, const ldns_rr_list *dnssec, uint32_t ttl)
+{
+	if (!dnssec || ldns_rr_list_rr_count(dnssec) == 0)
+		return 0;
+	it->dnssec = ldns_rr_list_clone(dnssec);
+	if (!it->dnssec)
+		return -ENOMEM;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(it->dnssec); i++)
+		ldns_rr_set_ttl(ldns_rr_list_rr(it->dnssec, i), ttl);
+	return 0;
 }
 
 void cache_destroy(struct cache *c)
@@ -175,6 +194,12 @@ static int store(struct cache *c, const uint8_t *key, size_t keylen, struct cach
 
 int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, uint64_t now)
 {
+	return cache_put_rrset_signed(c, rrset, NULL, rank, now);
+}
+
+int cache_put_rrset_signed(struct cache *c, const ldns_rr_list *rrset, const ldns_rr_list *dnssec, enum rank rank,
+			   uint64_t now)
+{
 	uint8_t key[KEY_MAX];
 	struct cache_item *it;
 	const ldns_rr *first;
@@ -201,6 +226,11 @@ int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, 
 		ttl = c->max_ttl;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(it->rrs); i++)
 		ldns_rr_set_ttl(ldns_rr_list_rr(it->rrs, i), ttl);
+	if (copy_dnssec(it, dnssec, ttl)) {
+		item_free(it);
+		return -ENOMEM;
+	}
+	it->verdict.status = VERDICT_NONE;
 	it->ttl = ttl;
 	it->stored = now;
 	it->rank = rank;
@@ -209,6 +239,13 @@ int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, 
 
 int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       const ldns_rr *soa, uint32_t ttl, enum rank rank, uint64_t now)
+{
+	return cache_put_negative_signed(c, name, type, klass, soa, NULL, ttl, rank, now);
+}
+
+int cache_put_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      const ldns_rr *soa, const ldns_rr_list *dnssec, uint32_t ttl, enum rank rank,
+			      uint64_t now)
 {
 	uint8_t key[KEY_MAX];
 	struct cache_item *it;
@@ -236,6 +273,11 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 		}
 		ldns_rr_set_ttl(copy, ttl);
 	}
+	if (copy_dnssec(it, dnssec, ttl)) {
+		item_free(it);
+		return -ENOMEM;
+	}
+	it->verdict.status = VERDICT_NONE;
 	it->ttl = ttl;
 	it->stored = now;
 	it->rank = rank;
@@ -244,9 +286,9 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 	return store(c, key, keylen, it, now);
 }
 
-static ldns_rr_list *aged_copy(const struct cache_item *it, uint64_t now)
+static ldns_rr_list *aged_copy_of(const struct cache_item *it, const ldns_rr_list *rrs, uint64_t now)
 {
-	ldns_rr_list *copy = ldns_rr_list_clone(it->rrs);
+	ldns_rr_list *copy = ldns_rr_list_clone(rrs);
 	uint64_t age = now > it->stored ? now - it->stored : 0;
 	uint32_t left = age >= it->ttl ? 0 : (uint32_t)(it->ttl - age);
 
@@ -255,8 +297,29 @@ static ldns_rr_list *aged_copy(const struct cache_item *it, uint64_t now)
 	return copy;
 }
 
+static ldns_rr_list *aged_copy(const struct cache_item *it, uint64_t now)
+{
+	return aged_copy_of(it, it->rrs, now);
+}
+
+/* Fills what the caller asked for beside the records. */
+static void give_dnssec(const struct cache_item *it, uint64_t now, ldns_rr_list **dnssec,
+			struct cache_verdict *verdict)
+{
+	if (dnssec)
+		*dnssec = it->dnssec ? aged_copy_of(it, it->dnssec, now) : NULL;
+	if (verdict)
+		*verdict = it->verdict;
+}
+
 ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 			enum rank min_rank, uint64_t now)
+{
+	return cache_get_signed(c, name, type, klass, min_rank, now, NULL, NULL);
+}
+
+ldns_rr_list *cache_get_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			       enum rank min_rank, uint64_t now, ldns_rr_list **dnssec, struct cache_verdict *verdict)
 {
 	uint8_t key[KEY_MAX];
 	size_t keylen = make_key(key, name, type, klass);
@@ -273,15 +336,27 @@ ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type
 		return NULL;
 	}
 	c->hits++;
+	give_dnssec(it, now, dnssec, verdict);
 	return aged_copy(it, now);
 }
 
 int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       ldns_rr **soa, uint64_t now)
 {
+	return cache_get_negative_signed(c, name, type, klass, soa, NULL, NULL, NULL, now);
+}
+
+int cache_get_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      ldns_rr **soa, ldns_rr_list **dnssec, struct cache_verdict *verdict, ldns_rdf **owner,
+			      uint64_t now)
+{
 	ldns_rr_type types[2] = { 0, type };
 
 	*soa = NULL;
+	if (dnssec)
+		*dnssec = NULL;
+	if (owner)
+		*owner = NULL;
 	for (int i = 0; i < 2; i++) {
 		uint8_t key[KEY_MAX];
 		size_t keylen = make_key(key, name, types[i], klass);
@@ -297,6 +372,9 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 				*soa = ldns_rr_list_pop_rr(copy);
 			ldns_rr_list_deep_free(copy);
 		}
+		give_dnssec(it, now, dnssec, verdict);
+		if (owner)
+			*owner = ldns_rdf_clone(name);
 		c->hits++;
 		return it->rcode;
 	}
@@ -314,7 +392,11 @@ int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 			if (copy && ldns_rr_list_rr_count(copy) > 0)
 				*soa = ldns_rr_list_pop_rr(copy);
 			ldns_rr_list_deep_free(copy);
-			ldns_rdf_deep_free(up);
+			give_dnssec(it, now, dnssec, verdict);
+			if (owner)
+				*owner = up;
+			else
+				ldns_rdf_deep_free(up);
 			c->hits++;
 			return LDNS_RCODE_NXDOMAIN;
 		}
@@ -349,6 +431,7 @@ int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t n
 		return -ENOMEM;
 	}
 	rrsets_normalize_ttl(it->rrs, c->max_ttl);
+	it->verdict.status = VERDICT_NONE;
 	it->ttl = rrset_min_ttl(it->rrs);
 	it->stored = now;
 	it->rank = RANK_GLUE;
@@ -359,4 +442,22 @@ ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_
 				    uint64_t now)
 {
 	return cache_get(c, name, type, (ldns_rr_class)(klass ^ PARENT_SIDE), RANK_NONE, now);
+}
+
+void cache_set_verdict(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       struct cache_verdict verdict, uint32_t ttl, uint64_t now)
+{
+	uint8_t key[KEY_MAX];
+	size_t keylen = make_key(key, name, type, klass);
+	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct cache_item *it;
+
+	if (!e)
+		return;
+	it = e->value;
+	it->verdict = verdict;
+	if (e->expires > now + (ttl ? ttl : 1)) {
+		e->expires = now + (ttl ? ttl : 1);
+		it->ttl = (uint32_t)(now - it->stored) + ttl;
+	}
 }

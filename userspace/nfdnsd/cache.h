@@ -29,8 +29,22 @@ struct cache {
 	uint64_t hits, misses, inserts;
 };
 
+/* What DNSSEC validation found about an item; VERDICT_NONE until validated. */
+#define VERDICT_NONE (-1)
+
+struct cache_verdict {
+	int status;		/* enum val_status, or VERDICT_NONE */
+	int ede;		/* enum val_ede of a bogus or insecure verdict */
+};
+
 struct cache_item {
 	ldns_rr_list *rrs;	/* positive: the RRset; negative: the SOA (maybe empty) */
+	/*
+	 * The RRSIGs over the RRset (or the SOA), and for a negative or
+	 * wildcard answer the NSEC/NSEC3 records proving it with theirs.
+	 */
+	ldns_rr_list *dnssec;
+	struct cache_verdict verdict;
 	uint64_t stored;	/* seconds */
 	uint32_t ttl;
 	enum rank rank;
@@ -45,16 +59,25 @@ void cache_destroy(struct cache *c);
 
 /* rrset: records of one owner, type and class (copied). */
 int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, uint64_t now);
+/* The same with its DNSSEC records (copied, may be NULL). */
+int cache_put_rrset_signed(struct cache *c, const ldns_rr_list *rrset, const ldns_rr_list *dnssec, enum rank rank,
+			   uint64_t now);
 /*
  * type 0 records NXDOMAIN for every type of name; otherwise NODATA for that
  * type.  soa may be NULL; it is stored with its TTL set to ttl.
  */
 int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       const ldns_rr *soa, uint32_t ttl, enum rank rank, uint64_t now);
+int cache_put_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      const ldns_rr *soa, const ldns_rr_list *dnssec, uint32_t ttl, enum rank rank,
+			      uint64_t now);
 
 /* A copy of the RRset with TTLs aged, or NULL. */
 ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 			enum rank min_rank, uint64_t now);
+/* The same, with aged copies of its DNSSEC records in *dnssec (may be NULL) and its verdict. */
+ldns_rr_list *cache_get_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			       enum rank min_rank, uint64_t now, ldns_rr_list **dnssec, struct cache_verdict *verdict);
 /*
  * A cached NXDOMAIN for name or one of its ancestors (RFC 8020), or NODATA
  * for (name, type): returns the RCODE
@@ -63,6 +86,17 @@ ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type
  */
 int cache_get_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 		       ldns_rr **soa, uint64_t now);
+/* The same, with the denial records and the verdict; *owner (new) is the name the entry is for. */
+int cache_get_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      ldns_rr **soa, ldns_rr_list **dnssec, struct cache_verdict *verdict, ldns_rdf **owner,
+			      uint64_t now);
+
+/*
+ * Records the verdict of validation on an item (type 0: an NXDOMAIN
+ * entry), and shortens its life to at most ttl seconds from now.
+ */
+void cache_set_verdict(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       struct cache_verdict verdict, uint32_t ttl, uint64_t now);
 
 /*
  * The addresses a referral gave for its NS names, kept apart from what

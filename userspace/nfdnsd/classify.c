@@ -357,7 +357,69 @@ int classify_answer(const ldns_pkt *pkt, const ldns_rdf *zone, const ldns_rdf *q
 	return 0;
 }
 
-static void put_each_rrset(struct cache *c, const ldns_rr_list *rrs, enum rank rank, uint64_t now)
+static ldns_rr_type sig_covers(const ldns_rr *sig)
+{
+	return ldns_rr_rd_count(sig) > 0 ? ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) : 0;
+}
+
+static void push_sigs_over(ldns_rr_list *out, const ldns_rr_list *section, const ldns_rdf *owner, ldns_rr_type type,
+			   ldns_rr_class klass)
+{
+	for (size_t i = 0; out && i < ldns_rr_list_rr_count(section); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(section, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_get_class(rr) == klass &&
+		    sig_covers(rr) == type && name_equal(ldns_rr_owner(rr), owner))
+			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+	}
+}
+
+ldns_rr_list *dnssec_sigs_of(const ldns_pkt *pkt, const ldns_rr_list *rrset)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+	const ldns_rr *first = ldns_rr_list_rr_count(rrset) ? ldns_rr_list_rr(rrset, 0) : NULL;
+
+	if (!out || !first)
+		return out;
+	push_sigs_over(out, ldns_pkt_answer(pkt), ldns_rr_owner(first), ldns_rr_get_type(first),
+		       ldns_rr_get_class(first));
+	push_sigs_over(out, ldns_pkt_authority(pkt), ldns_rr_owner(first), ldns_rr_get_type(first),
+		       ldns_rr_get_class(first));
+	return out;
+}
+
+ldns_rr_list *dnssec_denial_of(const ldns_pkt *pkt)
+{
+	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+	ldns_rr_list *out = ldns_rr_list_new();
+
+	for (size_t i = 0; out && i < ldns_rr_list_rr_count(auth); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(auth, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+
+		if (t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3 ||
+		    (t == LDNS_RR_TYPE_RRSIG && (sig_covers(rr) == LDNS_RR_TYPE_NSEC ||
+						 sig_covers(rr) == LDNS_RR_TYPE_NSEC3 ||
+						 sig_covers(rr) == LDNS_RR_TYPE_SOA)))
+			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+	}
+	return out;
+}
+
+/* An RRset with its signatures, and with extra (a wildcard's proof) when given. */
+static void put_signed(struct cache *c, const ldns_rr_list *set, const ldns_pkt *pkt, const ldns_rr_list *extra,
+		       enum rank rank, uint64_t now)
+{
+	ldns_rr_list *sigs = pkt ? dnssec_sigs_of(pkt, set) : NULL;
+
+	for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(extra); i++)
+		ldns_rr_list_push_rr(sigs, ldns_rr_clone(ldns_rr_list_rr(extra, i)));
+	cache_put_rrset_signed(c, set, sigs, rank, now);
+	ldns_rr_list_deep_free(sigs);
+}
+
+static void put_each_rrset(struct cache *c, const ldns_rr_list *rrs, enum rank rank, uint64_t now,
+			   const ldns_pkt *pkt)
 {
 	ldns_rr_list *work = ldns_rr_list_clone(rrs);
 
@@ -368,7 +430,7 @@ static void put_each_rrset(struct cache *c, const ldns_rr_list *rrs, enum rank r
 
 		if (!set)
 			break;
-		cache_put_rrset(c, set, rank, now);
+		put_signed(c, set, pkt, NULL, rank, now);
 		ldns_rr_list_deep_free(set);
 	}
 	ldns_rr_list_deep_free(work);
@@ -406,33 +468,54 @@ void cache_classified(struct cache *c, const struct classified *cl, const ldns_p
 		for (size_t i = 0; kept && i < ldns_rr_list_rr_count(cl->chain); i++)
 			if (i == 0 || ldns_rr_get_type(ldns_rr_list_rr(cl->chain, i - 1)) != LDNS_RR_TYPE_DNAME)
 				ldns_rr_list_push_rr(kept, ldns_rr_list_rr(cl->chain, i));
-		put_each_rrset(c, kept ? kept : cl->chain, rank, now);
+		put_each_rrset(c, kept ? kept : cl->chain, rank, now, pkt);
 		ldns_rr_list_free(kept);
 	}
+	ldns_rr_list *denial = dnssec_denial_of(pkt);
+
 	switch (cl->kind) {
 	case ANSWER_POSITIVE:
 		if (qtype == LDNS_RR_TYPE_ANY)
-			put_each_rrset(c, cl->rrset, rank, now);
+			put_each_rrset(c, cl->rrset, rank, now, pkt);
 		else
-			cache_put_rrset(c, cl->rrset, rank, now);
+			put_signed(c, cl->rrset, pkt, denial, rank, now);
 		if (cl->glue)
-			put_each_rrset(c, cl->glue, RANK_GLUE, now);
+			put_each_rrset(c, cl->glue, RANK_GLUE, now, NULL);
 		break;
 	case ANSWER_NXDOMAIN:
 		/* Without an SOA there is no negative TTL to honour (RFC 2308 5). */
 		if (cl->soa)
-			cache_put_negative(c, cl->target, 0, qclass, cl->soa, cl->neg_ttl, rank, now);
+			cache_put_negative_signed(c, cl->target, 0, qclass, cl->soa, denial, cl->neg_ttl, rank, now);
+		/* The signed SOA goes with the NXDOMAIN answers that validated NSEC records make (RFC 8198). */
+		if (cl->soa && ldns_rr_list_rr_count(denial)) {
+			ldns_rr_list *soa = ldns_rr_list_new();
+
+			if (soa && ldns_rr_list_push_rr(soa, cl->soa))
+				put_signed(c, soa, pkt, NULL, rank, now);
+			ldns_rr_list_free(soa);
+		}
 		break;
 	case ANSWER_NODATA:
 		if (cl->soa && qtype != LDNS_RR_TYPE_ANY)
-			cache_put_negative(c, cl->target, qtype, qclass, cl->soa, cl->neg_ttl, rank, now);
+			cache_put_negative_signed(c, cl->target, qtype, qclass, cl->soa, denial, cl->neg_ttl, rank,
+						  now);
 		break;
-	case ANSWER_REFERRAL:
+	case ANSWER_REFERRAL: {
+		/* The parent's signed DS set for the child comes with a referral: no query for it later. */
+		ldns_rr_list *auth = ldns_rr_list_clone(ldns_pkt_authority(pkt));
+		ldns_rr_list *ds = auth ? rrset_take(auth, cl->cut, LDNS_RR_TYPE_DS, qclass) : NULL;
+
+		if (ds && ldns_rr_list_rr_count(ds))
+			put_signed(c, ds, pkt, NULL, RANK_NONAUTH, now);
+		ldns_rr_list_deep_free(ds);
+		ldns_rr_list_deep_free(auth);
 		cache_put_rrset(c, cl->ns, RANK_REFERRAL, now);
-		put_each_rrset(c, cl->glue, RANK_GLUE, now);
+		put_each_rrset(c, cl->glue, RANK_GLUE, now, NULL);
 		put_parent_glue(c, cl->glue, now);
 		break;
+	}
 	default:
 		break;
 	}
+	ldns_rr_list_deep_free(denial);
 }

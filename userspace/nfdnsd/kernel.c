@@ -184,7 +184,7 @@ static void send_put(struct kernel_link *k, const struct miss *m, const struct r
 
 	if (!k->nl || !k->registered)
 		return;
-	err = response_for_kernel(m->qname, m->qname_len, m->qtype, m->qclass, res, k->opt->kernel_min_ttl,
+	err = response_for_kernel(m->qname, m->qname_len, m->qtype, m->qclass, res, m->dnssec_ok, k->opt->kernel_min_ttl,
 				  k->opt->kernel_max_ttl, &wire, &len, &ttl);
 	if (err) {
 		log_info("cannot give the kernel the answer (%s)", strerror(-err));
@@ -236,7 +236,13 @@ static void on_miss_resolved(void *arg, const struct resolve_result *res)
 	}
 	ldns_rdf_deep_free(owner);
 	ldns_rr_free(q);
-	if (res->rcode == LDNS_RCODE_NOERROR || res->rcode == LDNS_RCODE_NXDOMAIN)
+	/*
+	 * Bogus data never enters the kernel's cache: its clients get SERVFAIL.
+	 * A CD=1 question has a key of its own, which takes the data unchecked.
+	 */
+	if (res->bogus && !m->checking_disabled)
+		send_fail(k, m, LDNS_RCODE_SERVFAIL);
+	else if (res->rcode == LDNS_RCODE_NOERROR || res->rcode == LDNS_RCODE_NXDOMAIN)
 		send_put(k, m, res);
 	else
 		send_fail(k, m, LDNS_RCODE_SERVFAIL);

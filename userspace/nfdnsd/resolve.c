@@ -35,6 +35,7 @@
 #define MAX_ROUNDS 2		/* passes over a zone's silent servers */
 #define MAX_FLIGHTS 3		/* queries of one task in the air at once */
 #define SLOW_FACTOR 2		/* a query is given up after this many RTOs */
+#define ZONE_KEYS_MAX 4096	/* names whose place in the chain of trust is kept */
 
 struct budget {
 	uint64_t started_ms;
@@ -124,9 +125,33 @@ struct task {
 	int rcode;
 	ldns_rr_list *final;		/* the RRset reached, or NULL */
 	ldns_rr *soa;			/* of a negative answer, or NULL */
+	ldns_rr_list *sigs;		/* RRSIGs over the chain's and the final RRsets */
+	ldns_rr_list *proof;		/* NSEC/NSEC3 (and RRSIGs) proving a negative or wildcard answer */
+	enum task_state resume;		/* a sub-task: the state its parent resumes in when it is done */
+	bool cache_only;		/* answering from the cache alone: validation fetches nothing */
+
+	/* DNSSEC validation of the result (client tasks). */
+	bool validated;
+	bool verdict_unknown;		/* some data came without a cached verdict */
+	int verdict_cached;		/* the worst verdict of the cached data answered from */
+	int verdict_cached_ede;
+	struct val_result verdict;
+	uint32_t val_steps;		/* bounds the walk down the chain of trust */
+	ldns_rdf *ds_name;		/* a validated DS set waiting for its zone's DNSKEY set */
+	ldns_rr_list *ds;
+	struct fetched {		/* what a DS or DNSKEY sub-task brought back */
+		ldns_rdf *name;
+		ldns_rr_type type;
+		int rcode;
+		ldns_rr_list *rrs, *sigs, *proof;
+	} fetched;
 };
 
 static void task_step(struct task *t);
+static bool val_worse(int a, int b);
+static bool answer_from_nsec_store(struct task *t);
+static void step_validate(struct task *t);
+static void hand_fetched(struct task *parent, struct task *child);
 
 static uint64_t now_s(const struct resolver *r)
 {
@@ -240,6 +265,36 @@ static void prime_from_hints(struct resolver *r)
 	ldns_rr_list_deep_free(work);
 }
 
+static void zone_keys_free(void *p);
+
+/* The validator with its trust anchors: the files given, or the IANA root KSKs. */
+static int validator_start(struct resolver *r)
+{
+	const struct options *opt = r->opt;
+	struct val_config cfg;
+	int err;
+
+	val_config_defaults(&cfg);
+	cfg.harden_algo_downgrade = opt->harden_algo_downgrade;
+	cfg.aggressive_nsec = opt->aggressive_nsec;
+	cfg.override_date = opt->val_override_date;
+	err = validator_init(&r->val, &cfg);
+	if (err)
+		return err;
+	for (size_t i = 0; !err && i < opt->n_trust_anchor_files; i++)
+		err = validator_add_anchor_file(&r->val, opt->trust_anchor_files[i]);
+	if (!err && !opt->n_trust_anchor_files)
+		err = validator_add_default_anchors(&r->val);
+	if (!err)
+		err = lru_init(&r->zone_keys, ZONE_KEYS_MAX, zone_keys_free);
+	if (err) {
+		validator_free(&r->val);
+		return err;
+	}
+	r->validating = true;
+	return 0;
+}
+
 int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt)
 {
 	int err;
@@ -258,6 +313,8 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 	err = lru_init(&r->pending, (size_t)opt->max_clients + 16, NULL);
 	if (!err)
 		err = acl_do_not_query(&r->dnq, opt->dnq_localhost, opt->dnq_private, &opt->dnq);
+	if (!err && opt->dnssec_validation)
+		err = validator_start(r);
 	if (err) {
 		acl_free(&r->dnq);
 		lru_destroy(&r->pending);
@@ -382,6 +439,15 @@ static void unindex(struct task *t)
 		lru_remove(&t->r->pending, e);
 }
 
+static void fetched_clear(struct fetched *f)
+{
+	ldns_rdf_deep_free(f->name);
+	ldns_rr_list_deep_free(f->rrs);
+	ldns_rr_list_deep_free(f->sigs);
+	ldns_rr_list_deep_free(f->proof);
+	memset(f, 0, sizeof(*f));
+}
+
 static void task_free(struct task *t)
 {
 	if (t->child) {
@@ -399,6 +465,11 @@ static void task_free(struct task *t)
 	ldns_pkt_free(t->pkt);
 	ldns_rr_list_deep_free(t->final);
 	ldns_rr_free(t->soa);
+	ldns_rr_list_deep_free(t->sigs);
+	ldns_rr_list_deep_free(t->proof);
+	ldns_rdf_deep_free(t->ds_name);
+	ldns_rr_list_deep_free(t->ds);
+	fetched_clear(&t->fetched);
 	if (t->is_client) {
 		unindex(t);
 		while (t->waiters) {
@@ -453,6 +524,10 @@ static void task_finish(struct task *t, int rcode, ldns_rr_list *final, ldns_rr 
 	t->final = final;
 	t->soa = soa;
 	t->state = TASK_FINISHED;
+	/* A client's answer is checked before anyone hears it; a failure has nothing to check. */
+	if (t->is_client && t->r->validating && !t->validated &&
+	    (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN))
+		t->state = TASK_VALIDATE;
 }
 
 /* Stops a finished task's work, then hands its result to its waiters. */
@@ -466,8 +541,17 @@ static void task_deliver(struct task *t)
 			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->chain, i)));
 		for (size_t i = 0; answer && t->final && i < ldns_rr_list_rr_count(t->final); i++)
 			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->final, i)));
+		for (size_t i = 0; answer && i < ldns_rr_list_rr_count(t->sigs); i++)
+			ldns_rr_list_push_rr(answer, ldns_rr_clone(ldns_rr_list_rr(t->sigs, i)));
 		if (t->soa && authority)
 			ldns_rr_list_push_rr(authority, ldns_rr_clone(t->soa));
+		for (size_t i = 0; authority && i < ldns_rr_list_rr_count(t->proof); i++)
+			ldns_rr_list_push_rr(authority, ldns_rr_clone(ldns_rr_list_rr(t->proof, i)));
+	}
+	if (t->validated) {
+		res.secure = t->verdict.status == VAL_SECURE;
+		res.bogus = t->verdict.status == VAL_BOGUS;
+		res.ede = t->verdict.ede;
 	}
 	res.answer = answer;
 	res.authority = authority;
@@ -526,14 +610,18 @@ static struct task *task_new(struct resolver *r, struct task *parent, const ldns
 	t->qname_orig = ldns_rdf_clone(qname);
 	t->qname = ldns_rdf_clone(qname);
 	t->chain = ldns_rr_list_new();
+	t->sigs = ldns_rr_list_new();
 	t->qtype = qtype;
 	t->qclass = qclass;
 	t->cur = -1;
 	t->state = TASK_INIT;
-	if (!t->qname_orig || !t->qname || !t->chain) {
+	t->resume = TASK_NS_CHASED;
+	t->verdict_cached = VERDICT_NONE;
+	if (!t->qname_orig || !t->qname || !t->chain || !t->sigs) {
 		ldns_rdf_deep_free(t->qname_orig);
 		ldns_rdf_deep_free(t->qname);
 		ldns_rr_list_free(t->chain);
+		ldns_rr_list_free(t->sigs);
 		free(t);
 		return NULL;
 	}
@@ -635,6 +723,7 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 	w->cb = cb;
 	w->arg = arg;
 	add_waiter(t, w);
+	t->cache_only = true;
 	if (answer_from_cache(t)) {
 		task_step(t);
 		return 0;
@@ -646,10 +735,14 @@ int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype
 static void on_primed(void *arg, const struct resolve_result *res)
 {
 	char rc[16];
+	size_t servers = 0;
 
 	(void)arg;
-	if (res->rcode == LDNS_RCODE_NOERROR && res->answer && ldns_rr_list_rr_count(res->answer))
-		log_info("primed: %zu root servers", ldns_rr_list_rr_count(res->answer));
+	/* The answer holds the NS set's RRSIGs too. */
+	for (size_t i = 0; res->answer && i < ldns_rr_list_rr_count(res->answer); i++)
+		servers += ldns_rr_get_type(ldns_rr_list_rr(res->answer, i)) == LDNS_RR_TYPE_NS;
+	if (res->rcode == LDNS_RCODE_NOERROR && servers)
+		log_info("primed: %zu root servers", servers);
 	else
 		log_warn("priming the root failed (%s); using the hints", rcode_str((unsigned)res->rcode, rc));
 }
@@ -668,6 +761,11 @@ void resolver_destroy(struct resolver *r)
 {
 	while (r->tasks)
 		task_free(r->tasks);
+	if (r->validating) {
+		lru_destroy(&r->zone_keys);
+		validator_free(&r->val);
+		r->validating = false;
+	}
 	lru_destroy(&r->pending);
 	ldns_rr_list_deep_free(r->hints);
 	r->hints = NULL;
@@ -758,6 +856,38 @@ static int dname_from_cache(struct task *t)
 	return ret;
 }
 
+/*
+ * DNSSEC records of cached data join the result: RRSIGs over answer
+ * RRsets to the answer's, denial records (and the SOA's RRSIGs) to the
+ * proof.  Takes dnssec.
+ */
+static void take_dnssec(struct task *t, ldns_rr_list *dnssec, struct cache_verdict verdict)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(dnssec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(dnssec, i);
+		ldns_rr_type covered = ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0
+					       ? ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr))
+					       : 0;
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && covered != LDNS_RR_TYPE_NSEC &&
+		    covered != LDNS_RR_TYPE_NSEC3 && covered != LDNS_RR_TYPE_SOA) {
+			ldns_rr_list_push_rr(t->sigs, rr);
+		} else {
+			if (!t->proof)
+				t->proof = ldns_rr_list_new();
+			if (!t->proof || !ldns_rr_list_push_rr(t->proof, rr))
+				ldns_rr_free(rr);
+		}
+	}
+	ldns_rr_list_free(dnssec);
+	if (verdict.status == VERDICT_NONE)
+		t->verdict_unknown = true;
+	else if (t->verdict_cached == VERDICT_NONE || val_worse(verdict.status, t->verdict_cached)) {
+		t->verdict_cached = verdict.status;
+		t->verdict_cached_ede = verdict.ede;
+	}
+}
+
 /* Answers from the cache; true when the task is finished. */
 static bool answer_from_cache(struct task *t)
 {
@@ -765,21 +895,28 @@ static bool answer_from_cache(struct task *t)
 	char n[NAME_STRLEN], ty[16];
 
 	for (;;) {
-		ldns_rr_list *rrs = cache_get(&r->cache, t->qname, t->qtype, t->qclass, RANK_NONAUTH, now_s(r));
+		ldns_rr_list *dnssec = NULL;
+		struct cache_verdict verdict;
+		ldns_rr_list *rrs = cache_get_signed(&r->cache, t->qname, t->qtype, t->qclass, RANK_NONAUTH, now_s(r),
+						     &dnssec, &verdict);
 		ldns_rr *soa = NULL;
 		int rc;
 
 		if (rrs) {
+			take_dnssec(t, dnssec, verdict);
 			TRACE("cache: %s %s -> answer (%zu records)", name_str(t->qname, n), type_str(t->qtype, ty),
 			      ldns_rr_list_rr_count(rrs));
 			task_finish(t, LDNS_RCODE_NOERROR, rrs, NULL);
 			return true;
 		}
 		if (t->qtype != LDNS_RR_TYPE_CNAME) {
-			rrs = cache_get(&r->cache, t->qname, LDNS_RR_TYPE_CNAME, t->qclass, RANK_NONAUTH, now_s(r));
+			rrs = cache_get_signed(&r->cache, t->qname, LDNS_RR_TYPE_CNAME, t->qclass, RANK_NONAUTH, now_s(r),
+					       &dnssec, &verdict);
 			if (rrs && ldns_rr_list_rr_count(rrs) > 0) {
 				bool ok = follow_cname(t, ldns_rr_list_rr(rrs, 0));
 
+				take_dnssec(t, dnssec, verdict);
+				dnssec = NULL;
 				TRACE("cache: %s CNAME -> %s", name_str(ldns_rr_owner(ldns_rr_list_rr(rrs, 0)), n),
 				      ok ? "following" : "loop or chain too long");
 				ldns_rr_list_deep_free(rrs);
@@ -791,6 +928,8 @@ static bool answer_from_cache(struct task *t)
 				continue;
 			}
 			ldns_rr_list_deep_free(rrs);
+			ldns_rr_list_deep_free(dnssec);
+			dnssec = NULL;
 			switch (dname_from_cache(t)) {
 			case 1:
 				continue;
@@ -802,8 +941,10 @@ static bool answer_from_cache(struct task *t)
 				break;
 			}
 		}
-		rc = cache_get_negative(&r->cache, t->qname, t->qtype, t->qclass, &soa, now_s(r));
+		rc = cache_get_negative_signed(&r->cache, t->qname, t->qtype, t->qclass, &soa, &dnssec, &verdict, NULL,
+					       now_s(r));
 		if (rc >= 0) {
+			take_dnssec(t, dnssec, verdict);
 			TRACE("cache: %s %s -> %s", name_str(t->qname, n), type_str(t->qtype, ty),
 			      rc == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" : "NODATA");
 			task_finish(t, rc, NULL, soa);
@@ -1038,6 +1179,8 @@ static void step_init(struct task *t)
 {
 	if (answer_from_cache(t))
 		return;
+	if (answer_from_nsec_store(t))
+		return;
 	if (find_delegation(t)) {
 		task_fail(t, "no delegation found, not even the root hints");
 		return;
@@ -1201,6 +1344,7 @@ static bool chase_ns_name(struct task *t)
 		c = task_new(r, t, ns->name, type, t->qclass);
 		if (!c)
 			return false;
+		c->resume = TASK_NS_CHASED;
 		t->child = c;
 		t->state = TASK_CHASE_NS;
 		return true;
@@ -1328,6 +1472,10 @@ static bool minimised_answer(struct task *t, const ldns_pkt *pkt, struct classif
 		if (strict) {
 			/* Nothing exists below a name that does not exist (RFC 8020). */
 			MSTEP("NXDOMAIN (minimised): nothing below", MSTEP_ARGS);
+			/* The proof that the ancestor is absent covers every name below it. */
+			ldns_rr_list_deep_free(t->proof);
+			t->proof = dnssec_denial_of(pkt);
+			t->verdict_unknown = true;
 			task_finish(t, LDNS_RCODE_NXDOMAIN, NULL, cl->soa);
 			cl->soa = NULL;
 			return true;
@@ -1349,6 +1497,15 @@ static bool minimised_answer(struct task *t, const ldns_pkt *pkt, struct classif
 	return true;
 #undef MSTEP
 #undef MSTEP_ARGS
+}
+
+/* Takes sigs into the result's RRSIGs. */
+static void take_sigs(struct task *t, ldns_rr_list *sigs)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++)
+		if (!ldns_rr_list_push_rr(t->sigs, ldns_rr_list_rr(sigs, i)))
+			ldns_rr_free(ldns_rr_list_rr(sigs, i));
+	ldns_rr_list_free(sigs);
 }
 
 static void handle_answer(struct task *t, const ldns_pkt *pkt)
@@ -1438,8 +1595,15 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 	}
 
 	cache_classified(&r->cache, &cl, pkt, t->ask_type, t->qclass, now_s(r));
+	t->verdict_unknown = true;
 	/* CNAMEs of this answer join the chain, each checked against the whole chain. */
 	for (size_t i = 0; i < ldns_rr_list_rr_count(cl.chain); i++) {
+		const ldns_rr *link = ldns_rr_list_rr(cl.chain, i);
+		ldns_rr_list *one = ldns_rr_list_new();
+
+		if (one && ldns_rr_list_push_rr(one, (ldns_rr *)link))
+			take_sigs(t, dnssec_sigs_of(pkt, one));
+		ldns_rr_list_free(one);
 		if (!follow_cname(t, ldns_rr_list_rr(cl.chain, i))) {
 			STEP("CNAME loop or chain longer than %u", STEP_ARGS, r->opt->max_cname);
 			classified_free(&cl);
@@ -1449,6 +1613,12 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 		}
 	}
 
+	if (cl.kind == ANSWER_POSITIVE || cl.kind == ANSWER_NXDOMAIN || cl.kind == ANSWER_NODATA) {
+		if (cl.rrset)
+			take_sigs(t, dnssec_sigs_of(pkt, cl.rrset));
+		ldns_rr_list_deep_free(t->proof);
+		t->proof = dnssec_denial_of(pkt);
+	}
 	switch (cl.kind) {
 	case ANSWER_POSITIVE:
 		STEP("answer (%zu %s%s)", STEP_ARGS, ldns_rr_list_rr_count(cl.rrset), type_str(t->ask_type, rc),
@@ -1612,6 +1782,596 @@ static void step_ns_chased(struct task *t)
 	t->state = TASK_QUERY_TARGETS;
 }
 
+/* ---- DNSSEC: the chain of trust and the verdict on a result ---- */
+
+/*
+ * What is known of a name on the way down the chain of trust: a zone's
+ * proven keys; for a name that is no zone cut, the keys of the zone it
+ * lies in; or why there are none (insecure below a delegation without
+ * DS, bogus, indeterminate).
+ */
+struct zone_keys {
+	struct val_result verdict;
+	struct val_keys keys;
+};
+
+/* Steps of one validation: fetches and proofs down the chain, all chains of the answer together. */
+#define VAL_MAX_STEPS 64
+
+static void zone_keys_free(void *p)
+{
+	struct zone_keys *zk = p;
+
+	if (!zk)
+		return;
+	val_keys_free(&zk->keys);
+	free(zk);
+}
+
+static struct val_result val_verdict(enum val_status status, enum val_ede ede, const char *why)
+{
+	struct val_result r = { .status = status, .ede = ede };
+
+	snprintf(r.why, sizeof(r.why), "%s", why);
+	return r;
+}
+
+static struct zone_keys *zone_keys_get(struct resolver *r, const ldns_rdf *name)
+{
+	uint8_t key[NAME_WIRE_MAX];
+	size_t n = name_canonical(name, key);
+	struct lru_entry *e = lru_get(&r->zone_keys, key, n, now_s(r));
+
+	return e ? e->value : NULL;
+}
+
+/* Stores what is known of name for ttl seconds (a failure for VAL_BOGUS_TTL at most); takes keys. */
+static void zone_keys_put(struct resolver *r, const ldns_rdf *name, const struct val_result *verdict,
+			  struct val_keys *keys, uint32_t ttl)
+{
+	uint8_t key[NAME_WIRE_MAX];
+	size_t n = name_canonical(name, key);
+	struct zone_keys *zk = calloc(1, sizeof(*zk));
+
+	if (!zk) {
+		if (keys)
+			val_keys_free(keys);
+		return;
+	}
+	zk->verdict = *verdict;
+	if (keys)
+		zk->keys = *keys;
+	if ((verdict->status == VAL_BOGUS || verdict->status == VAL_INDETERMINATE) && ttl > VAL_BOGUS_TTL)
+		ttl = VAL_BOGUS_TTL;
+	if (lru_put(&r->zone_keys, key, n, zk, now_s(r) + (ttl ? ttl : 1), now_s(r)))
+		zone_keys_free(zk);
+}
+
+static bool val_keys_copy(struct val_keys *dst, const struct val_keys *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->zone = ldns_rdf_clone(src->zone);
+	dst->dnskeys = ldns_rr_list_clone(src->dnskeys);
+	memcpy(dst->algorithms, src->algorithms, sizeof(dst->algorithms));
+	dst->n_algorithms = src->n_algorithms;
+	if (!dst->zone || !dst->dnskeys) {
+		val_keys_free(dst);
+		return false;
+	}
+	return true;
+}
+
+/* A sub-task brings back what the parent's validation lacks; its result goes to the parent. */
+static void hand_fetched(struct task *parent, struct task *child)
+{
+	struct fetched *f = &parent->fetched;
+
+	fetched_clear(f);
+	f->name = ldns_rdf_clone(child->qname_orig);
+	f->type = child->qtype;
+	f->rcode = child->rcode;
+	f->rrs = child->final;
+	f->sigs = child->sigs;
+	f->proof = child->proof;
+	child->final = NULL;
+	child->sigs = NULL;
+	child->proof = NULL;
+}
+
+static struct fetched *fetched_for(struct task *t, const ldns_rdf *name, ldns_rr_type type)
+{
+	struct fetched *f = &t->fetched;
+
+	return f->name && f->type == type && name_equal(f->name, name) ? f : NULL;
+}
+
+/* Starts a sub-task for (name, type); false when none can be started. */
+static bool fetch(struct task *t, const ldns_rdf *name, ldns_rr_type type)
+{
+	char n[NAME_STRLEN], ty[16];
+	struct task *c;
+
+	if (t->cache_only)
+		return false;
+	c = task_new(t->r, t, name, type, t->qclass);
+	if (!c)
+		return false;
+	c->resume = TASK_VALIDATE;
+	t->child = c;
+	t->state = type == LDNS_RR_TYPE_DS ? TASK_FETCH_DS : TASK_FETCH_DNSKEY;
+	TRACE("validate: fetching %s %s", name_str(name, n), type_str(type, ty));
+	return true;
+}
+
+static uint32_t list_ttl(const ldns_rr_list *list, uint32_t otherwise)
+{
+	return ldns_rr_list_rr_count(list) ? rrset_min_ttl(list) : otherwise;
+}
+
+/* The trust anchors at or above name, and their zone (new), or NULL. */
+static ldns_rr_list *anchors_above(struct resolver *r, const ldns_rdf *name, ldns_rdf **zone)
+{
+	ldns_rdf *at = ldns_rdf_clone(name);
+
+	while (at) {
+		ldns_rr_list *anchors = validator_anchors_for(&r->val, at);
+		ldns_rdf *up;
+
+		if (anchors) {
+			*zone = at;
+			return anchors;
+		}
+		up = ldns_dname_label_count(at) > 0 ? ldns_dname_left_chop(at) : NULL;
+		ldns_rdf_deep_free(at);
+		at = up;
+	}
+	return NULL;
+}
+
+/* Verifies a fetched DNSKEY set against what is trusted for it, and keeps the outcome. */
+static void prove_dnskeys(struct task *t, const ldns_rdf *zone, const ldns_rr_list *trusted, struct fetched *f)
+{
+	struct resolver *r = t->r;
+	struct val_keys keys;
+	struct val_result res;
+	char z[NAME_STRLEN];
+
+	memset(&keys, 0, sizeof(keys));
+	if (f->rcode == LDNS_RCODE_NOERROR)
+		res = val_verify_dnskeys(&r->val, zone, trusted, f->rrs, f->sigs, &keys);
+	else
+		res = val_verdict(VAL_BOGUS, VAL_EDE_DNSKEY_MISSING, "DNSKEY set not found");
+	TRACE("validate: %s DNSKEY: %s (%s)", name_str(zone, z), val_status_name(res.status), res.why);
+	zone_keys_put(r, zone, &res, res.status == VAL_SECURE ? &keys : NULL,
+		      val_validated_ttl(&r->val, list_ttl(f->rrs, VAL_BOGUS_TTL), f->sigs));
+	fetched_clear(f);
+}
+
+/* A fetched DS set (or its absence) for child, below the zone whose keys are zk. */
+static void prove_ds(struct task *t, const ldns_rdf *child, const struct zone_keys *zk, struct fetched *f)
+{
+	struct resolver *r = t->r;
+	char n[NAME_STRLEN];
+	struct val_result res;
+	struct val_keys same;
+
+	if (f->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(f->rrs) &&
+	    ldns_rr_get_type(ldns_rr_list_rr(f->rrs, 0)) == LDNS_RR_TYPE_DS) {
+		res = val_verify_rrset(&r->val, &zk->keys, f->rrs, f->sigs, NULL);
+		TRACE("validate: %s DS: %s (%s)", name_str(child, n), val_status_name(res.status), res.why);
+		if (res.status == VAL_SECURE) {
+			ldns_rdf_deep_free(t->ds_name);
+			ldns_rr_list_deep_free(t->ds);
+			t->ds_name = ldns_rdf_clone(child);
+			t->ds = f->rrs;
+			f->rrs = NULL;
+		} else {
+			zone_keys_put(r, child, &res, NULL, VAL_BOGUS_TTL);
+		}
+		fetched_clear(f);
+		return;
+	}
+	if (f->rcode != LDNS_RCODE_NOERROR) {
+		res = val_verdict(VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS, "no DS set and no proof of its absence");
+		TRACE("validate: %s DS: bogus (%s)", name_str(child, n), res.why);
+		zone_keys_put(r, child, &res, NULL, VAL_BOGUS_TTL);
+		fetched_clear(f);
+		return;
+	}
+	/* No DS: an insecure delegation, or no zone cut at all (then the same keys hold below). */
+	res = val_prove_no_ds(&r->val, &zk->keys, child, f->proof);
+	if (res.status != VAL_INSECURE) {
+		struct val_result nodata = val_prove_nodata(&r->val, &zk->keys, child, LDNS_RR_TYPE_DS, f->proof);
+
+		if (nodata.status == VAL_SECURE) {
+			TRACE("validate: %s: no zone cut, %s keys hold", name_str(child, n), val_status_name(nodata.status));
+			if (val_keys_copy(&same, &zk->keys))
+				zone_keys_put(r, child, &zk->verdict, &same, list_ttl(f->proof, VAL_BOGUS_TTL));
+			fetched_clear(f);
+			return;
+		}
+		if (nodata.status == VAL_INSECURE)
+			res = nodata;
+	}
+	TRACE("validate: %s DS absent: %s (%s)", name_str(child, n), val_status_name(res.status), res.why);
+	zone_keys_put(r, child, &res, NULL, list_ttl(f->proof, VAL_BOGUS_TTL));
+	fetched_clear(f);
+}
+
+/*
+ * The keys data signed by target is checked with, found by walking down
+ * from the closest name already known (a trust anchor at worst), one
+ * label at a time: a DS set and the DNSKEY set it proves for each zone
+ * cut, a proof of no DS for an insecure delegation or for a name that is
+ * no cut.  NULL when a sub-task was started (the state says so), or with
+ * *fail set when the walk cannot go on.
+ */
+static const struct zone_keys *chain_to(struct task *t, const ldns_rdf *target, struct val_result *fail)
+{
+	struct resolver *r = t->r;
+
+	while (t->val_steps < VAL_MAX_STEPS) {
+		struct zone_keys *zk = NULL;
+		ldns_rdf *at = ldns_rdf_clone(target), *next;
+		struct fetched *f;
+
+		while (at) {
+			ldns_rdf *up;
+
+			zk = zone_keys_get(r, at);
+			if (zk || ldns_dname_label_count(at) == 0)
+				break;
+			up = ldns_dname_left_chop(at);
+			ldns_rdf_deep_free(at);
+			at = up;
+		}
+		if (!at) {
+			*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "out of memory");
+			return NULL;
+		}
+		if (!zk) {
+			ldns_rdf *zone = NULL;
+			ldns_rr_list *anchors = anchors_above(r, target, &zone);
+
+			ldns_rdf_deep_free(at);
+			if (!anchors) {
+				*fail = val_verdict(VAL_INSECURE, VAL_EDE_NONE, "no trust anchor above it");
+				return NULL;
+			}
+			t->val_steps++;
+			f = fetched_for(t, zone, LDNS_RR_TYPE_DNSKEY);
+			if (f)
+				prove_dnskeys(t, zone, anchors, f);
+			else if (!fetch(t, zone, LDNS_RR_TYPE_DNSKEY))
+				*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "trust anchor's DNSKEY set not at hand");
+			ldns_rr_list_deep_free(anchors);
+			ldns_rdf_deep_free(zone);
+			if (!f)
+				return NULL;
+			continue;
+		}
+		if (zk->verdict.status != VAL_SECURE || name_equal(at, target)) {
+			ldns_rdf_deep_free(at);
+			return zk;
+		}
+		/* Only the links proven or fetched count: walking what is known is free. */
+		t->val_steps++;
+		next = ldns_dname_clone_from(target, (uint16_t)(ldns_dname_label_count(target) -
+								ldns_dname_label_count(at) - 1));
+		ldns_rdf_deep_free(at);
+		if (!next) {
+			*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "out of memory");
+			return NULL;
+		}
+		if (t->ds_name && name_equal(t->ds_name, next)) {
+			f = fetched_for(t, next, LDNS_RR_TYPE_DNSKEY);
+			if (f) {
+				prove_dnskeys(t, next, t->ds, f);
+				ldns_rdf_deep_free(t->ds_name);
+				ldns_rr_list_deep_free(t->ds);
+				t->ds_name = NULL;
+				t->ds = NULL;
+			} else if (!fetch(t, next, LDNS_RR_TYPE_DNSKEY)) {
+				*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "DNSKEY set not at hand");
+			}
+		} else {
+			f = fetched_for(t, next, LDNS_RR_TYPE_DS);
+			if (f)
+				prove_ds(t, next, zk, f);
+			else if (!fetch(t, next, LDNS_RR_TYPE_DS))
+				*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "DS set not at hand");
+		}
+		ldns_rdf_deep_free(next);
+		if (!f)
+			return NULL;
+	}
+	*fail = val_verdict(VAL_INDETERMINATE, VAL_EDE_NONE, "chain of trust too long");
+	return NULL;
+}
+
+/* Bogus first, then indeterminate, insecure, secure: a result is as good as its worst part. */
+static int val_badness(int status)
+{
+	switch (status) {
+	case VAL_SECURE:
+		return 0;
+	case VAL_INSECURE:
+		return 1;
+	case VAL_INDETERMINATE:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+static bool val_worse(int a, int b)
+{
+	return val_badness(a) > val_badness(b);
+}
+
+/* The RRSIGs of list over owner and type (pointers into list). */
+static ldns_rr_list *sigs_over(const ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+
+	for (size_t i = 0; out && i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0 &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == type && name_equal(ldns_rr_owner(rr), owner))
+			ldns_rr_list_push_rr(out, rr);
+	}
+	return out;
+}
+
+/* Sets the TTL of every record of owner/type in list (the RRSIGs over it too). */
+static void set_rrset_ttl(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type type, uint32_t ttl)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+		ldns_rr_type ty = ldns_rr_get_type(rr);
+
+		if (ty == LDNS_RR_TYPE_RRSIG && ldns_rr_rd_count(rr) > 0)
+			ty = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+		if (ty == type && name_equal(ldns_rr_owner(rr), owner))
+			ldns_rr_set_ttl(rr, ttl);
+	}
+}
+
+/*
+ * One RRset of the answer against the keys of its signer (its owner's
+ * zone when unsigned).  False when a sub-task was started.
+ */
+static bool validate_rrset(struct task *t, const ldns_rr_list *set, struct val_result *res)
+{
+	struct resolver *r = t->r;
+	const ldns_rr *first = ldns_rr_list_rr(set, 0);
+	const ldns_rdf *owner = ldns_rr_owner(first);
+	ldns_rr_type type = ldns_rr_get_type(first);
+	ldns_rr_list *sigs = sigs_over(t->sigs, owner, type);
+	const ldns_rdf *signer = ldns_rr_list_rr_count(sigs) ? ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0)) : NULL;
+	const struct zone_keys *zk;
+	ldns_rdf *next_closer = NULL;
+
+	/* Unsigned: the walk goes down to the owner, to find the delegation without DS above it, if any. */
+	if (!signer || !name_under(owner, signer)) {
+		if (signer) {
+			*res = val_verdict(VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS, "signer not above the owner");
+			ldns_rr_list_free(sigs);
+			return true;
+		}
+		signer = owner;
+	}
+	zk = chain_to(t, signer, res);
+	if (!zk) {
+		ldns_rr_list_free(sigs);
+		return t->state == TASK_VALIDATE;
+	}
+	if (zk->verdict.status != VAL_SECURE) {
+		*res = zk->verdict;
+		ldns_rr_list_free(sigs);
+		return true;
+	}
+	*res = val_verify_rrset(&r->val, &zk->keys, set, sigs, &next_closer);
+	if (res->status == VAL_SECURE && next_closer)
+		*res = val_prove_wildcard(&r->val, &zk->keys, owner, next_closer, t->proof);
+	ldns_rdf_deep_free(next_closer);
+	if (res->status == VAL_SECURE) {
+		uint32_t ttl = val_validated_ttl(&r->val, rrset_min_ttl(set), sigs);
+
+		set_rrset_ttl(t->chain, owner, type, ttl);
+		set_rrset_ttl(t->final, owner, type, ttl);
+		set_rrset_ttl(t->sigs, owner, type, ttl);
+	}
+	ldns_rr_list_free(sigs);
+	return true;
+}
+
+/* A negative answer's proof, checked with the keys of the zone its SOA comes from. */
+static bool validate_negative(struct task *t, struct val_result *res)
+{
+	struct resolver *r = t->r;
+	ldns_rr_list *soa_sigs = t->soa ? sigs_over(t->proof, ldns_rr_owner(t->soa), LDNS_RR_TYPE_SOA) : NULL;
+	const ldns_rdf *zone = ldns_rr_list_rr_count(soa_sigs)
+				       ? ldns_rr_rrsig_signame(ldns_rr_list_rr(soa_sigs, 0))
+				       : t->soa ? ldns_rr_owner(t->soa) : t->qname;
+	const struct zone_keys *zk = chain_to(t, zone, res);
+
+	if (!zk) {
+		ldns_rr_list_free(soa_sigs);
+		return t->state == TASK_VALIDATE;
+	}
+	if (zk->verdict.status != VAL_SECURE) {
+		*res = zk->verdict;
+	} else if (t->soa && !ldns_rr_list_rr_count(soa_sigs)) {
+		*res = val_verdict(VAL_BOGUS, VAL_EDE_RRSIGS_MISSING, "SOA of the negative answer without RRSIG");
+	} else if (t->rcode == LDNS_RCODE_NXDOMAIN) {
+		*res = val_prove_nxdomain(&r->val, &zk->keys, t->qname, t->proof);
+	} else {
+		*res = val_prove_nodata(&r->val, &zk->keys, t->qname, t->qtype, t->proof);
+	}
+	ldns_rr_list_free(soa_sigs);
+	return true;
+}
+
+static void val_note(struct resolver *r, enum val_status status)
+{
+	val_count(&r->val, status);
+	switch (status) {
+	case VAL_SECURE:
+		stats.val_secure++;
+		break;
+	case VAL_INSECURE:
+		stats.val_insecure++;
+		break;
+	case VAL_BOGUS:
+		stats.val_bogus++;
+		break;
+	default:
+		stats.val_indeterminate++;
+		break;
+	}
+}
+
+static void validation_done(struct task *t, const struct val_result *res, const char *from)
+{
+	char n[NAME_STRLEN], ty[16];
+
+	t->verdict = *res;
+	t->validated = true;
+	val_note(t->r, res->status);
+	if (res->status == VAL_BOGUS)
+		TRACE("validate %s %s: bogus%s, EDE %d (%s)", name_str(t->qname_orig, n), type_str(t->qtype, ty), from,
+		      res->ede, res->why);
+	else
+		TRACE("validate %s %s: %s%s", name_str(t->qname_orig, n), type_str(t->qtype, ty),
+		      val_status_name(res->status), from);
+	fetched_clear(&t->fetched);
+	t->state = TASK_FINISHED;
+}
+
+/* The verdict stays with the cached data, so that it is not checked again on every question. */
+static void keep_verdict(struct task *t, const ldns_rdf *owner, ldns_rr_type type, const struct val_result *res,
+			 uint32_t ttl)
+{
+	struct cache_verdict v = { .status = res->status, .ede = res->ede };
+
+	if (res->status == VAL_BOGUS && ttl > VAL_BOGUS_TTL)
+		ttl = VAL_BOGUS_TTL;
+	cache_set_verdict(&t->r->cache, owner, type, t->qclass, v, ttl, now_s(t->r));
+}
+
+/*
+ * TASK_VALIDATE: every RRset of the answer (CNAMEs, the final RRset) or
+ * the negative answer's proof is checked along its chain of trust; the
+ * worst verdict is the answer's.  When a DS or DNSKEY set is missing, a
+ * sub-task fetches it and this step runs again, finding the links
+ * already proven in the zone keys kept.
+ */
+static void step_validate(struct task *t)
+{
+	struct val_result worst = val_verdict(VAL_SECURE, VAL_EDE_NONE, "");
+	ldns_rr_list *work;
+	bool after_dname = false;
+
+	if (!t->verdict_unknown && t->verdict_cached != VERDICT_NONE) {
+		struct val_result cached = val_verdict((enum val_status)t->verdict_cached, VAL_EDE_NONE, "");
+
+		cached.ede = t->verdict_cached_ede;
+		validation_done(t, &cached, " (verdict cached)");
+		return;
+	}
+	work = ldns_rr_list_clone(t->chain);
+	for (size_t i = 0; work && t->final && i < ldns_rr_list_rr_count(t->final); i++)
+		ldns_rr_list_push_rr(work, ldns_rr_clone(ldns_rr_list_rr(t->final, i)));
+	while (work && ldns_rr_list_rr_count(work) > 0) {
+		const ldns_rr *first = ldns_rr_list_rr(work, 0);
+		ldns_rr_list *set = rrset_take(work, ldns_rr_owner(first), ldns_rr_get_type(first),
+					       ldns_rr_get_class(first));
+		struct val_result res;
+
+		if (!set)
+			break;
+		/* The CNAME a DNAME implies is made here, not signed: the DNAME's verdict covers it. */
+		if (after_dname && ldns_rr_get_type(ldns_rr_list_rr(set, 0)) == LDNS_RR_TYPE_CNAME) {
+			after_dname = false;
+			ldns_rr_list_deep_free(set);
+			continue;
+		}
+		after_dname = ldns_rr_get_type(ldns_rr_list_rr(set, 0)) == LDNS_RR_TYPE_DNAME;
+		if (!validate_rrset(t, set, &res)) {
+			ldns_rr_list_deep_free(set);
+			ldns_rr_list_deep_free(work);
+			return;
+		}
+		keep_verdict(t, ldns_rr_owner(ldns_rr_list_rr(set, 0)), ldns_rr_get_type(ldns_rr_list_rr(set, 0)), &res,
+			     rrset_min_ttl(set));
+		if (val_worse(res.status, worst.status))
+			worst = res;
+		ldns_rr_list_deep_free(set);
+	}
+	ldns_rr_list_deep_free(work);
+	if (!t->final) {
+		struct val_result res;
+
+		if (!validate_negative(t, &res))
+			return;
+		keep_verdict(t, t->qname, t->rcode == LDNS_RCODE_NXDOMAIN ? 0 : t->qtype, &res,
+			     t->soa ? ldns_rr_ttl(t->soa) : VAL_BOGUS_TTL);
+		if (val_worse(res.status, worst.status))
+			worst = res;
+	}
+	validation_done(t, &worst, "");
+}
+
+/*
+ * RFC 8198: a name that validated NSEC records prove absent is answered
+ * from them, with the zone's SOA, and no query.
+ */
+static bool answer_from_nsec_store(struct task *t)
+{
+	struct resolver *r = t->r;
+	ldns_pkt_rcode rcode;
+	ldns_rr_list *proof = NULL, *soa = NULL, *soa_sigs = NULL;
+	const ldns_rdf *zone = NULL;
+	char n[NAME_STRLEN], ty[16];
+	struct val_result res;
+
+	if (!r->validating || !r->opt->aggressive_nsec || !t->is_client)
+		return false;
+	res = val_nsec_store_lookup(&r->val, t->qname, t->qtype, &rcode, &proof);
+	if (res.status != VAL_SECURE) {
+		ldns_rr_list_deep_free(proof);
+		return false;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(proof); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(proof, i)) == LDNS_RR_TYPE_RRSIG)
+			zone = ldns_rr_rrsig_signame(ldns_rr_list_rr(proof, i));
+	if (zone)
+		soa = cache_get_signed(&r->cache, zone, LDNS_RR_TYPE_SOA, t->qclass, RANK_NONAUTH, now_s(r), &soa_sigs,
+				       NULL);
+	if (!soa || !ldns_rr_list_rr_count(soa)) {
+		ldns_rr_list_deep_free(proof);
+		ldns_rr_list_deep_free(soa);
+		ldns_rr_list_deep_free(soa_sigs);
+		return false;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(soa_sigs); i++)
+		ldns_rr_list_push_rr(proof, ldns_rr_clone(ldns_rr_list_rr(soa_sigs, i)));
+	ldns_rr_list_deep_free(soa_sigs);
+	ldns_rr_list_deep_free(t->proof);
+	t->proof = proof;
+	TRACE("aggressive NSEC: %s %s -> %s from validated NSEC records, no query", name_str(t->qname, n),
+	      type_str(t->qtype, ty), rcode == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" : "NODATA");
+	stats.val_aggressive++;
+	t->validated = true;
+	t->verdict = res;
+	val_note(r, VAL_SECURE);
+	task_finish(t, rcode, NULL, ldns_rr_list_pop_rr(soa));
+	ldns_rr_list_deep_free(soa);
+	return true;
+}
+
 /*
  * The driver: runs the steps of t, moving down into a sub-task it starts
  * and back up when that one finishes, until the tasks wait for the
@@ -1634,10 +2394,15 @@ static void task_step(struct task *t)
 			step_query_response(t);
 			break;
 		case TASK_CHASE_NS:
+		case TASK_FETCH_DS:
+		case TASK_FETCH_DNSKEY:
 			t = t->child;
 			break;
 		case TASK_NS_CHASED:
 			step_ns_chased(t);
+			break;
+		case TASK_VALIDATE:
+			step_validate(t);
 			break;
 		case TASK_WAIT_REPLY:
 		case TASK_NONE:
@@ -1647,7 +2412,9 @@ static void task_step(struct task *t)
 			task_deliver(t);
 			if (parent) {
 				parent->child = NULL;
-				parent->state = TASK_NS_CHASED;
+				parent->state = t->resume;
+				if (t->resume == TASK_VALIDATE)
+					hand_fetched(parent, t);
 			}
 			task_free(t);
 			if (!parent)
@@ -1689,6 +2456,12 @@ const char *task_state_name(enum task_state s)
 		return "CHASE_NS";
 	case TASK_NS_CHASED:
 		return "NS_CHASED";
+	case TASK_VALIDATE:
+		return "VALIDATE";
+	case TASK_FETCH_DS:
+		return "FETCH_DS";
+	case TASK_FETCH_DNSKEY:
+		return "FETCH_DNSKEY";
 	case TASK_FINISHED:
 		return "FINISHED";
 	case TASK_NONE:

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "infra.h"
 #include "lru.h"
+#include "validate.h"
 
 struct task;
 /* One caller waiting for a resolution; several may wait for the same one. */
@@ -32,7 +33,13 @@ struct resolver {
 	struct acl own;			/* this host's addresses, when refused */
 	uint64_t own_read_ms;		/* when they were read */
 	uint64_t family_down_ms[2];	/* IPv4, IPv6: when a send found no route (0: up) */
+	bool validating;		/* dnssec-validation */
+	struct validator val;
+	struct lru zone_keys;		/* zones' proven keys, or why they have none, by name */
 };
+
+/* How long a bogus verdict is kept (Unbound's val-bogus-ttl). */
+#define VAL_BOGUS_TTL 60
 
 struct resolve_result {
 	int rcode;
@@ -40,6 +47,15 @@ struct resolve_result {
 	ldns_rr_list *authority;	/* SOA of a negative answer */
 	uint32_t queries;		/* upstream queries spent */
 	bool from_cache;
+	/*
+	 * The answer and authority hold the RRSIGs and NSEC/NSEC3 proofs as
+	 * received; response.c leaves them out for clients without DO.
+	 * Validation's verdict: secure (AD), bogus (SERVFAIL with ede unless
+	 * the client set CD), or neither (insecure, or not validated).
+	 */
+	bool secure;
+	bool bogus;
+	int ede;			/* enum val_ede */
 };
 
 /* The result and its lists are valid during the call only. */
@@ -87,6 +103,9 @@ enum task_state {
 	TASK_QUERY_RESPONSE,	/* act on the answer received */
 	TASK_CHASE_NS,		/* a sub-task looks up an NS name's address */
 	TASK_NS_CHASED,		/* that sub-task is done: its addresses are in the cache */
+	TASK_VALIDATE,		/* DNSSEC: check the result along the chain of trust, or fetch what is missing */
+	TASK_FETCH_DS,		/* a sub-task fetches a DS set on the way down the chain */
+	TASK_FETCH_DNSKEY,	/* a sub-task fetches a zone's DNSKEY set */
 	TASK_FINISHED,		/* the result is set: deliver it, then free the task */
 	TASK_NONE = -1,		/* no task at that depth */
 };
@@ -133,5 +152,17 @@ void classified_free(struct classified *c);
 /* Puts what a classified answer holds into the cache. */
 void cache_classified(struct cache *c, const struct classified *cl, const ldns_pkt *pkt, ldns_rr_type qtype,
 		      ldns_rr_class qclass, uint64_t now);
+/* The RRSIGs in the answer and authority sections over the RRset's owner and type (new list). */
+ldns_rr_list *dnssec_sigs_of(const ldns_pkt *pkt, const ldns_rr_list *rrset);
+/*
+ * The authority section's DNSSEC records: NSEC and NSEC3 records and the
+ * RRSIGs over them and over the SOA (new list).
+ */
+ldns_rr_list *dnssec_denial_of(const ldns_pkt *pkt);
+/* RRSIG, NSEC and NSEC3 records: what a client without DO is not given. */
+static inline bool is_dnssec_type(ldns_rr_type type)
+{
+	return type == LDNS_RR_TYPE_RRSIG || type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3;
+}
 
 #endif

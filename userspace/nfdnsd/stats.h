@@ -33,7 +33,10 @@
 	X(do_not_query)        /* name server addresses refused by do-not-query */           \
 	X(qmin_queries)        /* minimised queries chosen (RFC 9156) */                     \
 	X(qmin_fallbacks)      /* zones asked the full name after a minimised query failed */ \
-	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)
+	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)      \
+	X(val_secure)          /* DNSSEC verdicts of answers validated */                    \
+	X(val_insecure)        X(val_bogus) X(val_indeterminate)                             \
+	X(val_aggressive)      /* answered from validated NSEC records, no query (RFC 8198) */
 
 struct stats {
 #define STATS_DECLARE(name) uint64_t name;

@@ -360,8 +360,11 @@ static int build_query(struct upstream_query *q, const struct upstream_request *
 		return -ENOMEM;
 	ldns_pkt_set_id(pkt, q->id);
 	ldns_pkt_set_rd(pkt, false);
-	if (req->edns)
+	if (req->edns) {
 		ldns_pkt_set_edns_udp_size(pkt, req->edns_size);
+		/* DO: the signatures and denial proofs come along, for validation and for DO clients. */
+		ldns_pkt_set_edns_do(pkt, true);
+	}
 	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
 		ldns_pkt_free(pkt);
 		return -ENOMEM;
