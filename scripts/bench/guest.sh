@@ -15,7 +15,7 @@
 # N through nfdnsd instead.
 #
 # One measurement of one server is two dnsperf runs: a throughput run at
-# full speed (qps, and the whole VM's busy CPU from /proc/stat per answer)
+# full speed (qps, and the whole VM's busy CPU per answer)
 # and a latency run at a fixed offered rate, verbose, whose per-answer
 # latencies give p50 and p99.  Each prints one line
 #   BENCH-RUN {json}
