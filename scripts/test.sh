@@ -95,6 +95,12 @@ kernel_builds() {
 }
 stage builds kernel_builds
 
+# The signed test hierarchy's keys and signatures, made once here: in a VM
+# under TCG, making them again for each kernel takes minutes.
+if tests/zones/signed.sh gen "$NFDNS_TOP/build/signed" >"$logdir/signed-gen.log" 2>&1; then
+	export NFDNS_SIGNED_PREBUILT=$NFDNS_TOP/build/signed
+fi
+
 NFDNS_KSRC=$(dirname "$(scripts/test-kernel.sh --path 2>/dev/null)")/src
 export NFDNS_KSRC
 for k in debug 6.1 6.12; do

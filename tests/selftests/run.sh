@@ -46,7 +46,9 @@ done
 
 for script in "$here"/netns_*.sh; do
 	echo "# ${script##*/}"
+	start=$SECONDS
 	"$script" || rc=1
+	echo "# ${script##*/}: $((SECONDS - start)) s"
 done
 
 if lsmod | grep -q '^nfdns '; then

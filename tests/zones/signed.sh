@@ -3,7 +3,9 @@
 # time with ldns-keygen and ldns-signzone (fresh keys, fresh signatures).
 #
 #   signed.sh gen DIR           zones, keys and trust anchor under DIR
-#   signed.sh start DIR [NS]    gen, then one NSD per address (hierarchy.sh)
+#   signed.sh start DIR [NS]    gen, then one NSD per address (hierarchy.sh);
+#                               with NFDNS_SIGNED_PREBUILT=GENDIR, a copy of
+#                               GENDIR instead of gen
 #   signed.sh stop DIR          stop what start started
 #
 # DIR afterwards holds:
@@ -308,8 +310,22 @@ do_gen() {
 	CASES
 }
 
+# NFDNS_SIGNED_PREBUILT=DIR: start serves a copy of what "gen DIR" made
+# before (in a VM, say, where making keys is slow) instead of making it anew.
 do_start() {
-	do_gen
+	local f
+	if [ -n "${NFDNS_SIGNED_PREBUILT:-}" ] && [ -s "$NFDNS_SIGNED_PREBUILT/root.ds" ]; then
+		mkdir -p "$dir"
+		rm -rf "$dir/zones" "$dir/keys"
+		for f in zones keys cases root.ds root.key root.unsigned; do
+			cp -R "$NFDNS_SIGNED_PREBUILT/$f" "$dir/" || return 1
+		done
+		# The table names the zone files by their paths.
+		sed "s#=$NFDNS_SIGNED_PREBUILT/zones/#=$dir/zones/#g" \
+			"$NFDNS_SIGNED_PREBUILT/servers.conf" >"$dir/servers.conf" || return 1
+	else
+		do_gen
+	fi
 	NFDNS_SERVERS=$dir/servers.conf NFDNS_ROOT_ZONE=$dir/root.unsigned \
 		"$here/hierarchy.sh" start "$dir/hier" ${netns:+"$netns"}
 	cp "$dir/hier/root.hints" "$dir/root.hints"
