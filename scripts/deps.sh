@@ -8,6 +8,8 @@ packages=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
 	pkg-config python3 rsync
 	libnl-3-dev libnl-genl-3-dev libmnl-dev libldns-dev libuv1-dev
+	# nfdnsd: the metrics endpoint (HTTP) and the control channel (JSON)
+	libmicrohttpd-dev libjson-c-dev
 	clang llvm libclang-rt-14-dev sparse
 	# kernels: source for the debug test kernel, stock images and headers
 	linux-source-6.12

@@ -44,7 +44,25 @@ for prog in nfdns_genl nfdns_cache; do
 	"$here/$prog" || rc=1
 done
 
+# Scripts that test nfdnsd rather than the module say "# vm-kernels: GLOB..."
+# in their header and run only in the VMs whose uname -r matches a GLOB
+# ("6.12.*-amd64": the stock 6.12 kernel; the debug kernel has no suffix).
+runs_here() {
+	local kernels k
+	kernels=$(sed -n 's/^# vm-kernels: //p' "$1" | head -1)
+	[ -z "$kernels" ] && return 0
+	for k in $kernels; do
+		# shellcheck disable=SC2254
+		case $(uname -r) in $k) return 0 ;; esac
+	done
+	return 1
+}
+
 for script in "$here"/netns_*.sh; do
+	if ! runs_here "$script"; then
+		echo "# ${script##*/}: not in this kernel's VM"
+		continue
+	fi
 	echo "# ${script##*/}"
 	start=$SECONDS
 	"$script" || rc=1

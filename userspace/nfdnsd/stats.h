@@ -47,5 +47,10 @@ struct stats {
 extern struct stats stats;
 
 void stats_log(void);
+/*
+ * Every counter in the Prometheus text format, as nfdnsd_NAME_total, into
+ * a malloc'd NUL-terminated buffer for the caller to free.  Returns -errno.
+ */
+int stats_prometheus(char **text);
 
 #endif

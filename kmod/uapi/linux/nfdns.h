@@ -83,6 +83,18 @@
  * @NFDNS_CMD_CONFIG_SET: (admin) change settings.  Attribute:
  *	%NFDNS_A_CONFIG holding the settings to change; the others keep
  *	their value.  All are checked before any is applied.
+ * @NFDNS_CMD_LOCAL_ADD: (admin) add rules to the staged local rule set
+ *	of the namespace: one or more %NFDNS_A_LOCAL nests.  The staged set
+ *	belongs to the sending socket; a message from another socket, or the
+ *	sender closing, drops it.  Refused with -ENOSPC past
+ *	%NFDNS_CONF_A_LOCAL_MAX rules.
+ * @NFDNS_CMD_LOCAL_COMMIT: (admin) the staged set replaces the active one
+ *	at once (an empty staged set clears it), and cached entries that a
+ *	rule now covers are deleted.  Reply: %NFDNS_A_COUNT, the rules now
+ *	active.
+ * @NFDNS_CMD_LOCAL_ABORT: (admin) drop the staged set.
+ * @NFDNS_CMD_LOCAL_GET: (admin) dump the active rules, %NFDNS_A_LOCAL
+ *	nests.
  * @__NFDNS_CMD_MAX: internal
  * @NFDNS_CMD_MAX: highest command
  */
@@ -99,6 +111,10 @@ enum nfdns_cmd {
 	NFDNS_CMD_STATS_GET,
 	NFDNS_CMD_CONFIG_GET,
 	NFDNS_CMD_CONFIG_SET,
+	NFDNS_CMD_LOCAL_ADD,
+	NFDNS_CMD_LOCAL_COMMIT,
+	NFDNS_CMD_LOCAL_ABORT,
+	NFDNS_CMD_LOCAL_GET,
 
 	__NFDNS_CMD_MAX,
 	NFDNS_CMD_MAX = __NFDNS_CMD_MAX - 1
@@ -126,6 +142,7 @@ enum nfdns_cmd {
  * @NFDNS_A_CD: flag, the question was asked with Checking Disabled; part
  *	of the question like %NFDNS_A_DO (in MISS, CACHE_PUT, CACHE_FAIL,
  *	CACHE_GET)
+ * @NFDNS_A_LOCAL: nest, &enum nfdns_local_attr: one local rule
  * @__NFDNS_A_MAX: internal
  * @NFDNS_A_MAX: highest attribute
  */
@@ -147,6 +164,7 @@ enum nfdns_attr {
 	NFDNS_A_COUNT,
 	NFDNS_A_PAD,
 	NFDNS_A_CD,
+	NFDNS_A_LOCAL,
 
 	__NFDNS_A_MAX,
 	NFDNS_A_MAX = __NFDNS_A_MAX - 1
@@ -193,6 +211,70 @@ enum nfdns_entry_attr {
 };
 
 /**
+ * enum nfdns_local_match - which names a local rule covers
+ * @NFDNS_LOCAL_EXACT: the rule's name only
+ * @NFDNS_LOCAL_SUBTREE: the name and every name below it
+ *
+ * A query name is matched from itself up towards the root: an exact rule
+ * for the name itself wins, then the subtree rule of the nearest
+ * enclosing name.  Rules are consulted on a cache miss only: a static
+ * cache entry (local data) answers before them.
+ */
+enum nfdns_local_match {
+	NFDNS_LOCAL_EXACT,
+	NFDNS_LOCAL_SUBTREE,
+};
+
+/**
+ * enum nfdns_local_action - how a query that a local rule covers is answered
+ * @NFDNS_LOCAL_NXDOMAIN: NXDOMAIN
+ * @NFDNS_LOCAL_NODATA: NOERROR with an empty answer
+ * @NFDNS_LOCAL_REFUSED: REFUSED
+ * @NFDNS_LOCAL_REDIRECT: A and AAAA questions get the rule's
+ *	%NFDNS_LOCAL_A_ADDR4 / %NFDNS_LOCAL_A_ADDR6 (with the query name as
+ *	owner and the rule's TTL); other types, and a family the rule has no
+ *	address for, get NODATA.  Block lists use 0.0.0.0 and ::.
+ * @__NFDNS_LOCAL_ACTION_MAX: internal
+ * @NFDNS_LOCAL_ACTION_MAX: highest action
+ */
+enum nfdns_local_action {
+	NFDNS_LOCAL_NXDOMAIN,
+	NFDNS_LOCAL_NODATA,
+	NFDNS_LOCAL_REFUSED,
+	NFDNS_LOCAL_REDIRECT,
+
+	__NFDNS_LOCAL_ACTION_MAX,
+	NFDNS_LOCAL_ACTION_MAX = __NFDNS_LOCAL_ACTION_MAX - 1
+};
+
+/**
+ * enum nfdns_local_attr - attributes of one local rule (in NFDNS_A_LOCAL)
+ * @NFDNS_LOCAL_A_UNSPEC: unused
+ * @NFDNS_LOCAL_A_NAME: binary, wire-format name, 1..255 bytes (case is
+ *	ignored; "\0", the root, is allowed)
+ * @NFDNS_LOCAL_A_MATCH: u8, &enum nfdns_local_match
+ * @NFDNS_LOCAL_A_ACTION: u8, &enum nfdns_local_action
+ * @NFDNS_LOCAL_A_ADDR4: be32, address of %NFDNS_LOCAL_REDIRECT A answers
+ * @NFDNS_LOCAL_A_ADDR6: binary, 16 bytes, address of AAAA answers
+ * @NFDNS_LOCAL_A_TTL: u32, TTL of the records answered (default 3600,
+ *	at most 604800)
+ * @__NFDNS_LOCAL_A_MAX: internal
+ * @NFDNS_LOCAL_A_MAX: highest local rule attribute
+ */
+enum nfdns_local_attr {
+	NFDNS_LOCAL_A_UNSPEC,
+	NFDNS_LOCAL_A_NAME,
+	NFDNS_LOCAL_A_MATCH,
+	NFDNS_LOCAL_A_ACTION,
+	NFDNS_LOCAL_A_ADDR4,
+	NFDNS_LOCAL_A_ADDR6,
+	NFDNS_LOCAL_A_TTL,
+
+	__NFDNS_LOCAL_A_MAX,
+	NFDNS_LOCAL_A_MAX = __NFDNS_LOCAL_A_MAX - 1
+};
+
+/**
  * enum nfdns_stat_attr - counters (in NFDNS_A_STATS), all u64
  * @NFDNS_STAT_A_UNSPEC: unused
  * @NFDNS_STAT_A_HITS: queries answered from the cache
@@ -232,6 +314,10 @@ enum nfdns_entry_attr {
  * @NFDNS_STAT_A_RRL_DROPPED: queries dropped by the response rate limit
  * @NFDNS_STAT_A_RRL_SLIPPED: queries over the rate limit answered with an
  *	empty TC=1 reply (so a real client retries over TCP)
+ * @NFDNS_STAT_A_LOCAL_ANSWERS: queries answered by a local rule
+ * @NFDNS_STAT_A_LOCAL_RULES: gauge: local rules active
+ * @NFDNS_STAT_A_LOCAL_BYTES: gauge: bytes the active and staged local
+ *	rules take
  * @__NFDNS_STAT_A_MAX: internal
  * @NFDNS_STAT_A_MAX: highest counter
  */
@@ -269,6 +355,9 @@ enum nfdns_stat_attr {
 	NFDNS_STAT_A_PASS_IFACE,
 	NFDNS_STAT_A_RRL_DROPPED,
 	NFDNS_STAT_A_RRL_SLIPPED,
+	NFDNS_STAT_A_LOCAL_ANSWERS,
+	NFDNS_STAT_A_LOCAL_RULES,
+	NFDNS_STAT_A_LOCAL_BYTES,
 
 	__NFDNS_STAT_A_MAX,
 	NFDNS_STAT_A_MAX = __NFDNS_STAT_A_MAX - 1
@@ -328,6 +417,9 @@ enum nfdns_stat_attr {
  *	(8..32, default 24)
  * @NFDNS_CONF_A_RRL_PREFIX6: u8, IPv6 prefix length the limit counts by
  *	(16..128, default 56)
+ * @NFDNS_CONF_A_LOCAL_MAX: u32, local rules at most, active and staged
+ *	each (0..4194304, default 1048576; above 1048576 only from the
+ *	initial user namespace)
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
@@ -360,6 +452,7 @@ enum nfdns_config_attr {
 	NFDNS_CONF_A_RRL_SLIP,
 	NFDNS_CONF_A_RRL_PREFIX4,
 	NFDNS_CONF_A_RRL_PREFIX6,
+	NFDNS_CONF_A_LOCAL_MAX,
 
 	__NFDNS_CONF_A_MAX,
 	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
