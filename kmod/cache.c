@@ -513,6 +513,42 @@ u64 nfdns_cache_delete(struct nfdns_net *nn, const u8 *name, u8 name_len,
 }
 
 /**
+ * nfdns_cache_delete_if() - delete the entries whose name a test covers
+ * @nn: namespace state
+ * @covered: the test, given the entry's lower-cased name and @arg
+ * @arg: for @covered
+ *
+ * Static entries stay: they are what the administrator put there.
+ *
+ * Context: process; takes the cache mutex.
+ * Return: entries deleted.
+ */
+u64 nfdns_cache_delete_if(struct nfdns_net *nn,
+			  bool (*covered)(const u8 *name, u8 len,
+					  const void *arg),
+			  const void *arg)
+{
+	struct nfdns_cache *c = &nn->cache;
+	struct nfdns_entry *e, *tmp;
+	unsigned int n = 0;
+	u64 count = 0;
+
+	mutex_lock(&c->lock);
+	list_for_each_entry_safe(e, tmp, &c->clock, clock) {
+		if (covered(nfdns_entry_resp(e) + DNSWIRE_HDR_LEN,
+			    e->qname_len, arg)) {
+			nfdns_cache_unlink(nn, e);
+			count++;
+		}
+		/* Every list change is under the mutex: @tmp stays valid. */
+		if (!(++n % NFDNS_WALK_BATCH))
+			cond_resched();
+	}
+	mutex_unlock(&c->lock);
+	return count;
+}
+
+/**
  * nfdns_cache_flush() - delete every entry
  * @nn: namespace state
  *

@@ -223,6 +223,16 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			return NF_STOLEN;
 		}
 	}
+	/* Local rules are looked at only here, so that a hit costs no more. */
+	if (rcu_access_pointer(nn->local)) {
+		err = nfdns_local_answer(nn, state->net, &c, &q);
+		if (err < 0)
+			return NF_ACCEPT;
+		if (err > 0) {
+			consume_skb(skb);
+			return NF_STOLEN;
+		}
+	}
 	nfdns_stat_inc(nn, NFDNS_STAT_A_MISSES);
 
 	if (!nfdns_resolver_ready(nn)) {

@@ -288,6 +288,7 @@ struct nfdns_pending_table {
 };
 
 struct nfdns_rrl;
+struct nfdns_local_set;
 
 /**
  * struct nfdns_net - per network namespace state
@@ -302,6 +303,13 @@ struct nfdns_rrl;
  * @cache: the response cache
  * @pending: questions waiting for the resolver
  * @rrl: response rate limit buckets
+ * @local: the active local rules (NULL: none), read under RCU
+ * @local_lock: serialises changes to the local rules
+ * @local_staged: local rules being built, by @local_staged_portid
+ * @local_staged_portid: netlink port staging rules (0: none); read without
+ *	the lock only as a hint
+ * @local_rules: gauge: rules in @local
+ * @local_bytes: gauge: bytes of @local and @local_staged
  */
 struct nfdns_net {
 	struct net *net;
@@ -314,6 +322,12 @@ struct nfdns_net {
 	struct nfdns_cache cache;
 	struct nfdns_pending_table *pending;
 	struct nfdns_rrl *rrl;
+	struct nfdns_local_set __rcu *local;
+	struct mutex local_lock;
+	struct nfdns_local_set *local_staged;
+	u32 local_staged_portid;
+	u32 local_rules;
+	u64 local_bytes;
 };
 
 extern unsigned int nfdns_net_id;
@@ -373,7 +387,32 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 u64 nfdns_cache_delete(struct nfdns_net *nn, const u8 *name, u8 name_len,
 		       int qtype, bool subtree);
 u64 nfdns_cache_flush(struct nfdns_net *nn);
+u64 nfdns_cache_delete_if(struct nfdns_net *nn,
+			  bool (*covered)(const u8 *name, u8 len,
+					  const void *arg),
+			  const void *arg);
 extern const struct rhashtable_params nfdns_cache_params;
+
+void nfdns_local_secret_init(void);
+void nfdns_local_init(struct nfdns_net *nn);
+void nfdns_local_destroy(struct nfdns_net *nn);
+struct nfdns_local_set *nfdns_local_set_alloc(void);
+void nfdns_local_set_free(struct nfdns_local_set *set);
+u32 nfdns_local_set_rules(const struct nfdns_local_set *set);
+u64 nfdns_local_set_bytes(const struct nfdns_local_set *set);
+int nfdns_local_set_add(struct nfdns_local_set *set, const u8 *name, u8 len,
+			u8 match, u8 action, const __be32 *addr4,
+			const struct in6_addr *addr6, u32 ttl);
+bool nfdns_local_covers(const struct nfdns_local_set *set, const u8 *name,
+			u8 len);
+struct nfdns_local_set *nfdns_local_stage(struct nfdns_net *nn, u32 portid);
+void nfdns_local_staged_grew(struct nfdns_net *nn, u64 before);
+void nfdns_local_abort(struct nfdns_net *nn, u32 portid);
+u32 nfdns_local_commit(struct nfdns_net *nn, u32 portid);
+struct nfdns_client;
+int nfdns_local_answer(struct nfdns_net *nn, struct net *net,
+		       const struct nfdns_client *c,
+		       const struct dnswire_query *q);
 
 int nfdns_pending_init(struct nfdns_net *nn);
 void nfdns_pending_destroy(struct nfdns_net *nn);

@@ -23,6 +23,7 @@ static int __net_init nfdns_net_init(struct net *net)
 	spin_lock_init(&nn->resolver_lock);
 	nn->resolver_sk = NULL;
 	nn->resolver_portid = 0;
+	nfdns_local_init(nn);
 
 	config = kzalloc(sizeof(*config), GFP_KERNEL_ACCOUNT);
 	if (!config)
@@ -105,6 +106,7 @@ static void __net_exit nfdns_net_exit_batch(struct list_head *net_exit_list)
 		nfdns_pending_destroy(nn);
 		nfdns_cache_destroy(nn);
 		nfdns_rrl_destroy(nn);
+		nfdns_local_destroy(nn);
 		free_percpu(nn->stats);
 		/* Readers were hooks, timeouts and commands: all are gone. */
 		kfree(rcu_dereference_protected(nn->config, true));
@@ -125,6 +127,7 @@ static int __init nfdns_init(void)
 	int err;
 
 	nfdns_cache_secret_init();
+	nfdns_local_secret_init();
 	nfdns_config_init();
 	err = register_pernet_subsys(&nfdns_net_ops);
 	if (err)

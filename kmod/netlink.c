@@ -124,6 +124,21 @@ static const struct nla_policy nfdns_del_policy[NFDNS_A_MAX + 1] = {
 	[NFDNS_A_SUBTREE] = { .type = NLA_FLAG },
 };
 
+#define NFDNS_LOCAL_TTL_MAX	604800
+
+static const struct nla_policy nfdns_local_rule_policy[NFDNS_LOCAL_A_MAX + 1] = {
+	[NFDNS_LOCAL_A_NAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },
+	[NFDNS_LOCAL_A_MATCH] = NLA_POLICY_MAX(NLA_U8, NFDNS_LOCAL_SUBTREE),
+	[NFDNS_LOCAL_A_ACTION] = NLA_POLICY_MAX(NLA_U8, NFDNS_LOCAL_ACTION_MAX),
+	[NFDNS_LOCAL_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[NFDNS_LOCAL_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[NFDNS_LOCAL_A_TTL] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy nfdns_local_add_policy[NFDNS_A_MAX + 1] = {
+	[NFDNS_A_LOCAL] = NLA_POLICY_NESTED(nfdns_local_rule_policy),
+};
+
 /*
  * The family's GENL_UNS_ADMIN_PERM check refuses without a message; doing
  * it here lets the caller learn which capability is missing.
@@ -568,6 +583,8 @@ static int nfdns_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 	/* Not under the cache mutex: counters must not wait behind a flush. */
 	sum[NFDNS_STAT_A_ENTRIES] = READ_ONCE(nn->cache.entries);
 	sum[NFDNS_STAT_A_BYTES] = READ_ONCE(nn->cache.bytes);
+	sum[NFDNS_STAT_A_LOCAL_RULES] = READ_ONCE(nn->local_rules);
+	sum[NFDNS_STAT_A_LOCAL_BYTES] = READ_ONCE(nn->local_bytes);
 	spin_lock_bh(&nn->pending->lock);
 	sum[NFDNS_STAT_A_PENDING] = nn->pending->count;
 	sum[NFDNS_STAT_A_WAITERS] = nn->pending->waiters;
@@ -1058,6 +1075,124 @@ static int nfdns_cmd_cache_flush(struct sk_buff *skb, struct genl_info *info)
 				 nfdns_cache_flush(nn));
 }
 
+static int nfdns_local_add_rule(struct nfdns_local_set *set,
+				const struct nlattr *nest,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFDNS_LOCAL_A_MAX + 1];
+	u8 name[NFDNS_NAME_MAX];
+	struct in6_addr addr6;
+	u32 ttl = 3600;
+	__be32 addr4;
+	u8 match, action;
+	int len, err;
+
+	/* The policy validated every nest already; this only indexes one. */
+	err = nla_parse_nested(tb, NFDNS_LOCAL_A_MAX, nest,
+			       nfdns_local_rule_policy, extack);
+	if (err)
+		return err;
+	if (!tb[NFDNS_LOCAL_A_NAME] || !tb[NFDNS_LOCAL_A_ACTION]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "nfdns: a local rule needs NAME and ACTION");
+		return -EINVAL;
+	}
+	len = nla_len(tb[NFDNS_LOCAL_A_NAME]);
+	if (dnswire_name_check(nla_data(tb[NFDNS_LOCAL_A_NAME]), len) != len) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFDNS_LOCAL_A_NAME],
+				    "nfdns: local rule NAME is not a wire-format name");
+		return -EINVAL;
+	}
+	dnswire_name_lower(name, nla_data(tb[NFDNS_LOCAL_A_NAME]), len);
+	match = tb[NFDNS_LOCAL_A_MATCH] ?
+		nla_get_u8(tb[NFDNS_LOCAL_A_MATCH]) : NFDNS_LOCAL_EXACT;
+	action = nla_get_u8(tb[NFDNS_LOCAL_A_ACTION]);
+	if (action == NFDNS_LOCAL_REDIRECT && !tb[NFDNS_LOCAL_A_ADDR4] &&
+	    !tb[NFDNS_LOCAL_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "nfdns: a REDIRECT rule needs ADDR4 or ADDR6");
+		return -EINVAL;
+	}
+	if (tb[NFDNS_LOCAL_A_TTL])
+		ttl = nla_get_u32(tb[NFDNS_LOCAL_A_TTL]);
+	if (ttl > NFDNS_LOCAL_TTL_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFDNS_LOCAL_A_TTL],
+				    "nfdns: local rule TTL is over 604800");
+		return -ERANGE;
+	}
+	if (tb[NFDNS_LOCAL_A_ADDR4])
+		addr4 = nla_get_in_addr(tb[NFDNS_LOCAL_A_ADDR4]);
+	if (tb[NFDNS_LOCAL_A_ADDR6])
+		addr6 = nla_get_in6_addr(tb[NFDNS_LOCAL_A_ADDR6]);
+	err = nfdns_local_set_add(set, name, len, match, action,
+				  tb[NFDNS_LOCAL_A_ADDR4] ? &addr4 : NULL,
+				  tb[NFDNS_LOCAL_A_ADDR6] ? &addr6 : NULL, ttl);
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "nfdns: too many local rules, or too many distinct answers");
+	return err;
+}
+
+/*
+ * Any error drops the whole staged set, so that a set missing some of its
+ * rules can never be committed by mistake.
+ */
+static int nfdns_cmd_local_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	struct nfdns_local_set *set;
+	const struct nlattr *a;
+	int rem, err = 0;
+	u64 before;
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	if (!info->attrs[NFDNS_A_LOCAL]) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_LOCAL is required");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->local_lock);
+	set = nfdns_local_stage(nn, info->snd_portid);
+	if (!set) {
+		mutex_unlock(&nn->local_lock);
+		return -ENOMEM;
+	}
+	before = nfdns_local_set_bytes(set);
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != NFDNS_A_LOCAL)
+			continue;
+		err = nfdns_local_add_rule(set, a, info->extack);
+		if (err)
+			break;
+	}
+	nfdns_local_staged_grew(nn, before);
+	mutex_unlock(&nn->local_lock);
+	if (err)
+		nfdns_local_abort(nn, info->snd_portid);
+	return err;
+}
+
+static int nfdns_cmd_local_commit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	return nfdns_reply_count(info, NFDNS_CMD_LOCAL_COMMIT,
+				 nfdns_local_commit(nn, info->snd_portid));
+}
+
+static int nfdns_cmd_local_abort(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+
+	if (!nfdns_admin(skb, info))
+		return -EPERM;
+	nfdns_local_abort(nn, info->snd_portid);
+	return 0;
+}
+
 /*
  * Set while the family is registered.  nfdns_netlink_exit() clears it and
  * waits for a grace period before unregistering the family: a MISS is
@@ -1191,6 +1326,24 @@ static const struct genl_ops nfdns_genl_ops[] = {
 		.policy = nfdns_config_set_policy,
 		.maxattr = NFDNS_A_MAX,
 	},
+	{
+		.cmd = NFDNS_CMD_LOCAL_ADD,
+		.doit = nfdns_cmd_local_add,
+		.policy = nfdns_local_add_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_LOCAL_COMMIT,
+		.doit = nfdns_cmd_local_commit,
+		.policy = nfdns_no_attrs_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
+	{
+		.cmd = NFDNS_CMD_LOCAL_ABORT,
+		.doit = nfdns_cmd_local_abort,
+		.policy = nfdns_no_attrs_policy,
+		.maxattr = NFDNS_A_MAX,
+	},
 };
 
 static struct genl_family nfdns_genl_family __ro_after_init = {
@@ -1217,6 +1370,9 @@ static int nfdns_netlink_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	nn = nfdns_pernet(n->net);
+	/* A set staged by a socket that is gone can never be committed. */
+	if (n->portid && READ_ONCE(nn->local_staged_portid) == n->portid)
+		nfdns_local_abort(nn, n->portid);
 	spin_lock_bh(&nn->resolver_lock);
 	if (n->portid && nn->resolver_portid == n->portid &&
 	    nfdns_resolver_gone(nn))

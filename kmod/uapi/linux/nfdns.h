@@ -86,15 +86,14 @@
  * @NFDNS_CMD_LOCAL_ADD: (admin) add rules to the staged local rule set
  *	of the namespace: one or more %NFDNS_A_LOCAL nests.  The staged set
  *	belongs to the sending socket; a message from another socket, or the
- *	sender closing, drops it.  Refused with -ENOSPC past
- *	%NFDNS_CONF_A_LOCAL_MAX rules.
+ *	sender closing, drops it.  A rule for a name and match already
+ *	staged replaces it.  Refused with -ENOSPC past %NFDNS_LOCAL_MAX_RULES
+ *	rules.
  * @NFDNS_CMD_LOCAL_COMMIT: (admin) the staged set replaces the active one
  *	at once (an empty staged set clears it), and cached entries that a
  *	rule now covers are deleted.  Reply: %NFDNS_A_COUNT, the rules now
  *	active.
  * @NFDNS_CMD_LOCAL_ABORT: (admin) drop the staged set.
- * @NFDNS_CMD_LOCAL_GET: (admin) dump the active rules, %NFDNS_A_LOCAL
- *	nests.
  * @__NFDNS_CMD_MAX: internal
  * @NFDNS_CMD_MAX: highest command
  */
@@ -114,7 +113,6 @@ enum nfdns_cmd {
 	NFDNS_CMD_LOCAL_ADD,
 	NFDNS_CMD_LOCAL_COMMIT,
 	NFDNS_CMD_LOCAL_ABORT,
-	NFDNS_CMD_LOCAL_GET,
 
 	__NFDNS_CMD_MAX,
 	NFDNS_CMD_MAX = __NFDNS_CMD_MAX - 1
@@ -209,6 +207,9 @@ enum nfdns_entry_attr {
 	__NFDNS_ENTRY_A_MAX,
 	NFDNS_ENTRY_A_MAX = __NFDNS_ENTRY_A_MAX - 1
 };
+
+/* Rules one staged set may hold; their memory is charged to the sender. */
+#define NFDNS_LOCAL_MAX_RULES	4194304
 
 /**
  * enum nfdns_local_match - which names a local rule covers
@@ -417,9 +418,6 @@ enum nfdns_stat_attr {
  *	(8..32, default 24)
  * @NFDNS_CONF_A_RRL_PREFIX6: u8, IPv6 prefix length the limit counts by
  *	(16..128, default 56)
- * @NFDNS_CONF_A_LOCAL_MAX: u32, local rules at most, active and staged
- *	each (0..4194304, default 1048576; above 1048576 only from the
- *	initial user namespace)
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
@@ -452,7 +450,6 @@ enum nfdns_config_attr {
 	NFDNS_CONF_A_RRL_SLIP,
 	NFDNS_CONF_A_RRL_PREFIX4,
 	NFDNS_CONF_A_RRL_PREFIX6,
-	NFDNS_CONF_A_LOCAL_MAX,
 
 	__NFDNS_CONF_A_MAX,
 	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
