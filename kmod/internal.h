@@ -308,6 +308,8 @@ struct nfdns_local_set;
  * @local_staged: local rules being built, by @local_staged_portid
  * @local_staged_portid: netlink port staging rules (0: none); read without
  *	the lock only as a hint
+ * @local_staged_failed: an add of @local_staged_portid failed: its adds
+ *	and commit are refused until it aborts
  * @local_rules: gauge: rules in @local
  * @local_bytes: gauge: bytes of @local and @local_staged
  */
@@ -326,6 +328,7 @@ struct nfdns_net {
 	struct mutex local_lock;
 	struct nfdns_local_set *local_staged;
 	u32 local_staged_portid;
+	bool local_staged_failed;
 	u32 local_rules;
 	u64 local_bytes;
 };
@@ -408,7 +411,8 @@ bool nfdns_local_covers(const struct nfdns_local_set *set, const u8 *name,
 struct nfdns_local_set *nfdns_local_stage(struct nfdns_net *nn, u32 portid);
 void nfdns_local_staged_grew(struct nfdns_net *nn, u64 before);
 void nfdns_local_abort(struct nfdns_net *nn, u32 portid);
-u32 nfdns_local_commit(struct nfdns_net *nn, u32 portid);
+void nfdns_local_fail_staged(struct nfdns_net *nn, u32 portid);
+s64 nfdns_local_commit(struct nfdns_net *nn, u32 portid);
 struct nfdns_client;
 int nfdns_local_answer(struct nfdns_net *nn, struct net *net,
 		       const struct nfdns_client *c,

@@ -473,19 +473,38 @@ void nfdns_local_init(struct nfdns_net *nn)
 	RCU_INIT_POINTER(nn->local, NULL);
 	nn->local_staged = NULL;
 	nn->local_staged_portid = 0;
+	nn->local_staged_failed = false;
 	nn->local_bytes = 0;
 }
 
 static void nfdns_local_drop_staged(struct nfdns_net *nn)
 {
 	lockdep_assert_held(&nn->local_lock);
+	nn->local_staged_failed = false;
+	WRITE_ONCE(nn->local_staged_portid, 0);
 	if (!nn->local_staged)
 		return;
 	WRITE_ONCE(nn->local_bytes,
 		   nn->local_bytes - nfdns_local_set_bytes(nn->local_staged));
 	nfdns_local_set_free(nn->local_staged);
 	nn->local_staged = NULL;
-	WRITE_ONCE(nn->local_staged_portid, 0);
+}
+
+/**
+ * nfdns_local_fail_staged() - a sender's staged set lost rules: drop it
+ * @nn: namespace state
+ * @portid: the sender
+ *
+ * Until the sender aborts, its further adds and its commit are refused:
+ * a set missing some of its rules is never published.
+ *
+ * Context: process; with @nn->local_lock held.
+ */
+void nfdns_local_fail_staged(struct nfdns_net *nn, u32 portid)
+{
+	nfdns_local_drop_staged(nn);
+	nn->local_staged_failed = true;
+	WRITE_ONCE(nn->local_staged_portid, portid);
 }
 
 /**
@@ -497,13 +516,16 @@ static void nfdns_local_drop_staged(struct nfdns_net *nn)
  * last to start.
  *
  * Context: process; with @nn->local_lock held.
- * Return: the staged set, or NULL without memory.
+ * Return: the staged set; ERR_PTR(-ESTALE) when an earlier add of the
+ * sender failed; NULL without memory.
  */
 struct nfdns_local_set *nfdns_local_stage(struct nfdns_net *nn, u32 portid)
 {
 	lockdep_assert_held(&nn->local_lock);
-	if (nn->local_staged && nn->local_staged_portid != portid)
+	if (nn->local_staged_portid && nn->local_staged_portid != portid)
 		nfdns_local_drop_staged(nn);
+	if (nn->local_staged_failed)
+		return ERR_PTR(-ESTALE);
 	if (!nn->local_staged) {
 		nn->local_staged = nfdns_local_set_alloc();
 		if (!nn->local_staged)
@@ -539,7 +561,7 @@ void nfdns_local_staged_grew(struct nfdns_net *nn, u64 before)
 void nfdns_local_abort(struct nfdns_net *nn, u32 portid)
 {
 	mutex_lock(&nn->local_lock);
-	if (!portid || nn->local_staged_portid == portid)
+	if (!portid || READ_ONCE(nn->local_staged_portid) == portid)
 		nfdns_local_drop_staged(nn);
 	mutex_unlock(&nn->local_lock);
 }
@@ -560,14 +582,20 @@ static bool nfdns_local_entry_covered(const u8 *name, u8 len, const void *set)
  * so that a name blocked now is not answered from before.
  *
  * Context: process; takes @nn->local_lock and the cache mutex.
- * Return: the rules now active.
+ * Return: the rules now active, or -ESTALE (and nothing changes) when an
+ * add of the sender failed since its last abort.
  */
-u32 nfdns_local_commit(struct nfdns_net *nn, u32 portid)
+s64 nfdns_local_commit(struct nfdns_net *nn, u32 portid)
 {
 	struct nfdns_local_set *set, *old;
 	u32 rules;
 
 	mutex_lock(&nn->local_lock);
+	if (nn->local_staged_failed && nn->local_staged_portid == portid) {
+		nfdns_local_drop_staged(nn);
+		mutex_unlock(&nn->local_lock);
+		return -ESTALE;
+	}
 	set = nn->local_staged_portid == portid ? nn->local_staged : NULL;
 	old = rcu_dereference_protected(nn->local,
 					lockdep_is_held(&nn->local_lock));

@@ -1153,9 +1153,13 @@ static int nfdns_cmd_local_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&nn->local_lock);
 	set = nfdns_local_stage(nn, info->snd_portid);
-	if (!set) {
+	if (IS_ERR_OR_NULL(set)) {
 		mutex_unlock(&nn->local_lock);
-		return -ENOMEM;
+		if (!set)
+			return -ENOMEM;
+		NL_SET_ERR_MSG(info->extack,
+			       "nfdns: an earlier LOCAL_ADD failed: LOCAL_ABORT first");
+		return PTR_ERR(set);
 	}
 	before = nfdns_local_set_bytes(set);
 	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
@@ -1167,20 +1171,26 @@ static int nfdns_cmd_local_add(struct sk_buff *skb, struct genl_info *info)
 			break;
 	}
 	nfdns_local_staged_grew(nn, before);
-	mutex_unlock(&nn->local_lock);
 	if (err)
-		nfdns_local_abort(nn, info->snd_portid);
+		nfdns_local_fail_staged(nn, info->snd_portid);
+	mutex_unlock(&nn->local_lock);
 	return err;
 }
 
 static int nfdns_cmd_local_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
+	s64 rules;
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
-	return nfdns_reply_count(info, NFDNS_CMD_LOCAL_COMMIT,
-				 nfdns_local_commit(nn, info->snd_portid));
+	rules = nfdns_local_commit(nn, info->snd_portid);
+	if (rules < 0) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nfdns: an earlier LOCAL_ADD failed; nothing was committed");
+		return rules;
+	}
+	return nfdns_reply_count(info, NFDNS_CMD_LOCAL_COMMIT, rules);
 }
 
 static int nfdns_cmd_local_abort(struct sk_buff *skb, struct genl_info *info)

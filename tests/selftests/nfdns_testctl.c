@@ -89,6 +89,9 @@ static const struct {
 	{ "pass_iface", NFDNS_STAT_A_PASS_IFACE },
 	{ "rrl_dropped", NFDNS_STAT_A_RRL_DROPPED },
 	{ "rrl_slipped", NFDNS_STAT_A_RRL_SLIPPED },
+	{ "local_answers", NFDNS_STAT_A_LOCAL_ANSWERS },
+	{ "local_rules", NFDNS_STAT_A_LOCAL_RULES },
+	{ "local_bytes", NFDNS_STAT_A_LOCAL_BYTES },
 };
 
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))

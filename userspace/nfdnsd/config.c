@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "localdata.h"
 #include "log.h"
 
 #ifndef NFDNSD_VERSION
@@ -76,6 +77,8 @@ void options_free(struct options *o)
 	o->n_trust_anchor_files = 0;
 	acl_free(&o->access);
 	acl_free(&o->dnq);
+	localdata_free(o->local);
+	o->local = NULL;
 }
 
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
@@ -358,6 +361,12 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		}
 		return 0;
 	}
+	if (strcmp(key, "local-data") == 0)
+		return localdata_add_data(&o->local, value, where);
+	if (strcmp(key, "local-zone") == 0)
+		return localdata_add_zone(&o->local, value, where);
+	if (strcmp(key, "blocklist") == 0)
+		return localdata_add_blocklist(&o->local, value, where);
 	if (strcmp(key, "config") == 0) {
 		fprintf(stderr, "nfdnsd: %s: config cannot be set in a configuration file\n", where);
 		return -EINVAL;
@@ -463,6 +472,9 @@ static const struct option long_options[] = {
 	{ "val-override-date", required_argument, NULL, OPT_GENERIC },
 	{ "harden-algo-downgrade", required_argument, NULL, OPT_GENERIC },
 	{ "aggressive-nsec", required_argument, NULL, OPT_GENERIC },
+	{ "local-data", required_argument, NULL, OPT_GENERIC },
+	{ "local-zone", required_argument, NULL, OPT_GENERIC },
+	{ "blocklist", required_argument, NULL, OPT_GENERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -530,6 +542,12 @@ void options_usage(FILE *out)
 		"      --harden-algo-downgrade yes|no  every algorithm of the DS set must sign\n"
 		"                           (default yes)\n"
 		"      --aggressive-nsec yes|no  answer from validated NSEC records (default yes)\n"
+		"      --local-data \"NAME TTL TYPE RDATA\"  answer this record; repeatable\n"
+		"      --local-zone \"NAME static|refuse|nxdomain|redirect\"  answer the zone\n"
+		"                           locally (Unbound's meanings); repeatable\n"
+		"      --blocklist \"FILE [null|nxdomain|refuse]\"  block the names of FILE (hosts\n"
+		"                           file or domain list); repeatable (default answer null:\n"
+		"                           0.0.0.0 and ::)\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            the version\n"
 		"\n"
@@ -608,6 +626,9 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->access.n == 0 && add_default_access(o))
 		return -ENOMEM;
+	err = localdata_finish(o->local);
+	if (err)
+		return err;
 	if (!o->listen_set) {
 		parse_address("127.0.0.1", 53, &o->listen[0]);
 		parse_address("::1", 53, &o->listen[1]);

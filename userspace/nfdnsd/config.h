@@ -11,6 +11,8 @@
 
 #include "acl.h"
 
+struct localdata;
+
 #define DEFAULT_CONFIG_FILE "/etc/nfdns/nfdnsd.conf"
 /* "nf" in ASCII; packets with this mark pass the nfdns hook untouched. */
 #define DEFAULT_MARK 0x6e66
@@ -65,6 +67,8 @@ struct options {
 	time_t val_override_date;	/* 0: the clock */
 	bool harden_algo_downgrade;
 	bool aggressive_nsec;
+	/* local-data, local-zone and blocklist (localdata.c) */
+	struct localdata *local;
 };
 
 void options_defaults(struct options *o);

@@ -21,6 +21,7 @@
 
 #include "dname.h"
 #include "kernel_msg.h"
+#include "localdata.h"
 #include "log.h"
 #include "response.h"
 #include "server.h"
@@ -52,7 +53,7 @@ struct kernel_link {
 	uint16_t family;
 	bool registered;
 	bool said_missing;
-	uint32_t seq, register_seq, timeout_seq;
+	uint32_t seq, register_seq, timeout_seq, local_seq;
 	struct miss *misses;
 	uint8_t *buf;		/* what the kernel sent; being walked while answers go out */
 	uint8_t *sbuf;		/* what goes to the kernel */
@@ -200,6 +201,134 @@ static void send_put(struct kernel_link *k, const struct miss *m, const struct r
 	if (send_msg(k, nlh) == 0)
 		stats.kernel_puts++;
 	free(wire);
+}
+
+/* ---- local data ---- */
+
+/* Rules per LOCAL_ADD: as many as fit this many bytes. */
+#define LOCAL_BATCH_BYTES (32 * 1024)
+
+struct local_push {
+	struct kernel_link *k;
+	struct nlmsghdr *nlh;
+	size_t rules;
+	int err;
+};
+
+static int local_push_flush(struct local_push *p)
+{
+	int err = 0;
+
+	if (p->nlh)
+		err = send_msg(p->k, p->nlh);
+	p->nlh = NULL;
+	return err;
+}
+
+static int local_push_rule(void *arg, const struct local_rule *r)
+{
+	struct local_push *p = arg;
+	struct nlattr *nest;
+	int err;
+
+	if (p->nlh && p->nlh->nlmsg_len > LOCAL_BATCH_BYTES) {
+		err = local_push_flush(p);
+		if (err)
+			return err;
+	}
+	if (!p->nlh)
+		p->nlh = start_msg(p->k, NFDNS_CMD_LOCAL_ADD, 0);
+	nest = mnl_attr_nest_start(p->nlh, NFDNS_A_LOCAL);
+	mnl_attr_put(p->nlh, NFDNS_LOCAL_A_NAME, r->name_len, r->name);
+	mnl_attr_put_u8(p->nlh, NFDNS_LOCAL_A_MATCH, r->match);
+	mnl_attr_put_u8(p->nlh, NFDNS_LOCAL_A_ACTION, r->action);
+	if (r->has4)
+		mnl_attr_put(p->nlh, NFDNS_LOCAL_A_ADDR4, 4, r->addr4);
+	if (r->has6)
+		mnl_attr_put(p->nlh, NFDNS_LOCAL_A_ADDR6, 16, r->addr6);
+	if (r->ttl)
+		mnl_attr_put_u32(p->nlh, NFDNS_LOCAL_A_TTL, r->ttl);
+	mnl_attr_nest_end(p->nlh, nest);
+	p->rules++;
+	return 0;
+}
+
+/* Local data goes in as static entries, under every key a client's question can have. */
+static int local_push_rrset(void *arg, const struct local_rrset *set)
+{
+	struct local_push *p = arg;
+	struct resolve_result res;
+	struct miss m;
+
+	memset(&res, 0, sizeof(res));
+	res.rcode = LDNS_RCODE_NOERROR;
+	res.answer = (ldns_rr_list *)set->rrs;
+	memset(&m, 0, sizeof(m));
+	memcpy(m.qname, set->name, set->name_len);
+	m.qname_len = set->name_len;
+	m.qtype = set->type;
+	m.qclass = LDNS_RR_CLASS_IN;
+	for (unsigned variant = 0; variant < 4; variant++) {
+		struct nlmsghdr *nlh;
+		uint8_t *wire = NULL;
+		uint32_t ttl = 0;
+		size_t len = 0;
+		int err;
+
+		m.dnssec_ok = variant & 1;
+		m.checking_disabled = variant & 2;
+		err = response_for_kernel(m.qname, m.qname_len, m.qtype, m.qclass, &res, m.dnssec_ok, 0, 604800,
+					  &wire, &len, &ttl);
+		if (err) {
+			stats.local_push_errors++;
+			log_warn("local data too large for the kernel (%s)", strerror(-err));
+			return 0;
+		}
+		nlh = start_msg(p->k, NFDNS_CMD_CACHE_PUT, 0);
+		put_question(nlh, &m);
+		mnl_attr_put(nlh, NFDNS_A_RESPONSE, len, wire);
+		mnl_attr_put_u32(nlh, NFDNS_A_TTL, ttl);
+		mnl_attr_put_u32(nlh, NFDNS_A_FLAGS, NFDNS_ENTRY_F_STATIC);
+		free(wire);
+		err = send_msg(p->k, nlh);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * The kernel's local rules become nfdnsd's, all at once: an abort of
+ * whatever this socket staged before, the rules in batches, then a commit
+ * the kernel acknowledges.  A batch the kernel refuses fails the commit,
+ * so the kernel never answers from part of the rules.
+ */
+static void push_local(struct kernel_link *k)
+{
+	const struct localdata *ld = k->opt->local;
+	struct local_push p = { .k = k };
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (send_msg(k, start_msg(k, NFDNS_CMD_LOCAL_ABORT, 0)))
+		return;
+	err = localdata_each_rule(ld, local_push_rule, &p);
+	if (!err)
+		err = local_push_flush(&p);
+	if (!err) {
+		nlh = start_msg(k, NFDNS_CMD_LOCAL_COMMIT, NLM_F_ACK);
+		k->local_seq = nlh->nlmsg_seq;
+		err = send_msg(k, nlh);
+	}
+	if (!err)
+		err = localdata_each_rrset(ld, local_push_rrset, &p);
+	if (err) {
+		k->local_seq = 0;
+		stats.local_push_errors++;
+		log_warn("cannot give the kernel the local data: %s", strerror(-err));
+		return;
+	}
+	log_info("local data to the kernel: %zu rules, %zu static RRsets", p.rules, localdata_n_rrsets(ld));
 }
 
 /* ---- misses ---- */
@@ -367,7 +496,9 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 			if (!k->registered) {
 				stats.kernel_registrations++;
 				log_info("registered as the resolver of the nfdns kernel module");
+				k->registered = true;
 				set_pending_timeout(k);
+				push_local(k);
 			}
 			k->registered = true;
 		} else {
@@ -387,6 +518,17 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 		stats.kernel_errors++;
 		log_warn("cannot set the kernel's pending timeout: %s%s%s; its clients may get SERVFAIL before "
 			 "resolve-timeout-ms", strerror(-e->error), msg ? ": " : "", msg ? msg : "");
+		return;
+	}
+	if (e->msg.nlmsg_seq == k->local_seq && k->local_seq) {
+		k->local_seq = 0;
+		if (e->error == 0) {
+			stats.local_pushes++;
+			return;
+		}
+		stats.local_push_errors++;
+		log_warn("the kernel refused the local rules: %s%s%s; it answers none of them", strerror(-e->error),
+			 msg ? ": " : "", msg ? msg : "");
 		return;
 	}
 	if (e->error) {

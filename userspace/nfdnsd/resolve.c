@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dname.h"
+#include "localdata.h"
 #include "log.h"
 #include "roothints.h"
 #include "stats.h"
@@ -660,15 +661,45 @@ static void add_waiter(struct task *t, struct resolution *w)
 	t->waiters = w;
 }
 
+/*
+ * Local data, local zones and block lists answer before the cache and any
+ * upstream query, as the kernel does.  The caller may be gone once cb
+ * returns, so its handle is cleared first.
+ */
+static bool answer_locally(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+			   resolve_cb cb, void *arg, struct resolution **handle)
+{
+	struct resolve_result res;
+	ldns_rr_list *answer;
+	int rcode;
+
+	if (qclass != LDNS_RR_CLASS_IN || !localdata_answer(r->opt->local, qname, qtype, &rcode, &answer))
+		return false;
+	memset(&res, 0, sizeof(res));
+	res.rcode = rcode;
+	res.answer = answer;
+	res.from_cache = true;
+	stats.local_answers++;
+	if (handle)
+		*handle = NULL;
+	cb(arg, &res);
+	ldns_rr_list_deep_free(answer);
+	return true;
+}
+
 int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		  resolve_cb cb, void *arg, struct resolution **handle)
 {
-	struct resolution *w = calloc(1, sizeof(*w));
 	uint8_t key[NAME_WIRE_MAX + 4];
-	size_t keylen = question_key(key, qname, qtype, qclass);
+	size_t keylen;
+	struct resolution *w;
 	struct lru_entry *e;
 	struct task *t;
 
+	if (answer_locally(r, qname, qtype, qclass, cb, arg, handle))
+		return 0;
+	keylen = question_key(key, qname, qtype, qclass);
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	e = lru_get(&r->pending, key, keylen, 0);
@@ -710,9 +741,12 @@ static bool answer_from_cache(struct task *t);
 int resolve_cached(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		   resolve_cb cb, void *arg)
 {
-	struct resolution *w = calloc(1, sizeof(*w));
+	struct resolution *w;
 	struct task *t;
 
+	if (answer_locally(r, qname, qtype, qclass, cb, arg, NULL))
+		return 0;
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	t = task_new(r, NULL, qname, qtype, qclass);

@@ -36,7 +36,10 @@
 	X(kernel_puts)         X(kernel_fails) X(kernel_errors) X(kernel_registrations)      \
 	X(val_secure)          /* DNSSEC verdicts of answers validated */                    \
 	X(val_insecure)        X(val_bogus) X(val_indeterminate)                             \
-	X(val_aggressive)      /* answered from validated NSEC records, no query (RFC 8198) */
+	X(val_aggressive)      /* answered from validated NSEC records, no query (RFC 8198) */ \
+	X(local_answers)       /* answered from local data, a local zone or a block list */    \
+	X(local_pushes)        /* local rule sets and static entries the kernel took */        \
+	X(local_push_errors)   /* ... and refused */
 
 struct stats {
 #define STATS_DECLARE(name) uint64_t name;

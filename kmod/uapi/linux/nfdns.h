@@ -88,7 +88,9 @@
  *	belongs to the sending socket; a message from another socket, or the
  *	sender closing, drops it.  A rule for a name and match already
  *	staged replaces it.  Refused with -ENOSPC past %NFDNS_LOCAL_MAX_RULES
- *	rules.
+ *	rules.  Any error drops the staged set, and the sender's further
+ *	LOCAL_ADD and its LOCAL_COMMIT fail with -ESTALE until it sends
+ *	%NFDNS_CMD_LOCAL_ABORT: a set missing rules is never published.
  * @NFDNS_CMD_LOCAL_COMMIT: (admin) the staged set replaces the active one
  *	at once (an empty staged set clears it), and cached entries that a
  *	rule now covers are deleted.  Reply: %NFDNS_A_COUNT, the rules now
