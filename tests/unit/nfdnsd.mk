@@ -7,7 +7,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
-	nfdnsd_validate_test
+	nfdnsd_validate_test nfdnsd_localdata_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -36,3 +36,7 @@ NFDNSD_VALIDATE_SRCS := $(NFDNSD_DIR)/validate.c
 nfdnsd_validate_test: nfdnsd_validate_test.c $(NFDNSD_VALIDATE_SRCS) $(NFDNSD_DIR)/validate.h ../zones/signed.sh tap.h
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -DSIGNED_SH='"$(abspath ../zones/signed.sh)"' \
 		-o $@ $< $(NFDNSD_VALIDATE_SRCS) $(NFDNSD_TEST_LIBS)
+
+# Local data, local zones and block lists, as nfdnsd answers and pushes them.
+nfdnsd_localdata_test: nfdnsd_localdata_test.c $(NFDNSD_DIR)/localdata.c $(NFDNSD_DIR)/localdata.h tap.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_DIR)/localdata.c $(NFDNSD_TEST_LIBS)
