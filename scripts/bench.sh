@@ -45,6 +45,9 @@
 #                                     conntrack and RRL, from runs close in time
 #   NFDNS_BENCH_CT_PARTS=0            1: each triple also measures conntrack
 #                                     alone and the rate limit alone
+#   NFDNS_BENCH_BLOCK_NAMES=200000    names of the block list nfdnsd loads into
+#                                     the kernel for the block list row (0: no
+#                                     such row)
 #   NFDNS_BENCH_MEM=3G                VM memory
 #   NFDNS_BENCH_SMP=2                 VM CPUs (1 with NFDNS_BENCH_ICOUNT)
 #   NFDNS_BENCH_ICOUNT=SHIFT          run the VM with QEMU's instruction counting

@@ -43,6 +43,7 @@ warm_limit=${NFDNS_BENCH_WARM_LIMIT:-900}
 triples=${NFDNS_BENCH_TRIPLES:-4}
 pair_seconds=${NFDNS_BENCH_TRIPLE_SECONDS:-5}
 ct_parts=${NFDNS_BENCH_CT_PARTS:-0}
+block_names=${NFDNS_BENCH_BLOCK_NAMES:-200000}
 
 sel=$top/tests/selftests
 ctl=$sel/nfdns_testctl
@@ -55,7 +56,7 @@ client_addr=198.18.1.2
 declare -A addr=(
 	[nfdns]=198.18.1.1 [nfdnsd]=198.18.1.11 [unbound]=198.18.1.12
 	[dnsmasq]=198.18.1.13 [dnsdist]=198.18.1.14 [floor]=198.18.1.15
-	[nfdns_ct]=198.18.1.1
+	[nfdns_ct]=198.18.1.1 [nfdns_block]=198.18.1.1
 )
 root_ns=127.53.0.1
 bench_ns=127.53.9.1
@@ -203,7 +204,7 @@ dnsperf_run() {
 # Upstream queries a server has sent so far: a cache miss shows here.
 upstream_count() {
 	case $1 in
-	nfdns | nfdns_ct) "$ctl" stats misses ;;
+	nfdns | nfdns_ct | nfdns_block) "$ctl" stats misses ;;
 	nfdnsd) nfdnsd_counter "$work/nfdnsd.log" upstream_queries ;;
 	unbound) timeout 20 unbound-control -c "$work/unbound.conf" stats_noreset |
 		awk -F= '$1 == "total.num.cachemiss" { print $2 }' ;;
@@ -446,6 +447,38 @@ ct_triples() {
 	done
 }
 
+# start_nfdnsd_kernel [ARGS...]: nfdnsd as the module's resolver, registered.
+start_nfdnsd_kernel() {
+	"$nfdnsd_bin" --config /dev/null --dnssec-validation no --root-hints "$work/root.hints" --listen none \
+		--do-not-query-localhost no "$@" \
+		>"$work/nfdnsd-kernel.log" 2>&1 &
+	pid[nfdnsd_kernel]=$!
+	wait_for 30 eval '"$ctl" config | grep -q "^resolver_pid [0-9]"' || die "nfdnsd did not register"
+}
+stop_nfdnsd_kernel() {
+	kill "${pid[nfdnsd_kernel]}"
+	wait "${pid[nfdnsd_kernel]}" 2>/dev/null || true
+	unset 'pid[nfdnsd_kernel]'
+}
+
+# block_on: nfdnsd again, with a block list of NFDNS_BENCH_BLOCK_NAMES
+# names (none of them asked), all in the kernel.  Rules are looked at on a
+# cache miss only, so a hit must cost what it cost without them.
+block_on() {
+	local t0=$SECONDS
+	if [ ! -s "$work/block.txt" ]; then
+		awk -v n="$block_names" 'BEGIN {
+			for (i = 0; i < n * 3 / 4; i++) printf "0.0.0.0 ad%d.tracker%d.example\n", i, i % 997
+			for (; i < n; i++) printf "track%d.example\n", i }' >"$work/block.txt"
+	fi
+	stop_nfdnsd_kernel
+	start_nfdnsd_kernel --blocklist "$work/block.txt"
+	wait_for 120 eval '[ "$("$ctl" stats local_rules)" = "$block_names" ]' ||
+		die "the block list did not reach the kernel: $("$ctl" stats local_rules) rules"
+	say "nfdns: $block_names block list rules in the kernel after $((SECONDS - t0)) s, $("$ctl" stats local_bytes) bytes"
+	echo "BENCH-BLOCK {\"rules\":$block_names,\"bytes\":$("$ctl" stats local_bytes),\"load_s\":$((SECONDS - t0))}"
+}
+
 # nfdns_round REP: the module loaded, nfdnsd registered as its resolver
 # (it takes the misses of a warm pass, and is idle while hits are
 # measured), one measurement at each cache size, the module unloaded.
@@ -456,11 +489,7 @@ nfdns_round() {
 	# The client is in 198.18/15, and sends far above the default rate limit.
 	"$ctl" config max_entries=$((max_n + 1000)) max_bytes=1073741824 \
 		clients=any rrl_rate=0 >/dev/null
-	"$nfdnsd_bin" --config /dev/null --dnssec-validation no --root-hints "$work/root.hints" --listen none \
-		--do-not-query-localhost no \
-		>"$work/nfdnsd-kernel.log" 2>&1 &
-	pid[nfdnsd_kernel]=$!
-	wait_for 30 eval '"$ctl" config | grep -q "^resolver_pid [0-9]"' || die "nfdnsd did not register"
+	start_nfdnsd_kernel
 	if [ -n "$check" ]; then
 		# What nfdnsd stores for a name, as a client gets it from the
 		# kernel: a cache filled without nfdnsd must answer the same.
@@ -479,10 +508,12 @@ nfdns_round() {
 	say "nfdns with conntrack: $(cat /proc/sys/net/netfilter/nf_conntrack_count) conntrack entries, $("$ctl" stats rrl_dropped) limited"
 	ct_off
 	has floor && ct_triples "$n" "$rep"
+	if [ "$block_names" -gt 0 ]; then
+		block_on
+		measure nfdns_block "$n" "$rep"
+	fi
 	say "nfdns: $("$ctl" stats | tr '\n' ' ')"
-	kill "${pid[nfdnsd_kernel]}"
-	wait "${pid[nfdnsd_kernel]}" 2>/dev/null || true
-	unset 'pid[nfdnsd_kernel]'
+	stop_nfdnsd_kernel
 	rmmod nfdns
 }
 

@@ -24,16 +24,18 @@ jq -s --slurpfile host "$host" '
 	def human: if . >= 1000000 then "\(. / 1000000)M" elif . >= 1000 then "\(. / 1000)k" else "\(.)" end;
 	def names: {nfdns: "nfdns hit path", nfdnsd: "nfdnsd alone", unbound: "Unbound",
 		dnsmasq: "dnsmasq", dnsdist: "dnsdist packet cache", floor: "floor (no server)"};
-	def order: {nfdns: 0, nfdns_ct: 0.5, nfdnsd: 1, unbound: 2, dnsmasq: 3, dnsdist: 4, floor: 5};
+	def order: {nfdns: 0, nfdns_ct: 0.5, nfdns_block: 0.7, nfdnsd: 1, unbound: 2, dnsmasq: 3, dnsdist: 4, floor: 5};
 	(map(select(.kind == "meta")) | first) as $meta
 	| (map(select(.kind == "idle")) | first // {}) as $idle
 	| (map(select(.kind == "warm"))) as $warm
+	| (map(select(.kind == "block")) | first // {}) as $block
 	| (map(select(.kind == "triple" and .plain != null and .ct != null and .floor != null
 		and .plain > .floor))) as $triples
 	| [map(select(.kind == "run")) | group_by([.server, .n])[]
 		| {server: .[0].server, n: .[0].n,
 		   label: (if .[0].server == "nfdns" then "nfdns, \(.[0].n | human) entries"
 			   elif .[0].server == "nfdns_ct" then "nfdns, \(.[0].n | human) entries, conntrack and RRL on"
+			   elif .[0].server == "nfdns_block" then "nfdns, \(.[0].n | human) entries, \($block.rules // 0 | human)-name block list"
 			   else names[.[0].server] end),
 		   runs: length,
 		   q: fig("qps"), p50: fig("p50_us"), p99: fig("p99_us"), cpu: fig("cpu_s_per_million"),
@@ -84,7 +86,14 @@ jq -s --slurpfile host "$host" '
 			   value: (($r * 100 | round) / 100), target: 1.1,
 			   figure: "means of \($triples | length) interleaved triples at \($triples[0].n | human) entries: (\($c * 10 | round / 10) − \($f * 10 | round / 10)) / (\($p * 10 | round / 10) − \($f * 10 | round / 10)) = \(($r * 100 | round) / 100); conntrack and RRL add \($dm * 10 | round / 10) ± \($se * 10 | round / 10) (standard error) CPU-s/M", want: "≤ 1.10",
 			   met: ($r <= 1.1)}),
-		([$groups[] | select(.server != "nfdns" and .server != "nfdns_ct" and .server != "floor")] as $peers
+		(by("nfdns_block"; null) as $b | select($b != null) | by("nfdns"; $b.n) as $p
+			| select($p != null and $floor != null)
+			| (($b.cpu.median - $floor.cpu.median) / ($p.cpu.median - $floor.cpu.median)) as $r
+			| {goal: "a \($block.rules // 0 | human)-name block list leaves a hit's CPU above the floor within 10%",
+			   value: (($r * 100 | round) / 100), target: 1.1,
+			   figure: "row medians at \($b.n | human) entries: (\($b.cpu.median) − \($floor.cpu.median)) / (\($p.cpu.median) − \($floor.cpu.median)) = \(($r * 100 | round) / 100); the list loaded in \($block.load_s) s and takes \(($block.bytes // 0) / ($block.rules // 1) * 10 | round / 10) bytes per rule in the kernel",
+			   want: "≤ 1.10", met: ($r <= 1.1)}),
+		([$groups[] | select(.server != "nfdns" and .server != "nfdns_ct" and .server != "nfdns_block" and .server != "floor")] as $peers
 			| select(($peers | length) > 0 and $ref != null)
 			| {goal: "nfdns p99 lower than every peer (nfdnsd, Unbound, dnsmasq, dnsdist)",
 			   value: $ref.p99.median, target: ($peers | map(.p99.median | inf_if_null) | min | back),
@@ -118,7 +127,7 @@ jq -r '
 	  "",
 	  "| server | VM CPU-s per million above the floor | mean latency at full speed, µs | answers lost (full speed / latency runs) | upstream queries while measured | cache filled by |",
 	  "|---|---|---|---|---|---|",
-	  (.servers[] | "| \(.label) | \(.cpu_above_floor_s_per_million | r) | \(.saturated_avg_latency_us | r) | \(.lost) / \(.latency_lost) | \(.upstream_during_runs) | \(if .server == "floor" then "–" elif .server == "nfdns_ct" then "the same entries as without" else "\(.warm_method // "query file") in \(.warm_s // "?") s" end) |"),
+	  (.servers[] | "| \(.label) | \(.cpu_above_floor_s_per_million | r) | \(.saturated_avg_latency_us | r) | \(.lost) / \(.latency_lost) | \(.upstream_during_runs) | \(if .server == "floor" then "–" elif .server == "nfdns_ct" or .server == "nfdns_block" then "the same entries as without" else "\(.warm_method // "query file") in \(.warm_s // "?") s" end) |"),
 	  "",
 	  "* VM: Debian kernel \($m.kernel), \($m.cpus) CPUs, \($m.mem_mib) MiB, \($m.accel); host: \($m.host_cpus) × \($m.host_cpu), shared, load average \($m.host_load_mean) (max \($m.host_load_max)) during the run. Busy VM with every server stopped: \($m.idle_busy_cpus) CPUs.",
 	  "* Client: dnsperf \($m.dnsperf.version) (-c \($m.dnsperf.clients) -T \($m.dnsperf.threads)) in its own network namespace, over a veth pair.",
