@@ -79,6 +79,7 @@ stage host-unit make -s -C tests/unit check
 [ -f tests/fuzz/nfdnsd/Makefile ] && stage host-nfdnsd-fuzz-replay make -s -C tests/fuzz/nfdnsd replay
 [ -x tests/resolver/run.sh ] && stage host-resolver tests/resolver/run.sh
 [ -x tests/resolver/minimise.sh ] && stage host-resolver-minimise tests/resolver/minimise.sh
+[ -x tests/resolver/forward.sh ] && stage host-resolver-forward tests/resolver/forward.sh
 [ -x tests/resolver/signed-oracle.sh ] && stage host-signed-oracle tests/resolver/signed-oracle.sh
 [ -x tests/resolver/dnssec.sh ] && stage host-dnssec tests/resolver/dnssec.sh
 # make install and uninstall into a DESTDIR, for the stock 6.12 headers.

@@ -9,7 +9,7 @@ UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
 	nfdnsd_validate_test nfdnsd_localdata_test
 
-NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c)
+NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c zones.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
 
 nfdnsd_config_test: nfdnsd_config_test.c $(NFDNSD_CONFIG_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
@@ -26,7 +26,7 @@ nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDN
 
 # The state machine with a scripted upstream in place of upstream.c.
 NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c infra.c lru.c dname.c util.c acl.c \
-	roothints.c trace.c stats.c log.c config.c validate.c localdata.c)
+	roothints.c trace.c stats.c log.c config.c validate.c localdata.c zones.c)
 nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
 		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)

@@ -13,6 +13,7 @@
 
 #include "localdata.h"
 #include "log.h"
+#include "zones.h"
 
 #ifndef NFDNSD_VERSION
 #define NFDNSD_VERSION "0.1"
@@ -79,6 +80,8 @@ void options_free(struct options *o)
 	acl_free(&o->dnq);
 	localdata_free(o->local);
 	o->local = NULL;
+	zones_free(o->zones);
+	o->zones = NULL;
 }
 
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
@@ -236,7 +239,7 @@ static const struct bool_setting bool_settings[] = {
 	BOOL("qname-minimisation", qname_minimisation, false),
 	BOOL("qname-minimisation-strict", qname_minimisation_strict, false),
 	BOOL("dnssec-validation", dnssec_validation, false), BOOL("harden-algo-downgrade", harden_algo_downgrade, false),
-	BOOL("aggressive-nsec", aggressive_nsec, false),
+	BOOL("aggressive-nsec", aggressive_nsec, false), BOOL("forward-first", forward_first, false),
 };
 
 int options_set(struct options *o, const char *key, const char *value, const char *where)
@@ -361,6 +364,10 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		}
 		return 0;
 	}
+	if (strcmp(key, "forward-zone") == 0)
+		return zones_add(&o->zones, ZONE_FORWARD, value, where);
+	if (strcmp(key, "stub-zone") == 0)
+		return zones_add(&o->zones, ZONE_STUB, value, where);
 	if (strcmp(key, "local-data") == 0)
 		return localdata_add_data(&o->local, value, where);
 	if (strcmp(key, "local-zone") == 0)
@@ -472,6 +479,9 @@ static const struct option long_options[] = {
 	{ "val-override-date", required_argument, NULL, OPT_GENERIC },
 	{ "harden-algo-downgrade", required_argument, NULL, OPT_GENERIC },
 	{ "aggressive-nsec", required_argument, NULL, OPT_GENERIC },
+	{ "forward-zone", required_argument, NULL, OPT_GENERIC },
+	{ "forward-first", required_argument, NULL, OPT_GENERIC },
+	{ "stub-zone", required_argument, NULL, OPT_GENERIC },
 	{ "local-data", required_argument, NULL, OPT_GENERIC },
 	{ "local-zone", required_argument, NULL, OPT_GENERIC },
 	{ "blocklist", required_argument, NULL, OPT_GENERIC },
@@ -542,6 +552,12 @@ void options_usage(FILE *out)
 		"      --harden-algo-downgrade yes|no  every algorithm of the DS set must sign\n"
 		"                           (default yes)\n"
 		"      --aggressive-nsec yes|no  answer from validated NSEC records (default yes)\n"
+		"      --forward-zone \"NAME ADDR...\"  ask these recursive servers (RD=1) for NAME\n"
+		"                           and below instead of iterating; repeatable\n"
+		"      --forward-first yes|no  iterate when every forwarder fails (default no:\n"
+		"                           SERVFAIL)\n"
+		"      --stub-zone \"NAME ADDR...\"  iterate from these authoritative servers for\n"
+		"                           NAME and below; repeatable\n"
 		"      --local-data \"NAME TTL TYPE RDATA\"  answer this record; repeatable\n"
 		"      --local-zone \"NAME static|refuse|nxdomain|redirect\"  answer the zone\n"
 		"                           locally (Unbound's meanings); repeatable\n"

@@ -12,6 +12,7 @@
 #include "acl.h"
 
 struct localdata;
+struct zones;
 
 #define DEFAULT_CONFIG_FILE "/etc/nfdns/nfdnsd.conf"
 /* "nf" in ASCII; packets with this mark pass the nfdns hook untouched. */
@@ -69,6 +70,9 @@ struct options {
 	bool aggressive_nsec;
 	/* local-data, local-zone and blocklist (localdata.c) */
 	struct localdata *local;
+	/* forward-zone and stub-zone (zones.c) */
+	struct zones *zones;
+	bool forward_first;		/* iterate when every forwarder fails */
 };
 
 void options_defaults(struct options *o);

@@ -29,6 +29,7 @@
 #include "trace.h"
 #include "upstream.h"
 #include "util.h"
+#include "zones.h"
 
 #define MAX_NS 32		/* NS names of a zone considered; the rest ignored */
 #define MAX_SERVERS 64		/* addresses of a zone considered */
@@ -108,6 +109,9 @@ struct task {
 	unsigned qmin_sent;		/* minimised queries sent for qname */
 
 	ldns_rdf *zone;
+	bool forwarding;		/* the zone's servers are a forward zone's: RD=1, their answer final */
+	bool stub;			/* the zone's servers are a stub zone's */
+	bool no_forward;		/* forward-first: every forwarder failed, iterate */
 	struct ns_name ns[MAX_NS];
 	size_t n_ns;
 	struct server srv[MAX_SERVERS];
@@ -405,6 +409,8 @@ static void clear_delegation(struct task *t)
 	t->chased_here = 0;
 	t->rounds = 0;
 	t->tried_parent_side = false;
+	t->forwarding = false;
+	t->stub = false;
 	ldns_rdf_deep_free(t->zone);
 	t->zone = NULL;
 }
@@ -1080,11 +1086,45 @@ static void collect_servers(struct task *t)
 		ns_addresses(t, i, true);
 }
 
-/* The closest enclosing zone with cached NS: the delegation to ask. */
+/*
+ * A forward or stub zone's servers become the zone's.  They are the
+ * operator's choice: do-not-query settings do not apply to them (a
+ * forwarder on 127.0.0.1 is common), but address families and lameness do.
+ */
+static int use_configured(struct task *t, ldns_rdf *name, const struct zone_servers *zc)
+{
+	struct resolver *r = t->r;
+	char z[NAME_STRLEN], a[SA_STRLEN];
+
+	t->zone = name;
+	t->forwarding = zc->kind == ZONE_FORWARD;
+	t->stub = zc->kind == ZONE_STUB;
+	for (size_t i = 0; i < zc->n_addr && t->n_srv < MAX_SERVERS; i++) {
+		const struct sockaddr *sa = (const struct sockaddr *)&zc->addr[i];
+
+		if ((sa->sa_family == AF_INET && !r->opt->do_ip4) || (sa->sa_family == AF_INET6 && !r->opt->do_ip6) ||
+		    !family_usable(r, sa) || infra_is_lame(&r->infra, t->zone, sa, now_ms(r)))
+			continue;
+		t->srv[t->n_srv].addr = zc->addr[i];
+		t->srv[t->n_srv].ns = NULL;
+		t->srv[t->n_srv].tried = false;
+		t->srv[t->n_srv].timed_out = false;
+		t->n_srv++;
+		TRACE("%s %s -> %s", t->forwarding ? "forward" : "stub", name_str(t->zone, z), sa_str(sa, true, a));
+	}
+	return 0;
+}
+
+/*
+ * The servers to ask: a forward zone's, or the closest enclosing zone with
+ * cached NS, or a stub zone's when no delegation below the stub zone is
+ * cached.
+ */
 static int find_delegation(struct task *t)
 {
 	struct resolver *r = t->r;
 	ldns_rdf *name = ldns_rdf_clone(t->qname);
+	const struct zone_servers *zc;
 	bool primed = false;
 
 	clear_delegation(t);
@@ -1095,8 +1135,20 @@ static int find_delegation(struct task *t)
 		ldns_rdf_deep_free(name);
 		name = up;
 	}
+	zc = name ? zones_match(r->opt->zones, name) : NULL;
+	if (zc && zc->kind == ZONE_FORWARD && t->no_forward)
+		zc = NULL;
+	if (zc && zc->kind == ZONE_FORWARD) {
+		ldns_rdf_deep_free(name);
+		name = ldns_rdf_clone(zc->name);
+		return name ? use_configured(t, name, zc) : -ENOMEM;
+	}
 	while (name) {
-		ldns_rr_list *ns = cache_get(&r->cache, name, LDNS_RR_TYPE_NS, t->qclass, RANK_HINT, now_s(r));
+		ldns_rr_list *ns;
+
+		if (zc && ldns_dname_compare(name, zc->name) == 0)
+			return use_configured(t, name, zc);
+		ns = cache_get(&r->cache, name, LDNS_RR_TYPE_NS, t->qclass, RANK_HINT, now_s(r));
 
 		if (ns && ldns_rr_list_rr_count(ns) > 0) {
 			t->zone = name;
@@ -1159,7 +1211,7 @@ static int choose_question(struct task *t)
 	char n[NAME_STRLEN], z[NAME_STRLEN];
 
 	t->minimised = false;
-	if (!r->opt->qname_minimisation || t->qmin_off)
+	if (!r->opt->qname_minimisation || t->qmin_off || t->forwarding)
 		return ask_set(t, t->qname, 0, t->qtype);
 	/* A referral past what was shown (one server for several levels): the count starts again there. */
 	if (zone_labels > t->qmin_labels) {
@@ -1284,7 +1336,9 @@ static void send_query(struct task *t, int idx)
 			task_fail(t, "out of memory");
 		return;
 	}
-	exact_case = r->opt->use_0x20 && infra_use_0x20(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
+	/* A forwarder answers from its cache, in whatever case it holds: no 0x20. */
+	exact_case = r->opt->use_0x20 && !t->forwarding &&
+		     infra_use_0x20(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
 	if (exact_case)
 		name_randomize_case(f->sent_qname);
 	rto = infra_rto(&r->infra, (struct sockaddr *)&s->addr, now_ms(r));
@@ -1297,6 +1351,9 @@ static void send_query(struct task *t, int idx)
 	req.edns_size = r->opt->edns_size;
 	req.tcp = t->use_tcp;
 	req.exact_case = exact_case;
+	req.rd = t->forwarding;
+	if (t->forwarding)
+		stats.forwarded++;
 	/*
 	 * Past one RTO another server is asked too; past a few this one is
 	 * given up.  TCP needs a handshake before the query: two round trips.
@@ -1449,7 +1506,16 @@ static void step_query_targets(struct task *t)
 		minimise_fall_back(t);
 		return;
 	}
-	task_fail(t, "no name server of the zone answered");
+	if (t->forwarding && r->opt->forward_first) {
+		char z[NAME_STRLEN];
+
+		TRACE("no forwarder of %s answered: iterating (forward-first)", name_str(t->zone, z));
+		stats.forward_fallbacks++;
+		t->no_forward = true;
+		t->state = TASK_INIT;
+		return;
+	}
+	task_fail(t, t->forwarding ? "no forwarder answered" : "no name server of the zone answered");
 }
 
 static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN])
@@ -1457,6 +1523,10 @@ static const char *srv_label(const struct task *t, int idx, char buf[NAME_STRLEN
 	char tmp[NAME_STRLEN];
 	size_t len;
 
+	if (!t->srv[idx].ns) {
+		snprintf(buf, NAME_STRLEN, "%s", t->forwarding ? "forwarder" : "stub server");
+		return buf;
+	}
 	name_str(t->srv[idx].ns, tmp);
 	len = strlen(tmp);
 	/* Trace lines read better without the root's dot on server names. */
@@ -1615,6 +1685,14 @@ static void handle_answer(struct task *t, const ldns_pkt *pkt)
 		STEP("lame for %s (no answer, no referral), trying another server", STEP_ARGS, name_str(t->zone, z));
 		infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 		stats.lame_servers++;
+		classified_free(&cl);
+		t->state = TASK_QUERY_TARGETS;
+		return;
+	case ANSWER_REFERRAL:
+		if (!t->forwarding)
+			break;
+		STEP("a referral from a forwarder, trying another", STEP_ARGS);
+		infra_set_lame(&r->infra, t->zone, sa, now_ms(r));
 		classified_free(&cl);
 		t->state = TASK_QUERY_TARGETS;
 		return;

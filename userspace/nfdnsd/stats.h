@@ -37,6 +37,8 @@
 	X(val_secure)          /* DNSSEC verdicts of answers validated */                    \
 	X(val_insecure)        X(val_bogus) X(val_indeterminate)                             \
 	X(val_aggressive)      /* answered from validated NSEC records, no query (RFC 8198) */ \
+	X(forwarded)           /* queries sent to a forward zone's servers */                  \
+	X(forward_fallbacks)   /* questions iterated after every forwarder failed */           \
 	X(local_answers)       /* answered from local data, a local zone or a block list */    \
 	X(local_pushes)        /* local rule sets and static entries the kernel took */        \
 	X(local_push_errors)   /* ... and refused */

@@ -359,7 +359,7 @@ static int build_query(struct upstream_query *q, const struct upstream_request *
 	if (!pkt)
 		return -ENOMEM;
 	ldns_pkt_set_id(pkt, q->id);
-	ldns_pkt_set_rd(pkt, false);
+	ldns_pkt_set_rd(pkt, req->rd);
 	if (req->edns) {
 		ldns_pkt_set_edns_udp_size(pkt, req->edns_size);
 		/* DO: the signatures and denial proofs come along, for validation and for DO clients. */

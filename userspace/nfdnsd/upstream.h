@@ -24,6 +24,7 @@ struct upstream_request {
 	uint16_t edns_size;
 	bool tcp;
 	bool exact_case;		/* the echoed name must match byte for byte */
+	bool rd;			/* recursion desired: to a forwarder */
 	uint32_t timeout_ms;		/* then the query ends with -ETIMEDOUT */
 	uint32_t slow_ms;		/* 0, or when to call on_slow (before timeout_ms) */
 	void (*on_slow)(void *arg);	/* no answer yet; the query goes on */
