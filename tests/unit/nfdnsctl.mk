@@ -2,11 +2,11 @@
 # sources with a transport that needs no kernel.
 NFDNSCTL_DIR := ../../userspace/nfdnsctl
 NFDNSCTL_TEST_CFLAGS := -I$(NFDNSCTL_DIR) -I../../kmod/uapi -D_GNU_SOURCE \
-	-DNFDNSCTL_NO_MAIN $(shell pkg-config --cflags ldns libnl-genl-3.0 2>/dev/null)
+	-DNFDNSCTL_NO_MAIN $(shell pkg-config --cflags ldns libnl-genl-3.0 json-c 2>/dev/null)
 NFDNSCTL_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns) \
-	$(shell pkg-config --libs libnl-genl-3.0)
+	$(shell pkg-config --libs libnl-genl-3.0 json-c)
 NFDNSCTL_SRCS := $(addprefix $(NFDNSCTL_DIR)/,main.c request.c format.c \
-	stats.c status.c config.c entry.c cache.c persist.c)
+	stats.c status.c config.c entry.c cache.c persist.c resolver.c)
 
 UNIT_TESTS += nfdnsctl_test
 

@@ -66,7 +66,7 @@ all_types='A AAAA CNAME MX NS PTR SOA SRV TXT CAA HTTPS SVCB'
 
 # Subcommands and global options.
 expect 'nfdnsctl st' 'status stats'
-expect 'nfdnsctl ' 'status stats dump lookup add del flush config save load'
+expect 'nfdnsctl ' 'status stats dump lookup add del flush config save load resolver'
 expect 'nfdnsctl -' '--netns --json --help --version'
 expect 'nfdnsctl --j' '--json'
 expect 'nfdnsctl --json con' 'config'
@@ -76,6 +76,10 @@ expect 'nfdnsctl frob -' ''
 # config: KEY= forms, values of switches and addrs.
 expect 'nfdnsctl config max_t' 'max_ttl='
 expect 'nfdnsctl config max_' 'max_bytes= max_entries= max_pending= max_ttl= max_waiters='
+expect 'nfdnsctl resolver ' 'status stats flush flush-infra flush-negative dump-infra requests reload log-level'
+expect 'nfdnsctl resolver flush-' 'flush-infra flush-negative'
+expect 'nfdnsctl resolver log-level d' 'debug'
+expect 'nfdnsctl resolver --so' '--socket'
 expect 'nfdnsctl config --json n' 'neg_max_ttl= norecurse_pass='
 expect 'nfdnsctl config max_ttl=300 min' 'min_ttl='
 expect 'nfdnsctl config max_ttl=300 max_t' ''
@@ -152,7 +156,7 @@ expect 'nfdnsctl --netns ./c' './cache.save ./cache.txt'
 expect 'nfdnsctl --netns blue st' 'status stats'
 expect 'nfdnsctl --netns=blue st' 'status stats'
 expect 'nfdnsctl --netns = blue st' 'status stats'
-expect 'nfdnsctl -n red --json ' 'status stats dump lookup add del flush config save load'
+expect 'nfdnsctl -n red --json ' 'status stats dump lookup add del flush config save load resolver'
 cd "$top" || exit 1
 
 # With bash-completion loaded, its _filedir completes file names.

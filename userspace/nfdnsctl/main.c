@@ -39,6 +39,9 @@ static const struct nfdnsctl_cmd commands[] = {
 	{ "load", "FILE",
 	  "put the entries of FILE back, with the time since saving taken off",
 	  nfdnsctl_cmd_load },
+	{ "resolver", "[--socket PATH] SUBCOMMAND [ARGS...]",
+	  "nfdnsd: status, stats, flush, flush-infra, flush-negative, dump-infra, requests, reload, log-level",
+	  nfdnsctl_cmd_resolver },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -5,7 +5,11 @@
 # _filedir for file names when it is loaded.
 
 # The subcommands, in the order of `nfdnsctl --help`.
-_nfdnsctl_commands='status stats dump lookup add del flush config save load'
+_nfdnsctl_commands='status stats dump lookup add del flush config save load resolver'
+
+# Subcommands of `nfdnsctl resolver` (nfdnsd's control socket).
+_nfdnsctl_resolver_cmds='status stats flush flush-infra flush-negative dump-infra requests reload
+	log-level'
 
 # Settings of `nfdnsctl config`.
 _nfdnsctl_config_keys='enabled max_bytes max_entries min_ttl max_ttl
@@ -28,6 +32,7 @@ _nfdnsctl_cmd_opts()
 	del | flush) echo --subtree --help ;;
 	config) echo --json --help ;;
 	save | load) echo --help ;;
+	resolver) echo --socket --json --prometheus --subtree --help ;;
 	esac
 }
 
@@ -36,7 +41,7 @@ _nfdnsctl_cmd_opts()
 _nfdnsctl_takes_value()
 {
 	case $1:$2 in
-	:--netns | :-n | stats:--watch | stats:--count | add:--ttl) return 0 ;;
+	:--netns | :-n | stats:--watch | stats:--count | add:--ttl | resolver:--socket) return 0 ;;
 	esac
 	return 1
 }
@@ -146,6 +151,10 @@ _nfdnsctl()
 	--watch | --count | --ttl)
 		return 0
 		;;
+	--socket)
+		_nfdnsctl_files "$cur" "$prefix"
+		return 0
+		;;
 	esac
 
 	if [[ -z $cmd ]]; then
@@ -196,6 +205,14 @@ _nfdnsctl()
 		;;
 	save | load)
 		((npos == 0)) && [[ -z $key ]] && _nfdnsctl_files "$cur" ''
+		;;
+	resolver)
+		# The subcommand, then a log level.
+		if ((npos == 0)); then
+			_nfdnsctl_reply "$_nfdnsctl_resolver_cmds" "$cur"
+		elif ((npos == 1)) && [[ ${words[cmd_at + 1]} == log-level || ${words[cword - 1]} == log-level ]]; then
+			_nfdnsctl_reply 'error warning info debug' "$cur"
+		fi
 		;;
 	esac
 	return 0

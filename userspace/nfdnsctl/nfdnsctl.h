@@ -211,6 +211,9 @@ int nfdnsctl_cmd_flush(struct nfdnsctl *ctl, int argc, char **argv);
 int nfdnsctl_cmd_save(struct nfdnsctl *ctl, int argc, char **argv);
 int nfdnsctl_cmd_load(struct nfdnsctl *ctl, int argc, char **argv);
 
+/* resolver.c: nfdnsd's control socket */
+int nfdnsctl_cmd_resolver(struct nfdnsctl *ctl, int argc, char **argv);
+
 /* Where persist.c reads the wall clock (the unit tests pin it). */
 extern int64_t (*nfdnsctl_now)(void);
 

@@ -461,3 +461,44 @@ void cache_set_verdict(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 		it->ttl = (uint32_t)(now - it->stored) + ttl;
 	}
 }
+
+struct flush_name {
+	uint8_t name[NAME_WIRE_MAX];
+	size_t len;
+	bool subtree;
+};
+
+/* A key is the canonical name, then type and class. */
+static bool key_under(const struct lru_entry *e, void *arg)
+{
+	const struct flush_name *f = arg;
+	size_t n = e->keylen - 4, off = 0;
+
+	if (!f->subtree)
+		return n == f->len && !memcmp(e->key, f->name, n);
+	while (off < n && n - off > f->len)
+		off += e->key[off] + 1u;
+	return n - off == f->len && !memcmp(e->key + off, f->name, f->len);
+}
+
+size_t cache_flush_name(struct cache *c, const ldns_rdf *name, bool subtree)
+{
+	struct flush_name f;
+
+	f.len = name_canonical(name, f.name);
+	f.subtree = subtree;
+	return lru_remove_if(&c->lru, key_under, &f);
+}
+
+static bool item_negative(const struct lru_entry *e, void *arg)
+{
+	const struct cache_item *it = e->value;
+
+	(void)arg;
+	return it && it->negative;
+}
+
+size_t cache_flush_negative(struct cache *c)
+{
+	return lru_remove_if(&c->lru, item_negative, NULL);
+}

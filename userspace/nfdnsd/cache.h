@@ -56,6 +56,10 @@ struct cache_item {
 int cache_init(struct cache *c, size_t max_entries, size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl);
 size_t cache_item_cost(const struct cache_item *it);
 void cache_destroy(struct cache *c);
+/* Drops every item of name (and, with subtree, of every name below it); returns how many. */
+size_t cache_flush_name(struct cache *c, const ldns_rdf *name, bool subtree);
+/* Drops every negative item (NXDOMAIN, NODATA); returns how many. */
+size_t cache_flush_negative(struct cache *c);
 
 /* rrset: records of one owner, type and class (copied). */
 int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, enum rank rank, uint64_t now);

@@ -70,7 +70,9 @@ void options_free(struct options *o)
 {
 	free(o->config_file);
 	free(o->root_hints);
-	o->config_file = o->root_hints = NULL;
+	free(o->control_socket);
+	free(o->control_group);
+	o->config_file = o->root_hints = o->control_socket = o->control_group = NULL;
 	for (size_t i = 0; i < o->n_trust_anchor_files; i++) {
 		free(o->trust_anchor_files[i]);
 		o->trust_anchor_files[i] = NULL;
@@ -279,6 +281,10 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 	}
 	if (strcmp(key, "root-hints") == 0)
 		return set_string(&o->root_hints, value);
+	if (strcmp(key, "control-socket") == 0)
+		return set_string(&o->control_socket, value);
+	if (strcmp(key, "control-group") == 0)
+		return set_string(&o->control_group, value);
 	if (strcmp(key, "log-level") == 0) {
 		err = log_level_parse(value);
 		if (err < 0) {
@@ -479,6 +485,8 @@ static const struct option long_options[] = {
 	{ "val-override-date", required_argument, NULL, OPT_GENERIC },
 	{ "harden-algo-downgrade", required_argument, NULL, OPT_GENERIC },
 	{ "aggressive-nsec", required_argument, NULL, OPT_GENERIC },
+	{ "control-socket", required_argument, NULL, OPT_GENERIC },
+	{ "control-group", required_argument, NULL, OPT_GENERIC },
 	{ "forward-zone", required_argument, NULL, OPT_GENERIC },
 	{ "forward-first", required_argument, NULL, OPT_GENERIC },
 	{ "stub-zone", required_argument, NULL, OPT_GENERIC },
@@ -552,6 +560,10 @@ void options_usage(FILE *out)
 		"      --harden-algo-downgrade yes|no  every algorithm of the DS set must sign\n"
 		"                           (default yes)\n"
 		"      --aggressive-nsec yes|no  answer from validated NSEC records (default yes)\n"
+		"      --control-socket PATH  the control socket (default /run/nfdns/nfdnsd.sock;\n"
+		"                           \"none\": no control socket)\n"
+		"      --control-group GROUP  group that may use it (default nfdns, when it exists;\n"
+		"                           otherwise root only)\n"
 		"      --forward-zone \"NAME ADDR...\"  ask these recursive servers (RD=1) for NAME\n"
 		"                           and below instead of iterating; repeatable\n"
 		"      --forward-first yes|no  iterate when every forwarder fails (default no:\n"
@@ -569,7 +581,8 @@ void options_usage(FILE *out)
 		"\n"
 		"Every long option is also a configuration file setting: one \"key value\" per\n"
 		"line, \"key yes|no\" for switches, '#' starts a comment.\n"
-		"Signals: SIGTERM/SIGINT stop, SIGUSR1 logs the counters.\n",
+		"Signals: SIGTERM/SIGINT stop, SIGHUP reloads the configuration, SIGUSR1 logs\n"
+		"the counters.\n",
 		DEFAULT_MARK);
 }
 

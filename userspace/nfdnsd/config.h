@@ -73,6 +73,9 @@ struct options {
 	/* forward-zone and stub-zone (zones.c) */
 	struct zones *zones;
 	bool forward_first;		/* iterate when every forwarder fails */
+	/* the control channel (control.c); NULL: the defaults */
+	char *control_socket;
+	char *control_group;
 };
 
 void options_defaults(struct options *o);

@@ -250,3 +250,87 @@ int infra_select(struct infra *in, const struct sockaddr_storage *cands, const b
 	}
 	return pick;
 }
+
+struct infra_match {
+	uint8_t key[32];
+	size_t len;
+};
+
+static bool key_starts(const struct lru_entry *e, void *arg)
+{
+	const struct infra_match *m = arg;
+
+	return !m->len || (e->keylen >= m->len && !memcmp(e->key, m->key, m->len));
+}
+
+size_t infra_flush(struct infra *in, const struct sockaddr *sa)
+{
+	struct infra_match m = { .len = 0 };
+
+	if (sa)
+		m.len = addr_key(m.key, sa);
+	return lru_remove_if(&in->servers, key_starts, &m) + lru_remove_if(&in->lame, key_starts, &m);
+}
+
+static void key_addr(const uint8_t *key, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (key[0] == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, key + 1, 16);
+		memcpy(&s6->sin6_port, key + 17, 2);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, key + 1, 4);
+		memcpy(&s4->sin_port, key + 5, 2);
+	}
+}
+
+struct lame_count {
+	struct infra_match m;
+	uint64_t now;
+	size_t n;
+};
+
+static int count_lame(const struct lru_entry *e, void *arg)
+{
+	struct lame_count *c = arg;
+
+	if (e->expires > c->now && key_starts(e, &c->m))
+		c->n++;
+	return 0;
+}
+
+struct infra_walk {
+	struct infra *in;
+	uint64_t now;
+	int (*fn)(void *arg, const struct sockaddr *sa, const struct infra_server *s, size_t lame_zones);
+	void *arg;
+};
+
+static int walk_server(const struct lru_entry *e, void *arg)
+{
+	struct infra_walk *w = arg;
+	struct sockaddr_storage ss;
+	struct lame_count c = { .now = w->now };
+
+	if (e->expires <= w->now)
+		return 0;
+	key_addr(e->key, &ss);
+	c.m.len = addr_key(c.m.key, (struct sockaddr *)&ss);
+	lru_each(&w->in->lame, count_lame, &c);
+	return w->fn(w->arg, (struct sockaddr *)&ss, e->value, c.n);
+}
+
+int infra_each(struct infra *in, uint64_t now,
+	       int (*fn)(void *arg, const struct sockaddr *sa, const struct infra_server *s, size_t lame_zones),
+	       void *arg)
+{
+	struct infra_walk w = { in, now, fn, arg };
+
+	return lru_each(&in->servers, walk_server, &w);
+}

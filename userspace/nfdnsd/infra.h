@@ -72,5 +72,11 @@ int infra_select(struct infra *in, const struct sockaddr_storage *cands, const b
 		 uint64_t now);
 /* The ranking value infra_select uses; exposed for tests. */
 uint64_t infra_score(struct infra *in, const struct sockaddr *sa, uint64_t now);
+/* Forgets one address (every zone it was lame for too), or everything with NULL; returns entries dropped. */
+size_t infra_flush(struct infra *in, const struct sockaddr *sa);
+/* Each address known, with what is known of it, and how many zones it is lame for now. */
+int infra_each(struct infra *in, uint64_t now,
+	       int (*fn)(void *arg, const struct sockaddr *sa, const struct infra_server *s, size_t lame_zones),
+	       void *arg);
 
 #endif

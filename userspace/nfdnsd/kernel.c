@@ -52,6 +52,7 @@ struct kernel_link {
 	uv_timer_t timer;
 	uint16_t family;
 	bool registered;
+	time_t registered_at;
 	bool said_missing;
 	uint32_t seq, register_seq, timeout_seq, local_seq;
 	struct miss *misses;
@@ -331,6 +332,44 @@ static void push_local(struct kernel_link *k)
 	log_info("local data to the kernel: %zu rules, %zu static RRsets", p.rules, localdata_n_rrsets(ld));
 }
 
+static int local_del_rrset(void *arg, const struct local_rrset *set)
+{
+	struct kernel_link *k = arg;
+	struct nlmsghdr *nlh = start_msg(k, NFDNS_CMD_CACHE_DEL, 0);
+
+	mnl_attr_put(nlh, NFDNS_A_QNAME, set->name_len, set->name);
+	mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, set->type);
+	return send_msg(k, nlh);
+}
+
+void kernel_local_changed(struct kernel_link *k, const struct localdata *old)
+{
+	if (!k || !k->nl || !k->registered)
+		return;
+	localdata_each_rrset(old, local_del_rrset, k);
+	push_local(k);
+}
+
+bool kernel_registered(const struct kernel_link *k, time_t *since)
+{
+	*since = k ? k->registered_at : 0;
+	return k && k->nl && k->registered;
+}
+
+int kernel_cache_del(struct kernel_link *k, const uint8_t *name, size_t len, bool subtree)
+{
+	static const uint8_t none;
+	struct nlmsghdr *nlh;
+
+	if (!k || !k->nl || !k->registered)
+		return -ENOTCONN;
+	nlh = start_msg(k, NFDNS_CMD_CACHE_DEL, 0);
+	mnl_attr_put(nlh, NFDNS_A_QNAME, len, name);
+	if (subtree)
+		mnl_attr_put(nlh, NFDNS_A_SUBTREE, 0, &none);
+	return send_msg(k, nlh);
+}
+
 /* ---- misses ---- */
 
 static void miss_free(struct miss *m)
@@ -497,6 +536,7 @@ static void handle_error(struct kernel_link *k, const struct nlmsghdr *nlh)
 				stats.kernel_registrations++;
 				log_info("registered as the resolver of the nfdns kernel module");
 				k->registered = true;
+				k->registered_at = time(NULL);
 				set_pending_timeout(k);
 				push_local(k);
 			}

@@ -4,6 +4,9 @@
 
 #include <uv.h>
 
+#include <stdbool.h>
+#include <time.h>
+
 #include "config.h"
 #include "resolve.h"
 
@@ -14,5 +17,14 @@ int kernel_start(struct kernel_link **out, uv_loop_t *loop, struct resolver *r, 
 /* Unregisters and closes; kernel_free once the loop has run the close callbacks. */
 void kernel_stop(struct kernel_link *k);
 void kernel_free(struct kernel_link *k);
+/* Whether the module takes this nfdnsd's answers now, and since when (seconds of CLOCK_REALTIME; 0: never). */
+bool kernel_registered(const struct kernel_link *k, time_t *since);
+/* Deletes the kernel's entries of a wire name (and below it, with subtree); -errno when not registered. */
+int kernel_cache_del(struct kernel_link *k, const uint8_t *name, size_t len, bool subtree);
+/*
+ * The local data changed (a reload): the old static entries go, and the
+ * new rules and entries are pushed.  old is the local data before.
+ */
+void kernel_local_changed(struct kernel_link *k, const struct localdata *old);
 
 #endif

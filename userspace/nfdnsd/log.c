@@ -44,6 +44,16 @@ void log_setup(enum log_level level, bool use_syslog, const char *ident)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_set_level(enum log_level level)
+{
+	current_level = level;
+}
+
+enum log_level log_get_level(void)
+{
+	return current_level;
+}
+
 void log_close(void)
 {
 	if (to_syslog)

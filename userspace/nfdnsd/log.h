@@ -17,6 +17,8 @@ const char *log_level_name(enum log_level level);
 
 void log_setup(enum log_level level, bool use_syslog, const char *ident);
 void log_close(void);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
 bool log_enabled(enum log_level level);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

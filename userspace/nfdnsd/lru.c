@@ -146,3 +146,31 @@ int lru_put_cost(struct lru *t, const void *key, size_t keylen, void *value, siz
 	t->count++;
 	return 0;
 }
+
+size_t lru_remove_if(struct lru *t, bool (*fn)(const struct lru_entry *e, void *arg), void *arg)
+{
+	struct lru_link *l = t->list.next, *next;
+	size_t n = 0;
+
+	for (; l != &t->list; l = next) {
+		struct lru_entry *e = (struct lru_entry *)((char *)l - offsetof(struct lru_entry, link));
+
+		next = l->next;
+		if (fn(e, arg)) {
+			lru_remove(t, e);
+			n++;
+		}
+	}
+	return n;
+}
+
+int lru_each(struct lru *t, int (*fn)(const struct lru_entry *e, void *arg), void *arg)
+{
+	for (struct lru_link *l = t->list.next; l != &t->list; l = l->next) {
+		int err = fn((const struct lru_entry *)((const char *)l - offsetof(struct lru_entry, link)), arg);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}

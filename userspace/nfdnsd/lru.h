@@ -2,6 +2,7 @@
 #ifndef NFDNSD_LRU_H
 #define NFDNSD_LRU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,5 +51,9 @@ int lru_put(struct lru *t, const void *key, size_t keylen, void *value, uint64_t
 int lru_put_cost(struct lru *t, const void *key, size_t keylen, void *value, size_t cost, uint64_t expires,
 		 uint64_t now);
 void lru_remove(struct lru *t, struct lru_entry *e);
+/* Removes every entry fn says yes to; returns how many. */
+size_t lru_remove_if(struct lru *t, bool (*fn)(const struct lru_entry *e, void *arg), void *arg);
+/* Calls fn on every entry, most recently used first, until it returns non-zero (returned). */
+int lru_each(struct lru *t, int (*fn)(const struct lru_entry *e, void *arg), void *arg);
 
 #endif

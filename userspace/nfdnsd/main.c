@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <uv.h>
 
 #include "config.h"
+#include "control.h"
+#include "daemon.h"
 #include "kernel.h"
 #include "log.h"
 #include "resolve.h"
@@ -16,28 +19,20 @@
 #include "stats.h"
 #include "trace.h"
 
-struct daemon {
-	uv_loop_t *loop;
-	struct options opt;
-	struct resolver resolver;
-	struct service *service;
-	struct kernel_link *kernel;
-	uv_signal_t sigterm, sigint, sigusr1;
-	uv_timer_t prime;
-	bool stopping;
-};
-
 static void stop(struct daemon *d)
 {
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	control_stop(d->control);
+	d->control = NULL;
 	kernel_stop(d->kernel);
 	service_stop(d->service);
 	resolver_destroy(&d->resolver);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigusr1, NULL);
+	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_timer_stop(&d->prime);
 	uv_close((uv_handle_t *)&d->prime, NULL);
 }
@@ -55,6 +50,13 @@ static void on_signal(uv_signal_t *h, int signum)
 
 	if (signum == SIGUSR1) {
 		stats_log();
+		return;
+	}
+	if (signum == SIGHUP) {
+		char err[2048], warn[1024];
+
+		/* daemon_reload() logs what it did, and why it refused. */
+		daemon_reload(d, err, sizeof(err), warn, sizeof(warn));
 		return;
 	}
 	log_info("%s: shutting down", strsignal(signum));
@@ -96,6 +98,9 @@ int main(int argc, char **argv)
 	int err;
 
 	memset(&d, 0, sizeof(d));
+	d.argc = argc;
+	d.argv = argv;
+	d.started = time(NULL);
 	options_defaults(&d.opt);
 	err = options_parse(&d.opt, argc, argv);
 	if (err) {
@@ -127,14 +132,25 @@ int main(int argc, char **argv)
 	}
 	if (!d.opt.no_kernel)
 		kernel_start(&d.kernel, d.loop, &d.resolver, &d.opt);
+	if (control_start(&d.control, &d)) {
+		stop(&d);
+		uv_run(d.loop, UV_RUN_DEFAULT);
+		service_free(d.service);
+		kernel_free(d.kernel);
+		uv_loop_close(d.loop);
+		options_free(&d.opt);
+		return 1;
+	}
 
 	uv_signal_init(d.loop, &d.sigterm);
 	uv_signal_init(d.loop, &d.sigint);
 	uv_signal_init(d.loop, &d.sigusr1);
-	d.sigterm.data = d.sigint.data = d.sigusr1.data = &d;
+	uv_signal_init(d.loop, &d.sighup);
+	d.sigterm.data = d.sigint.data = d.sigusr1.data = d.sighup.data = &d;
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_signal_start(&d.sigusr1, on_signal, SIGUSR1);
+	uv_signal_start(&d.sighup, on_signal, SIGHUP);
 	/* Prime now, and again before the root NS set can expire from the cache. */
 	uv_timer_init(d.loop, &d.prime);
 	d.prime.data = &d;

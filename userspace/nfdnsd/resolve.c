@@ -2581,3 +2581,32 @@ const char *task_state_name(enum task_state s)
 	}
 	return "NONE";
 }
+
+int resolver_each_request(struct resolver *r, int (*fn)(void *arg, const struct request_info *ri), void *arg)
+{
+	for (const struct task *t = r->tasks; t; t = t->next) {
+		const struct task *d = t;
+		struct request_info ri;
+		int err;
+
+		memset(&ri, 0, sizeof(ri));
+		while (d->child) {
+			d = d->child;
+			ri.depth++;
+		}
+		ri.qname = t->qname_orig ? t->qname_orig : t->qname;
+		ri.qtype = t->qtype;
+		ri.age_ms = now_ms(r) - t->budget->started_ms;
+		ri.waiters = t->n_waiters;
+		ri.queries = t->budget->queries;
+		ri.state = task_state_name(d->state);
+		ri.asking = d->qname;
+		ri.zone = d->zone;
+		ri.server = d->cur >= 0 && (size_t)d->cur < d->n_srv ? (const struct sockaddr *)&d->srv[d->cur].addr : NULL;
+		ri.forwarding = d->forwarding;
+		err = fn(arg, &ri);
+		if (err)
+			return err;
+	}
+	return 0;
+}

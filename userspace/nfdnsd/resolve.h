@@ -110,6 +110,23 @@ enum task_state {
 	TASK_NONE = -1,		/* no task at that depth */
 };
 
+/* A client question in flight, as `nfdnsctl resolver requests` shows it. */
+struct request_info {
+	const ldns_rdf *qname;
+	ldns_rr_type qtype;
+	uint64_t age_ms;
+	uint32_t waiters;
+	uint32_t queries;		/* upstream queries spent so far */
+	unsigned depth;			/* sub-tasks below it (NS names, DS, DNSKEY) */
+	const char *state;		/* of the deepest sub-task */
+	const ldns_rdf *asking;		/* the name that sub-task resolves */
+	const ldns_rdf *zone;		/* the zone whose servers it asks, or NULL */
+	const struct sockaddr *server;	/* the server last asked, or NULL */
+	bool forwarding;
+};
+
+int resolver_each_request(struct resolver *r, int (*fn)(void *arg, const struct request_info *ri), void *arg);
+
 /* The state of the task depth levels below the resolution's own (0: its own). */
 enum task_state resolution_state(const struct resolution *w, unsigned depth);
 const char *task_state_name(enum task_state s);
