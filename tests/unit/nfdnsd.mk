@@ -7,7 +7,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
-	nfdnsd_validate_test nfdnsd_localdata_test
+	nfdnsd_validate_test nfdnsd_localdata_test nfdnsd_control_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c zones.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -40,3 +40,8 @@ nfdnsd_validate_test: nfdnsd_validate_test.c $(NFDNSD_VALIDATE_SRCS) $(NFDNSD_DI
 # Local data, local zones and block lists, as nfdnsd answers and pushes them.
 nfdnsd_localdata_test: nfdnsd_localdata_test.c $(NFDNSD_DIR)/localdata.c $(NFDNSD_DIR)/localdata.h tap.h
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_DIR)/localdata.c $(NFDNSD_TEST_LIBS)
+
+# The control protocol: requests and answers, without a socket.
+nfdnsd_control_test: nfdnsd_control_test.c $(NFDNSD_DIR)/control_proto.c $(NFDNSD_DIR)/control_proto.h tap.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) $(shell pkg-config --cflags json-c) -o $@ $< \
+		$(NFDNSD_DIR)/control_proto.c $(shell pkg-config --libs json-c)

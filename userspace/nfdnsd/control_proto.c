@@ -42,7 +42,7 @@ int control_parse(const char *line, size_t len, struct control_request *req, cha
 	json_tokener *tok;
 	json_object *obj, *v;
 	const char *cmd;
-	size_t i;
+	size_t i, end;
 
 	memset(req, 0, sizeof(*req));
 	if (len > CONTROL_LINE_MAX) {
@@ -59,11 +59,12 @@ int control_parse(const char *line, size_t len, struct control_request *req, cha
 		return -ENOMEM;
 	}
 	obj = json_tokener_parse_ex(tok, line, (int)len);
-	if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) < len) {
+	end = obj ? json_tokener_get_parse_end(tok) : len;
+	/* A bare number may go on: the end of the line ends it. */
+	if (!obj && json_tokener_get_error(tok) == json_tokener_continue)
+		obj = json_tokener_parse_ex(tok, " ", 1);
+	if (!obj || end < len) {
 		/* Only white space may follow the object. */
-		size_t end = obj ? json_tokener_get_parse_end(tok) : 0;
-
 		while (obj && end < len && strchr(" \t\r", line[end]))
 			end++;
 		if (!obj || end < len) {
