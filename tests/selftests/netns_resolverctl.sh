@@ -1,0 +1,241 @@
+#!/bin/bash
+# vm-kernels: 6.12.*-amd64
+# End to end: `nfdnsctl resolver` against nfdnsd registered with the
+# module.  One NSD serves a small root zone on loopback (every name the
+# test asks is in it, or delegated to an address nothing answers); nfdnsd
+# resolves from it, and a client namespace joined by veth asks the kernel.
+# Each subcommand is checked by its effect where it shows: upstream
+# queries counted by nft on nfdnsd's mark, the kernel's entries and
+# counters, and the answers at the client.  Reload runs under a dnsperf
+# load, which must lose nothing.  It tests nfdnsd rather than the module,
+# so it runs in the stock 6.12 VM only.
+#
+#   KEEP=1   keeps the work directory
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/../lib/tap.sh"
+. "$here/../lib/netns.sh"
+. "$here/../lib/dig.sh"
+
+ctl_bin=$here/nfdns_testctl
+nfdnsctl=$top/userspace/nfdnsctl/nfdnsctl
+nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
+work=$(mktemp -d /tmp/nfdns-resolverctl.XXXXXX)
+sock=$work/nfdnsd.sock
+cli=nfrc$$
+server=198.18.4.1
+client=198.18.4.2
+root=127.53.90.1
+mark=0x6e66
+nfdnsd_pid=
+dnsperf_pid=
+
+ctl() { "$ctl_bin" "$@"; }
+r() { "$nfdnsctl" resolver --socket "$sock" "$@"; }
+
+cleanup() {
+	[ -n "$dnsperf_pid" ] && kill "$dnsperf_pid" 2>/dev/null
+	if [ -n "$nfdnsd_pid" ]; then
+		kill "$nfdnsd_pid" 2>/dev/null
+		wait "$nfdnsd_pid" 2>/dev/null
+	fi
+	[ -s "$work/root/nsd.pid" ] && kill "$(cat "$work/root/nsd.pid")" 2>/dev/null
+	ns_cleanup
+	nft delete table inet nfdns_rc 2>/dev/null
+	ctl flush >/dev/null 2>&1
+	if [ -n "${KEEP:-}" ]; then
+		echo "# work directory kept: $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for prog in "$ctl_bin" "$nfdnsctl" "$nfdnsd"; do
+	if [ ! -x "$prog" ]; then
+		tap_fail "$prog is built"
+		tap_done
+		exit 1
+	fi
+done
+
+ask() {
+	ip netns exec $cli dig +time=5 +tries=1 @$server "$@" >"$work/dig" 2>&1
+	dig_parse "$work/dig"
+}
+# upstream: nfdnsd's queries to the root server so far, by nft, in $upstream.
+upstream() {
+	local line
+	upstream=0
+	while read -r line; do
+		[[ $line == *'counter packets '* ]] || continue
+		line=${line#*counter packets }
+		upstream=${line%% *}
+	done < <(nft list chain inet nfdns_rc out)
+}
+result() {
+	local desc=$1
+	shift
+	if "$@" >"$work/why" 2>&1; then tap_ok "$desc"; else tap_fail "$desc" "$(cat "$work/why")"; fi
+}
+
+# --- set up --------------------------------------------------------------------
+ns_add $cli
+ns_link "" "$server/24" $cli "$client/24" || exit 1
+ip addr add $root/32 dev lo 2>/dev/null
+ctl flush >/dev/null
+ctl config clients=any >/dev/null
+cat >"$work/root.zone" <<EOF
+\$TTL 300
+.	SOA	ns.root. admin.root. 1 3600 600 86400 60
+.	NS	ns.root.
+ns.root.	A	$root
+www.test.	A	192.0.2.1
+mail.test.	A	192.0.2.2
+dead.	NS	ns.dead.
+ns.dead.	A	198.18.99.99
+EOF
+for i in $(seq 1 50); do printf 'n%d.test.\tA\t192.0.2.%d\n' $i $((i + 10)); done >>"$work/root.zone"
+nsd_start "" "$work/root" . "$work/root.zone" $root ||
+	tap_fail "the root server starts" "$(cat "$work/root/nsd.log")"
+printf '.\t3600000\tIN\tNS\tns.root.\nns.root.\t3600000\tIN\tA\t%s\n' $root >"$work/root.hints"
+nft -f - <<EOF
+table inet nfdns_rc {
+	chain out {
+		type filter hook output priority 0;
+		meta mark $mark ip daddr $root udp dport 53 counter
+	}
+}
+EOF
+cat >"$work/nfdnsd.conf" <<EOF
+dnssec-validation no
+root-hints $work/root.hints
+do-not-query-localhost no
+listen 127.0.0.1:5300
+control-socket $sock
+resolve-timeout-ms 4000
+local-data "old.test 60 A 10.0.0.6"
+EOF
+"$nfdnsd" --config "$work/nfdnsd.conf" >"$work/nfdnsd.log" 2>&1 &
+nfdnsd_pid=$!
+registered() { r status | grep -qx 'kernel_registered true'; }
+result "status: nfdnsd is registered with the kernel" wait_for 30 registered
+result "status: names its configuration file" bash -c "'$nfdnsctl' resolver --socket '$sock' status | grep -qx 'config_file $work/nfdnsd.conf'"
+result "the socket is mode 0600 without a control group" [ "$(stat -c %a "$sock")" = 600 ]
+if setpriv --reuid 65534 --regid 65534 --clear-groups "$nfdnsctl" resolver --socket "$sock" status >"$work/why" 2>&1; then
+	tap_fail "another user is refused" "$(cat "$work/why")"
+else
+	result "another user is refused, and told why" grep -q 'not in its control group' "$work/why"
+fi
+
+# --- flush ---------------------------------------------------------------------
+upstream
+u0=$upstream
+ask www.test A
+looks NOERROR "www.test. A 192.0.2.1" >"$work/why" && tap_ok "a first query is resolved" || tap_fail "a first query is resolved" "$(cat "$work/why")"
+upstream
+result "... with one upstream query" [ $((upstream - u0)) = 1 ]
+result "... and the kernel holds it" ctl get www.test A
+result "flush: both caches" bash -c "'$nfdnsctl' resolver --socket '$sock' flush www.test | grep -q '^1 RRsets flushed from nfdnsd; the kernel.s entries deleted'"
+result "flush: the kernel's entry is gone" bash -c "! '$ctl_bin' get www.test A"
+upcalls0=$(ctl stats upcalls)
+upstream
+u0=$upstream
+ask www.test A
+upstream
+upcalls1=$(ctl stats upcalls)
+result "flush: the next query goes to nfdnsd, and upstream (1 upcall, 1 query)" \
+	[ "$((upstream - u0)) $((upcalls1 - upcalls0))" = "1 1" ]
+ask mail.test A
+result "flush --subtree: a second name cached" ctl get mail.test A
+result "flush --subtree test: every name below" bash -c "'$nfdnsctl' resolver --socket '$sock' flush --subtree test >/dev/null && ! '$ctl_bin' get mail.test A && ! '$ctl_bin' get www.test A"
+upstream
+u0=$upstream
+dig +time=3 +tries=1 -p 5300 @127.0.0.1 mail.test A >/dev/null
+upstream
+result "... nfdnsd's own cache too (a query on its port goes upstream)" [ $((upstream - u0)) = 1 ]
+
+# --- flush-negative --------------------------------------------------------------
+dig +time=3 +tries=1 -p 5300 @127.0.0.1 nx.test A >"$work/dig"
+dig_parse "$work/dig"
+result "a negative answer" [ "$status" = NXDOMAIN ]
+upstream
+u0=$upstream
+dig +time=3 +tries=1 -p 5300 @127.0.0.1 nx.test A >/dev/null
+upstream
+result "... cached by nfdnsd (no query)" [ $((upstream - u0)) = 0 ]
+result "flush-negative" bash -c "'$nfdnsctl' resolver --socket '$sock' flush-negative | grep -q '^[1-9][0-9]* flushed (rrsets)'"
+dig +time=3 +tries=1 -p 5300 @127.0.0.1 nx.test A >/dev/null
+upstream
+result "... then asked upstream again" [ $((upstream - u0)) = 1 ]
+
+# --- infra -----------------------------------------------------------------------
+result "dump-infra: the root server, with its RTT" bash -c "'$nfdnsctl' resolver --socket '$sock' dump-infra | grep -q '^server=$root:53 srtt_ms=[0-9]* '"
+result "flush-infra all" bash -c "'$nfdnsctl' resolver --socket '$sock' flush-infra all | grep -q 'flushed (entries)'"
+result "... leaves dump-infra empty" bash -c "[ -z \"\$('$nfdnsctl' resolver --socket '$sock' dump-infra)\" ]"
+
+# --- requests --------------------------------------------------------------------
+# www.dead is delegated to an address nothing answers: it stays in flight.
+dig +time=8 +tries=1 -p 5300 @127.0.0.1 www.dead A >/dev/null &
+inflight() { r requests | grep -q '^name=www.dead. type=A .* state=WAIT_REPLY .*zone=dead. server=198.18.99.99:53'; }
+result "requests: a question in flight, its zone and server" wait_for 5 inflight
+result "requests --json is the raw answer" bash -c "'$nfdnsctl' resolver --socket '$sock' --json requests | jq -e '.ok and (.requests | length) >= 1' >/dev/null"
+wait
+
+# --- log-level -------------------------------------------------------------------
+result "log-level debug" bash -c "[ \"\$('$nfdnsctl' resolver --socket '$sock' log-level debug)\" = debug ]"
+result "log-level shows it" bash -c "[ \"\$('$nfdnsctl' resolver --socket '$sock' log-level)\" = debug ]"
+"$nfdnsctl" resolver --socket "$sock" log-level loud >"$work/why" 2>&1
+rc=$?
+result "an unknown level: exit 1 and why" bash -c "[ $rc = 1 ] && grep -q 'unknown log level' '$work/why'"
+r log-level info >/dev/null
+
+# --- stats -----------------------------------------------------------------------
+result "stats: counters as NAME VALUE" bash -c "'$nfdnsctl' resolver --socket '$sock' stats | grep -qx 'kernel_registrations 1'"
+result "stats --prometheus passes promtool" bash -c "'$nfdnsctl' resolver --socket '$sock' stats --prometheus | promtool check metrics"
+
+# --- reload ----------------------------------------------------------------------
+ask old.test A
+result "local data before the reload" looks NOERROR "old.test. A 10.0.0.6"
+sed -i 's/^local-data .*/local-data "new.test 60 A 10.0.0.7"/' "$work/nfdnsd.conf"
+result "reload" bash -c "[ \"\$('$nfdnsctl' resolver --socket '$sock' reload)\" = reloaded ]"
+ask new.test A
+result "the kernel answers the new local data" looks NOERROR "new.test. A 10.0.0.7"
+result "the old static entry is gone from the kernel" bash -c "! '$ctl_bin' get old.test A"
+printf 'max-ttl forever\n' >>"$work/nfdnsd.conf"
+"$nfdnsctl" resolver --socket "$sock" reload >"$work/why" 2>&1
+rc=$?
+result "a broken file: reload fails with FILE:LINE" bash -c "[ $rc = 1 ] && grep -q 'nfdnsd.conf:8: max-ttl wants a number' '$work/why'"
+ask new.test A
+result "... and the running configuration stays" looks NOERROR "new.test. A 10.0.0.7"
+kill -HUP $nfdnsd_pid
+result "SIGHUP with the broken file: refused, and logged" wait_for 5 grep -q 'reload refused, the running configuration stays: .*nfdnsd.conf:8' "$work/nfdnsd.log"
+sed -i '$d' "$work/nfdnsd.conf"
+printf 'listen 127.0.0.1:5301\n' >>"$work/nfdnsd.conf"
+result "reload: a restart-only setting is named, and kept" bash -c "'$nfdnsctl' resolver --socket '$sock' reload 2>&1 | grep -q 'needs a restart, running value kept: listen'"
+sed -i '$d' "$work/nfdnsd.conf"
+
+# Reload under load: 10 s of queries over 52 names, 5 reloads, nothing lost.
+for i in $(seq 1 50); do echo "n$i.test A"; done >"$work/queries"
+echo "new.test A" >>"$work/queries"
+echo "www.test A" >>"$work/queries"
+ip netns exec $cli dnsperf -s $server -d "$work/queries" -l 10 -Q 300 -c 4 -t 5 >"$work/dnsperf" 2>&1 &
+dnsperf_pid=$!
+sleep 1
+for i in 1 2 3 4 5; do
+	kill -HUP $nfdnsd_pid
+	r reload >/dev/null 2>&1
+	sleep 1
+done
+wait $dnsperf_pid
+dnsperf_pid=
+lost=$(awk '/Queries lost:/ { print $3 }' "$work/dnsperf")
+sent=$(awk '/Queries sent:/ { print $3 }' "$work/dnsperf")
+reloads=$(r status | awk '$1 == "reloads" { print $2 }')
+result "reload under load: $sent queries, $lost lost, across $reloads reloads" \
+	bash -c "[ '${lost:-x}' = 0 ] && [ '${sent:-0}' -gt 1000 ] && [ '${reloads:-0}' -ge 11 ]"
+result "nfdnsd still runs" kill -0 $nfdnsd_pid
+
+tap_done
