@@ -452,14 +452,14 @@ check "www.v6.example.com A through an IPv6-only name server (::1)" bash -c "[ '
 
 # ---- NXNS ----
 
-chased=$(counter ns_chased)
+chased=$(counter nameservers_chased)
 k0=$(sent main)
 ask $listen www.x.attacker.com A
 used=$(( $(sent main) - k0 ))
 check "www.x.attacker.com A (100 NS names, no glue, none exist): SERVFAIL" [ "$(rcode "$out")" = SERVFAIL ]
 check "NXNS: upstream queries stay under the bound ($used <= $max_queries, and <= 16; kernel counter)" bash -c "[ $used -le $max_queries ] && [ $used -le 16 ]"
 nxns_used=$used
-check "NXNS: at most $max_ns_chase NS names chased for the referral" [ $(( $(counter ns_chased) - chased )) -le $max_ns_chase ]
+check "NXNS: at most $max_ns_chase NS names chased for the referral" [ $(( $(counter nameservers_chased) - chased )) -le $max_ns_chase ]
 
 # ---- service ----
 

@@ -1,7 +1,7 @@
 # nfdnsctl host unit test (included by tests/unit/Makefile): nfdnsctl's own
 # sources with a transport that needs no kernel.
 NFDNSCTL_DIR := ../../userspace/nfdnsctl
-NFDNSCTL_TEST_CFLAGS := -I$(NFDNSCTL_DIR) -I../../kmod/uapi -D_GNU_SOURCE \
+NFDNSCTL_TEST_CFLAGS := -I$(NFDNSCTL_DIR) -I../../userspace/common -I../../kmod/uapi -D_GNU_SOURCE \
 	-DNFDNSCTL_NO_MAIN $(shell pkg-config --cflags ldns libnl-genl-3.0 json-c 2>/dev/null)
 NFDNSCTL_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns) \
 	$(shell pkg-config --libs libnl-genl-3.0 json-c)

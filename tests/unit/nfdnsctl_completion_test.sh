@@ -184,7 +184,7 @@ commands=$(table "$src/main.c" 'static const struct nfdnsctl_cmd commands\[\] = 
 	sed -n 's/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p')
 keys=$(table "$src/config.c" 'static const struct setting settings\[\] = {' |
 	sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)", NFDNS_CONF_A_.*/\1/p')
-counters=$(table "$src/stats.c" 'static const struct stat_desc stats\[\] = {' |
+counters=$(table "$top/userspace/common/kernel_stats.h" 'static const struct nfdns_stat_desc nfdns_stat_descs\[\] = {' |
 	tr '\n\t' '  ' |
 	grep -o '{ "[a-z_]*", "[a-z_]*", *NFDNS_STAT_A_[A-Z_]*, *\(true\|false\)' |
 	sed 's/{ "\([a-z_]*\)", "\([a-z_]*\)", *NFDNS_STAT_A_[A-Z_]*, *\(true\|false\)/\1 \2 \3/')

@@ -1,6 +1,6 @@
 # nfdnsd host unit tests (included by tests/unit/Makefile).
 NFDNSD_DIR := ../../userspace/nfdnsd
-NFDNSD_TEST_CFLAGS := -I$(NFDNSD_DIR) -I../../kmod/uapi -D_GNU_SOURCE \
+NFDNSD_TEST_CFLAGS := -I$(NFDNSD_DIR) -I../../userspace/common -I../../kmod/uapi -D_GNU_SOURCE \
 	$(shell pkg-config --cflags ldns libuv 2>/dev/null)
 NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
 
@@ -26,7 +26,7 @@ nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDN
 
 # The state machine with a scripted upstream in place of upstream.c.
 NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c infra.c lru.c dname.c util.c acl.c \
-	roothints.c trace.c stats.c log.c config.c validate.c localdata.c zones.c)
+	roothints.c trace.c stats.c histogram.c log.c config.c validate.c localdata.c zones.c)
 nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
 		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)

@@ -72,7 +72,8 @@ void options_free(struct options *o)
 	free(o->root_hints);
 	free(o->control_socket);
 	free(o->control_group);
-	o->config_file = o->root_hints = o->control_socket = o->control_group = NULL;
+	free(o->metrics);
+	o->config_file = o->root_hints = o->control_socket = o->control_group = o->metrics = NULL;
 	for (size_t i = 0; i < o->n_trust_anchor_files; i++) {
 		free(o->trust_anchor_files[i]);
 		o->trust_anchor_files[i] = NULL;
@@ -285,6 +286,8 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		return set_string(&o->control_socket, value);
 	if (strcmp(key, "control-group") == 0)
 		return set_string(&o->control_group, value);
+	if (strcmp(key, "metrics") == 0)
+		return set_string(&o->metrics, value);
 	if (strcmp(key, "log-level") == 0) {
 		err = log_level_parse(value);
 		if (err < 0) {
@@ -487,6 +490,7 @@ static const struct option long_options[] = {
 	{ "aggressive-nsec", required_argument, NULL, OPT_GENERIC },
 	{ "control-socket", required_argument, NULL, OPT_GENERIC },
 	{ "control-group", required_argument, NULL, OPT_GENERIC },
+	{ "metrics", required_argument, NULL, OPT_GENERIC },
 	{ "forward-zone", required_argument, NULL, OPT_GENERIC },
 	{ "forward-first", required_argument, NULL, OPT_GENERIC },
 	{ "stub-zone", required_argument, NULL, OPT_GENERIC },
@@ -564,6 +568,8 @@ void options_usage(FILE *out)
 		"                           \"none\": no control socket)\n"
 		"      --control-group GROUP  group that may use it (default nfdns, when it exists;\n"
 		"                           otherwise root only)\n"
+		"      --metrics [ADDR:]PORT  serve Prometheus metrics at /metrics (a port alone:\n"
+		"                           on 127.0.0.1; default off)\n"
 		"      --forward-zone \"NAME ADDR...\"  ask these recursive servers (RD=1) for NAME\n"
 		"                           and below instead of iterating; repeatable\n"
 		"      --forward-first yes|no  iterate when every forwarder fails (default no:\n"

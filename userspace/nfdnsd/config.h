@@ -76,6 +76,7 @@ struct options {
 	/* the control channel (control.c); NULL: the defaults */
 	char *control_socket;
 	char *control_group;
+	char *metrics;			/* ADDR:PORT or PORT of /metrics (metrics.c); NULL: off */
 };
 
 void options_defaults(struct options *o);

@@ -133,7 +133,7 @@ static int cmd_stats(struct daemon *d, const struct control_request *req, json_o
 		return 0;
 	}
 	counters = json_object_new_object();
-#define STATS_JSON(name) add_u64(counters, #name, stats.name);
+#define STATS_JSON(name, help) add_u64(counters, #name, stats.name);
 	STATS_FIELDS(STATS_JSON)
 #undef STATS_JSON
 	add_u64(counters, "cache_rrsets", d->resolver.cache.lru.count);

@@ -15,6 +15,7 @@
 struct service;
 struct kernel_link;
 struct control;
+struct metrics;
 
 struct daemon {
 	uv_loop_t *loop;
@@ -23,6 +24,7 @@ struct daemon {
 	struct service *service;
 	struct kernel_link *kernel;
 	struct control *control;
+	struct metrics *metrics;
 	uv_signal_t sigterm, sigint, sigusr1, sighup;
 	uv_timer_t prime;
 	bool stopping;

@@ -132,6 +132,81 @@ static int lookup_family(void)
 	return id ? id : -ENOENT;
 }
 
+/* ---- counters, for /metrics ---- */
+
+struct stats_read {
+	uint64_t *vals;
+	size_t n;
+	bool got;
+};
+
+static int stat_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_read *r = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type < r->n && type != NFDNS_STAT_A_PAD && mnl_attr_validate(attr, MNL_TYPE_U64) >= 0)
+		r->vals[type] = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static int stats_top_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_read *r = data;
+
+	if (mnl_attr_get_type(attr) == NFDNS_A_STATS && mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0) {
+		r->got = true;
+		return mnl_attr_parse_nested(attr, stat_attr_cb, data);
+	}
+	return MNL_CB_OK;
+}
+
+static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_top_cb, data);
+}
+
+int kernel_stats_read(uint64_t *vals, size_t n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct timeval tv = { .tv_sec = 1 };
+	struct stats_read r = { vals, n, false };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	uint32_t portid;
+	int family = lookup_family(), err = 0;
+	ssize_t len;
+
+	if (family < 0)
+		return family;
+	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	portid = mnl_socket_get_portid(nl);
+	memset(buf, 0, sizeof(buf));
+	nlh = kernel_msg_start(buf, (uint16_t)family, NFDNS_CMD_STATS_GET, NLM_F_ACK, 1);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		err = -errno;
+	while (!err && (len = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int ret = mnl_cb_run(buf, (size_t)len, 1, portid, stats_msg_cb, &r);
+
+		if (ret < 0)
+			err = -errno;
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	mnl_socket_close(nl);
+	if (!err && !r.got)
+		err = -ENODATA;
+	return err;
+}
+
 /* ---- sending ---- */
 
 static struct nlmsghdr *start_msg(struct kernel_link *k, uint8_t cmd, uint16_t flags)

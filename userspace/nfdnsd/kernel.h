@@ -5,6 +5,8 @@
 #include <uv.h>
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -25,6 +27,8 @@ int kernel_cache_del(struct kernel_link *k, const uint8_t *name, size_t len, boo
  * The local data changed (a reload): the old static entries go, and the
  * new rules and entries are pushed.  old is the local data before.
  */
+/* The module's counters (NFDNS_CMD_STATS_GET) into vals[attr], n of them; -errno, -ENOENT without the module. */
+int kernel_stats_read(uint64_t *vals, size_t n);
 void kernel_local_changed(struct kernel_link *k, const struct localdata *old);
 
 #endif

@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "kernel.h"
 #include "log.h"
+#include "metrics.h"
 #include "resolve.h"
 #include "server.h"
 #include "stats.h"
@@ -26,6 +27,8 @@ static void stop(struct daemon *d)
 	d->stopping = true;
 	control_stop(d->control);
 	d->control = NULL;
+	metrics_stop(d->metrics);
+	d->metrics = NULL;
 	kernel_stop(d->kernel);
 	service_stop(d->service);
 	resolver_destroy(&d->resolver);
@@ -132,7 +135,10 @@ int main(int argc, char **argv)
 	}
 	if (!d.opt.no_kernel)
 		kernel_start(&d.kernel, d.loop, &d.resolver, &d.opt);
-	if (control_start(&d.control, &d)) {
+	stats_resolver = &d.resolver;
+	if (!d.opt.no_kernel)
+		stats_kernel_reader = kernel_stats_read;
+	if (control_start(&d.control, &d) || metrics_start(&d.metrics, d.loop, &d.opt)) {
 		stop(&d);
 		uv_run(d.loop, UV_RUN_DEFAULT);
 		service_free(d.service);

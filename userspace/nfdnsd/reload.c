@@ -74,6 +74,7 @@ static void keep_restart_only(struct options *next, struct options *cur, char *w
 	keep_string(&next->control_socket, &cur->control_socket, "control-socket", warn, warnlen);
 	keep_string(&next->control_group, &cur->control_group, "control-group", warn, warnlen);
 	keep_string(&next->root_hints, &cur->root_hints, "root-hints", warn, warnlen);
+	keep_string(&next->metrics, &cur->metrics, "metrics", warn, warnlen);
 	for (size_t i = 0; anchors_same && i < cur->n_trust_anchor_files; i++)
 		anchors_same = same_string(next->trust_anchor_files[i], cur->trust_anchor_files[i]);
 	if (!anchors_same)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dname.h"
+#include "histogram.h"
 #include "localdata.h"
 #include "log.h"
 #include "roothints.h"
@@ -42,7 +43,7 @@
 struct budget {
 	uint64_t started_ms;
 	uint32_t queries;
-	uint32_t ns_chased;
+	uint32_t nameservers_chased;
 };
 
 struct ns_name {
@@ -1416,8 +1417,8 @@ static bool chase_ns_name(struct task *t)
 				return false;
 			}
 			t->chased_here++;
-			t->budget->ns_chased++;
-			stats.ns_chased++;
+			t->budget->nameservers_chased++;
+			stats.nameservers_chased++;
 		}
 		/* A lookup already under way further up would only come back here. */
 		bool loop = false;
@@ -1820,6 +1821,8 @@ static void on_upstream(void *arg, int err, ldns_pkt *pkt, uint32_t rtt_ms)
 	struct sockaddr *sa = (struct sockaddr *)&t->srv[f->srv].addr;
 
 	f->uq = NULL;
+	if (!err)
+		histogram_observe(&upstream_rtt_hist, (uint64_t)rtt_ms * 1000);
 	if (err == -EILSEQ) {
 		char who[NAME_STRLEN], a[SA_STRLEN], n[NAME_STRLEN], ty[16];
 		int idx = f->srv;

@@ -10,6 +10,7 @@
 
 #include "acl.h"
 #include "dname.h"
+#include "histogram.h"
 #include "log.h"
 #include "stats.h"
 #include "trace.h"
@@ -109,6 +110,10 @@ void trace_answered(const char *via, const ldns_rr *question, const struct resol
 		stats.answers_other++;
 	if (res->from_cache)
 		stats.answered_from_cache++;
+	histogram_observe(&resolution_hist[res->rcode == LDNS_RCODE_SERVFAIL ? ANSWER_HOW_FAILED :
+					   res->from_cache		    ? ANSWER_HOW_CACHE :
+										ANSWER_HOW_RESOLVED],
+			  (now_ms - start_ms) * 1000);
 	if (res->from_cache)
 		TRACE("answered %s %s %s (%zu records) from cache [%s]", name_str(ldns_rr_owner(question), n),
 		      type_str(ldns_rr_get_type(question), ty), rcode_str((unsigned)res->rcode, rc),
