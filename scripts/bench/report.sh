@@ -89,7 +89,7 @@ jq -s --slurpfile host "$host" '
 		(by("nfdns_block"; null) as $b | select($b != null) | by("nfdns"; $b.n) as $p
 			| select($p != null and $floor != null)
 			| (($b.cpu.median - $floor.cpu.median) / ($p.cpu.median - $floor.cpu.median)) as $r
-			| {goal: "a \($block.rules // 0 | human)-name block list leaves a hit's CPU above the floor within 10%",
+			| {goal: "a \($block.rules // 0 | human)-name block list leaves the CPU of a hit above the floor within 10%",
 			   value: (($r * 100 | round) / 100), target: 1.1,
 			   figure: "row medians at \($b.n | human) entries: (\($b.cpu.median) − \($floor.cpu.median)) / (\($p.cpu.median) − \($floor.cpu.median)) = \(($r * 100 | round) / 100); the list loaded in \($block.load_s) s and takes \(($block.bytes // 0) / ($block.rules // 1) * 10 | round / 10) bytes per rule in the kernel",
 			   want: "≤ 1.10", met: ($r <= 1.1)}),

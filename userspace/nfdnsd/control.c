@@ -511,12 +511,13 @@ int control_start(struct control **out, struct daemon *d)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (mkdir(dirname(dir), 0755) && errno != EEXIST)
 		log_warn("cannot make the directory of %s: %s", path, strerror(errno));
+	/* DNS matters more than control: without the socket nfdnsd still serves. */
 	err = claim_path(path);
 	if (err) {
-		log_err("control socket %s: %s", path,
+		log_err("control socket %s: %s; running without one", path,
 			err == -EADDRINUSE ? "another nfdnsd answers there" : strerror(-err));
 		free(ctl);
-		return err;
+		return 0;
 	}
 	uv_pipe_init(d->loop, &ctl->server, 0);
 	ctl->server.data = ctl;
@@ -539,10 +540,10 @@ int control_start(struct control **out, struct daemon *d)
 	if (!err)
 		err = uv_listen((uv_stream_t *)&ctl->server, 8, on_connection);
 	if (err) {
-		log_err("control socket %s: %s", path, strerror(-err));
+		log_err("control socket %s: %s; running without one", path, strerror(-err));
 		unlink(path);
 		uv_close((uv_handle_t *)&ctl->server, on_server_closed);
-		return err;
+		return 0;
 	}
 	log_info("control socket %s", path);
 	*out = ctl;
