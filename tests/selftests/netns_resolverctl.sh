@@ -115,6 +115,7 @@ root-hints $work/root.hints
 do-not-query-localhost no
 listen 127.0.0.1:5300
 control-socket $sock
+metrics 9153
 resolve-timeout-ms 4000
 local-data "old.test 60 A 10.0.0.6"
 EOF
@@ -195,6 +196,24 @@ r log-level info >/dev/null
 # --- stats -----------------------------------------------------------------------
 result "stats: counters as NAME VALUE" bash -c "'$nfdnsctl' resolver --socket '$sock' stats | grep -qx 'kernel_registrations 1'"
 result "stats --prometheus passes promtool" bash -c "'$nfdnsctl' resolver --socket '$sock' stats --prometheus | promtool check metrics"
+
+# --- metrics ---------------------------------------------------------------------
+scrape() { curl -sf http://127.0.0.1:9153/metrics >"$work/metrics"; }
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$work/metrics"; }
+result "metrics: /metrics answers, and promtool passes it" bash -c "curl -sf http://127.0.0.1:9153/metrics | promtool check metrics"
+scrape
+hits=$(ctl stats hits)
+result "metrics: the module's counters, read over netlink (hits $hits)" \
+	[ "$(metric nfdns_kernel_up) $(metric nfdns_kernel_hits_total)" = "1 $hits" ]
+q0=$(metric nfdnsd_client_queries_total)
+c0=$(metric 'nfdnsd_resolution_duration_seconds_count{how="cache"}')
+for i in 1 2 3; do dig +time=3 +tries=1 -p 5300 @127.0.0.1 old.test A >/dev/null; done
+scrape
+result "metrics: 3 questions count 3, and 3 answers from the cache in the histogram" \
+	[ "$(($(metric nfdnsd_client_queries_total) - q0)) $(($(metric 'nfdnsd_resolution_duration_seconds_count{how="cache"}') - c0))" = "3 3" ]
+result "metrics: another path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9153/x)" = 404 ]
+result "metrics: on loopback only, not on the address clients reach" \
+	bash -c "! ip netns exec $cli curl -s -m 3 http://$server:9153/metrics >/dev/null"
 
 # --- reload ----------------------------------------------------------------------
 ask old.test A
