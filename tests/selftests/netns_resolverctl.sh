@@ -95,7 +95,7 @@ ns.root.	A	$root
 www.test.	A	192.0.2.1
 mail.test.	A	192.0.2.2
 dead.	NS	ns.dead.
-ns.dead.	A	198.18.99.99
+ns.dead.	A	198.18.4.99
 EOF
 for i in $(seq 1 50); do printf 'n%d.test.\tA\t192.0.2.%d\n' $i $((i + 10)); done >>"$work/root.zone"
 nsd_start "" "$work/root" . "$work/root.zone" $root ||
@@ -115,6 +115,7 @@ root-hints $work/root.hints
 do-not-query-localhost no
 listen 127.0.0.1:5300
 control-socket $sock
+qname-minimisation no
 metrics 9153
 resolve-timeout-ms 4000
 local-data "old.test 60 A 10.0.0.6"
@@ -125,7 +126,11 @@ registered() { r status | grep -qx 'kernel_registered true'; }
 result "status: nfdnsd is registered with the kernel" wait_for 30 registered
 result "status: names its configuration file" bash -c "'$nfdnsctl' resolver --socket '$sock' status | grep -qx 'config_file $work/nfdnsd.conf'"
 result "the socket is mode 0600 without a control group" [ "$(stat -c %a "$sock")" = 600 ]
-if setpriv --reuid 65534 --regid 65534 --clear-groups "$nfdnsctl" resolver --socket "$sock" status >"$work/why" 2>&1; then
+# The socket's mode alone must keep another user out: the way to it is open.
+chmod 711 "$work"
+cp "$nfdnsctl" "$work/nfdnsctl-other"
+chmod 755 "$work/nfdnsctl-other"
+if setpriv --reuid 65534 --regid 65534 --clear-groups "$work/nfdnsctl-other" resolver --socket "$sock" status >"$work/why" 2>&1; then
 	tap_fail "another user is refused" "$(cat "$work/why")"
 else
 	result "another user is refused, and told why" grep -q 'not in its control group' "$work/why"
@@ -178,12 +183,22 @@ result "flush-infra all" bash -c "'$nfdnsctl' resolver --socket '$sock' flush-in
 result "... leaves dump-infra empty" bash -c "[ -z \"\$('$nfdnsctl' resolver --socket '$sock' dump-infra)\" ]"
 
 # --- requests --------------------------------------------------------------------
-# www.dead is delegated to an address nothing answers: it stays in flight.
+# www.dead is delegated to an address whose queries vanish: it stays in flight.
+ip -n $cli addr add 198.18.4.99/32 dev lo
+ip netns exec $cli nft -f - <<EOF
+table inet sink {
+	chain in {
+		type filter hook input priority 0;
+		ip daddr 198.18.4.99 udp dport 53 drop
+	}
+}
+EOF
 dig +time=8 +tries=1 -p 5300 @127.0.0.1 www.dead A >/dev/null &
-inflight() { r requests | grep -q '^name=www.dead. type=A .* state=WAIT_REPLY .*zone=dead. server=198.18.99.99:53'; }
+dead_pid=$!
+inflight() { r requests | grep -q '^name=www.dead. type=A .* state=WAIT_REPLY .*zone=dead. server=198.18.4.99:53'; }
 result "requests: a question in flight, its zone and server" wait_for 5 inflight
 result "requests --json is the raw answer" bash -c "'$nfdnsctl' resolver --socket '$sock' --json requests | jq -e '.ok and (.requests | length) >= 1' >/dev/null"
-wait
+wait $dead_pid
 
 # --- log-level -------------------------------------------------------------------
 result "log-level debug" bash -c "[ \"\$('$nfdnsctl' resolver --socket '$sock' log-level debug)\" = debug ]"

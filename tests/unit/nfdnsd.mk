@@ -1,8 +1,8 @@
 # nfdnsd host unit tests (included by tests/unit/Makefile).
 NFDNSD_DIR := ../../userspace/nfdnsd
 NFDNSD_TEST_CFLAGS := -I$(NFDNSD_DIR) -I../../userspace/common -I../../kmod/uapi -D_GNU_SOURCE \
-	$(shell pkg-config --cflags ldns libuv 2>/dev/null)
-NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns)
+	$(shell pkg-config --cflags ldns libuv json-c 2>/dev/null)
+NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns) $(shell pkg-config --libs json-c)
 
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 

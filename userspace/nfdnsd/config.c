@@ -53,6 +53,7 @@ void options_defaults(struct options *o)
 	o->dnssec_validation = true;
 	o->harden_algo_downgrade = true;
 	o->aggressive_nsec = true;
+	o->log_queries_rate = 100;
 }
 
 static int add_default_access(struct options *o)
@@ -226,6 +227,7 @@ static const struct u32_setting u32_settings[] = {
 	U32("max-waiting-per-question", max_waiting_per_question, 1, 1000000),
 	U32("cache-max-bytes", cache_max_bytes, 1u << 16, UINT32_MAX),
 	U32("max-upstream-sockets", max_upstream_sockets, 4, 1000000),
+	U32("log-queries-rate", log_queries_rate, 1, 1000000),
 };
 
 struct bool_setting {
@@ -243,6 +245,7 @@ static const struct bool_setting bool_settings[] = {
 	BOOL("qname-minimisation-strict", qname_minimisation_strict, false),
 	BOOL("dnssec-validation", dnssec_validation, false), BOOL("harden-algo-downgrade", harden_algo_downgrade, false),
 	BOOL("aggressive-nsec", aggressive_nsec, false), BOOL("forward-first", forward_first, false),
+	BOOL("log-queries", log_queries, false),
 };
 
 int options_set(struct options *o, const char *key, const char *value, const char *where)
@@ -286,6 +289,14 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 		return set_string(&o->control_socket, value);
 	if (strcmp(key, "control-group") == 0)
 		return set_string(&o->control_group, value);
+	if (strcmp(key, "log-format") == 0) {
+		if (strcmp(value, "text") && strcmp(value, "json")) {
+			fprintf(stderr, "nfdnsd: %s: log-format is text or json, not \"%s\"\n", where, value);
+			return -EINVAL;
+		}
+		o->log_json = value[0] == 'j';
+		return 0;
+	}
 	if (strcmp(key, "metrics") == 0)
 		return set_string(&o->metrics, value);
 	if (strcmp(key, "log-level") == 0) {
@@ -491,6 +502,9 @@ static const struct option long_options[] = {
 	{ "control-socket", required_argument, NULL, OPT_GENERIC },
 	{ "control-group", required_argument, NULL, OPT_GENERIC },
 	{ "metrics", required_argument, NULL, OPT_GENERIC },
+	{ "log-format", required_argument, NULL, OPT_GENERIC },
+	{ "log-queries", no_argument, NULL, OPT_GENERIC },
+	{ "log-queries-rate", required_argument, NULL, OPT_GENERIC },
 	{ "forward-zone", required_argument, NULL, OPT_GENERIC },
 	{ "forward-first", required_argument, NULL, OPT_GENERIC },
 	{ "stub-zone", required_argument, NULL, OPT_GENERIC },
@@ -568,6 +582,10 @@ void options_usage(FILE *out)
 		"                           \"none\": no control socket)\n"
 		"      --control-group GROUP  group that may use it (default nfdns, when it exists;\n"
 		"                           otherwise root only)\n"
+		"      --log-format text|json  log lines as text (default) or one JSON object each\n"
+		"      --log-queries        log each client question answered (default off)\n"
+		"      --log-queries-rate N  query log lines per second at most; the rest are\n"
+		"                           dropped and counted (default 100)\n"
 		"      --metrics [ADDR:]PORT  serve Prometheus metrics at /metrics (a port alone:\n"
 		"                           on 127.0.0.1; default off)\n"
 		"      --forward-zone \"NAME ADDR...\"  ask these recursive servers (RD=1) for NAME\n"

@@ -77,6 +77,9 @@ struct options {
 	char *control_socket;
 	char *control_group;
 	char *metrics;			/* ADDR:PORT or PORT of /metrics (metrics.c); NULL: off */
+	bool log_json;			/* log-format json */
+	bool log_queries;		/* the query log (querylog.c) */
+	uint32_t log_queries_rate;	/* its lines per second at most */
 };
 
 void options_defaults(struct options *o);

@@ -475,7 +475,7 @@ static void on_miss_resolved(void *arg, const struct resolve_result *res)
 		owner = NULL;
 		ldns_rr_set_type(q, m->qtype);
 		ldns_rr_set_class(q, m->qclass);
-		trace_answered("kernel", q, res, m->start_ms, uv_now(k->loop));
+		trace_answered("kernel", NULL, q, res, m->start_ms, uv_now(k->loop));
 	}
 	ldns_rdf_deep_free(owner);
 	ldns_rr_free(q);

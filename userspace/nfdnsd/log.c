@@ -9,8 +9,11 @@
 #include <syslog.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 static enum log_level current_level = LOG_LEVEL_INFO;
 static bool to_syslog;
+static bool as_json;
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERR] = "error",
@@ -44,6 +47,44 @@ void log_setup(enum log_level level, bool use_syslog, const char *ident)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_set_json(bool json)
+{
+	as_json = json;
+}
+
+bool log_json(void)
+{
+	return as_json;
+}
+
+/* RFC 3339, UTC, to the millisecond: what journald and Loki parse. */
+static void json_time(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03dZ", when, (int)(ts.tv_nsec / 1000000));
+}
+
+void log_object(int prio, const char *type, json_object *o)
+{
+	char when[48];
+
+	json_time(when, sizeof(when));
+	json_object_object_add(o, "ts", json_object_new_string(when));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	if (to_syslog)
+		syslog(prio, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	else
+		fprintf(stderr, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	fflush(stderr);
+	json_object_put(o);
+}
+
 void log_set_level(enum log_level level)
 {
 	current_level = level;
@@ -68,6 +109,15 @@ bool log_enabled(enum log_level level)
 
 static void emit(int prio, const char *tag, const char *fmt, va_list ap)
 {
+	if (as_json) {
+		json_object *o = json_object_new_object();
+		char msg[2048];
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		log_object(prio, tag, o);
+		return;
+	}
 	if (to_syslog) {
 		vsyslog(prio, fmt, ap);
 		return;

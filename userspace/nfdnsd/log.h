@@ -18,6 +18,12 @@ const char *log_level_name(enum log_level level);
 void log_setup(enum log_level level, bool use_syslog, const char *ident);
 void log_close(void);
 void log_set_level(enum log_level level);
+/* One JSON object per line ({"ts","type","msg"}) instead of text. */
+void log_set_json(bool json);
+bool log_json(void);
+struct json_object;
+/* Writes o as one line, with "ts" and "type" added; takes o. */
+void log_object(int prio, const char *type, struct json_object *o);
 enum log_level log_get_level(void);
 bool log_enabled(enum log_level level);
 

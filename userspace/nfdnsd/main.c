@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "metrics.h"
+#include "querylog.h"
 #include "resolve.h"
 #include "server.h"
 #include "stats.h"
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 		return err > 0 ? 0 : 2;
 	}
 	log_setup(d.opt.log_level, d.opt.syslog, "nfdnsd");
+	log_set_json(d.opt.log_json);
+	querylog_setup(d.opt.log_queries ? d.opt.log_queries_rate : 0);
 	trace_on = d.opt.trace;
 	signal(SIGPIPE, SIG_IGN);
 	fit_descriptors(&d.opt);

@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "kernel.h"
 #include "log.h"
+#include "querylog.h"
 #include "trace.h"
 
 /* A setting only a restart can change: the running value stays, and it is named. */
@@ -137,6 +138,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen, char *warn, size_t
 	d->resolver.cache.neg_max_ttl = d->opt.neg_max_ttl;
 	trace_on = d->opt.trace;
 	log_set_level(d->opt.log_level);
+	log_set_json(d->opt.log_json);
+	querylog_setup(d->opt.log_queries ? d->opt.log_queries_rate : 0);
 	kernel_local_changed(d->kernel, old.local);
 	options_free(&old);
 	d->reloads++;

@@ -12,6 +12,7 @@
 #include "dname.h"
 #include "histogram.h"
 #include "log.h"
+#include "querylog.h"
 #include "stats.h"
 #include "trace.h"
 #include "util.h"
@@ -95,8 +96,8 @@ static void client_free(struct client *c)
 	free(c);
 }
 
-void trace_answered(const char *via, const ldns_rr *question, const struct resolve_result *res, uint64_t start_ms,
-		    uint64_t now_ms)
+void trace_answered(const char *via, const struct sockaddr *client, const ldns_rr *question,
+		    const struct resolve_result *res, uint64_t start_ms, uint64_t now_ms)
 {
 	char n[NAME_STRLEN], ty[16], rc[16];
 
@@ -114,6 +115,8 @@ void trace_answered(const char *via, const ldns_rr *question, const struct resol
 					   res->from_cache		    ? ANSWER_HOW_CACHE :
 										ANSWER_HOW_RESOLVED],
 			  (now_ms - start_ms) * 1000);
+	querylog_answer(via, client, question, res->rcode, res->answer ? ldns_rr_list_rr_count(res->answer) : 0,
+			res->from_cache, now_ms, now_ms - start_ms);
 	if (res->from_cache)
 		TRACE("answered %s %s %s (%zu records) from cache [%s]", name_str(ldns_rr_owner(question), n),
 		      type_str(ldns_rr_get_type(question), ty), rcode_str((unsigned)res->rcode, rc),
@@ -249,7 +252,8 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 	ldns_pkt *resp = response_for_query(c->query, res);
 
 	c->task = NULL;
-	trace_answered(c->conn ? "tcp" : "udp", q, res, c->start_ms, uv_now(c->svc->loop));
+	trace_answered(c->conn ? "tcp" : "udp", (const struct sockaddr *)&c->peer, q, res, c->start_ms,
+		       uv_now(c->svc->loop));
 	if (resp)
 		send_response(c, resp);
 	ldns_pkt_free(resp);

@@ -21,7 +21,7 @@ void service_stop(struct service *s);
 void service_free(struct service *s);
 
 /* One line for the trace/log about an answered client question. */
-void trace_answered(const char *via, const ldns_rr *question, const struct resolve_result *res, uint64_t start_ms,
-		    uint64_t now_ms);
+void trace_answered(const char *via, const struct sockaddr *client, const ldns_rr *question,
+		    const struct resolve_result *res, uint64_t start_ms, uint64_t now_ms);
 
 #endif

@@ -61,7 +61,8 @@
 	X(forward_fallbacks, "Questions iterated after every forwarder failed.")        \
 	X(local_answers, "Answers from local data, a local zone or a block list.")      \
 	X(local_pushes, "Local rule sets the kernel took.")                             \
-	X(local_push_errors, "Local data the kernel refused.")
+	X(local_push_errors, "Local data the kernel refused.")                                   \
+	X(querylog_dropped, "Query log lines dropped over log-queries-rate.")
 
 struct stats {
 #define STATS_DECLARE(name, help) uint64_t name;
