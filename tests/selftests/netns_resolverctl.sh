@@ -241,11 +241,11 @@ result "the old static entry is gone from the kernel" bash -c "! '$ctl_bin' get 
 printf 'max-ttl forever\n' >>"$work/nfdnsd.conf"
 "$nfdnsctl" resolver --socket "$sock" reload >"$work/why" 2>&1
 rc=$?
-result "a broken file: reload fails with FILE:LINE" bash -c "[ $rc = 1 ] && grep -q 'nfdnsd.conf:8: max-ttl wants a number' '$work/why'"
+result "a broken file: reload fails with FILE:LINE" bash -c "[ $rc = 1 ] && grep -q 'nfdnsd.conf:10: max-ttl wants a number' '$work/why'"
 ask new.test A
 result "... and the running configuration stays" looks NOERROR "new.test. A 10.0.0.7"
 kill -HUP $nfdnsd_pid
-result "SIGHUP with the broken file: refused, and logged" wait_for 5 grep -q 'reload refused, the running configuration stays: .*nfdnsd.conf:8' "$work/nfdnsd.log"
+result "SIGHUP with the broken file: refused, and logged" wait_for 5 grep -q 'reload refused, the running configuration stays: .*nfdnsd.conf:10' "$work/nfdnsd.log"
 sed -i '$d' "$work/nfdnsd.conf"
 printf 'listen 127.0.0.1:5301\n' >>"$work/nfdnsd.conf"
 result "reload: a restart-only setting is named, and kept" bash -c "'$nfdnsctl' resolver --socket '$sock' reload 2>&1 | grep -q 'needs a restart, running value kept: listen'"
@@ -271,5 +271,28 @@ reloads=$(r status | awk '$1 == "reloads" { print $2 }')
 result "reload under load: $sent queries, $lost lost, across $reloads reloads" \
 	bash -c "[ '${lost:-x}' = 0 ] && [ '${sent:-0}' -gt 1000 ] && [ '${reloads:-0}' -ge 11 ]"
 result "nfdnsd still runs" kill -0 $nfdnsd_pid
+
+# --- JSON logs and the query log -------------------------------------------------
+printf 'log-format json\nlog-queries yes\nlog-queries-rate 20\n' >>"$work/nfdnsd.conf"
+from=$(($(wc -l <"$work/nfdnsd.log") + 1))
+r reload >/dev/null
+d0=$(r stats | awk '$1 == "querylog_dropped" { print $2 }')
+echo "new.test A" >"$work/one"
+dnsperf -s 127.0.0.1 -p 5300 -d "$work/one" -l 2 -Q 400 -c 1 -t 3 >"$work/dnsperf2" 2>&1
+completed=$(awk '/Queries completed:/ { print $3 }' "$work/dnsperf2")
+# One more answer, a second later, writes the last second's drop summary.
+sleep 1.1
+dig +time=3 +tries=1 -p 5300 @127.0.0.1 new.test A >/dev/null
+completed=$((completed + 1))
+d1=$(r stats | awk '$1 == "querylog_dropped" { print $2 }')
+tail -n +$from "$work/nfdnsd.log" >"$work/json.log"
+result "log-format json: every line after the reload is one JSON object" \
+	bash -c "[ -s '$work/json.log' ] && jq -e 'type == \"object\" and has(\"ts\") and has(\"type\")' '$work/json.log' >/dev/null"
+lines=$(jq -r 'select(.type == "query" and .name == "new.test.") | .name' "$work/json.log" | wc -l)
+result "query log: $lines lines and $((d1 - d0)) dropped for $completed answers (rate 20/s)" \
+	bash -c "[ '${completed:-0}' -gt 100 ] && [ $((lines + d1 - d0)) = '$completed' ] && [ $lines -le 80 ]"
+result "query log: a line has the client, name, type, rcode and how" \
+	bash -c "jq -e 'select(.type == \"query\") | select(.client | startswith(\"127.0.0.1#\") or startswith(\"127.0.0.1:\")) | select(.qtype == \"A\" and .rcode == \"NOERROR\" and .how == \"cache\")' '$work/json.log' | grep -q new.test"
+result "query log: the drops are said" bash -c "jq -e 'select(.type == \"querylog\" and .dropped > 0)' '$work/json.log' >/dev/null"
 
 tap_done
