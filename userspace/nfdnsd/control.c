@@ -39,6 +39,7 @@
 
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_IDLE_MS 10000
+#define CONTROL_QUEUED_MAX (4 << 20)
 
 struct control_client {
 	uv_pipe_t pipe;
@@ -380,6 +381,12 @@ static void client_send(struct control_client *c, char *line)
 	if (uv_write(w, (uv_stream_t *)&c->pipe, &b, 1, on_written)) {
 		free(line);
 		free(w);
+		return;
+	}
+	/* A client that does not read its answers is not kept: it would hold memory. */
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > CONTROL_QUEUED_MAX) {
+		log_warn("control: a client does not read its answers; closing it");
+		client_close(c);
 	}
 }
 
