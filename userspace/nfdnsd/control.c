@@ -195,10 +195,14 @@ static int cmd_flush_infra(struct daemon *d, const struct control_request *req, 
 static int cmd_flush_negative(struct daemon *d, const struct control_request *req, json_object *resp, char *err,
 			      size_t errlen)
 {
+	uint64_t kernel = 0;
+
 	(void)req;
 	(void)err;
 	(void)errlen;
 	add_u64(resp, "rrsets", cache_flush_negative(&d->resolver.cache));
+	if (!d->opt.no_kernel && kernel_flush_negative(&kernel) == 0)
+		add_u64(resp, "kernel_entries", kernel);
 	return 0;
 }
 

@@ -207,6 +207,192 @@ int kernel_stats_read(uint64_t *vals, size_t n)
 	return err;
 }
 
+/* ---- negative entries, for flush-negative ---- */
+
+static int count_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint64_t *count = data;
+
+	if (mnl_attr_get_type(attr) == NFDNS_A_COUNT && mnl_attr_validate(attr, MNL_TYPE_U64) >= 0)
+		*count += mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static int count_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), count_attr_cb, data);
+}
+
+/*
+ * A request of its own socket: the registered socket's replies are read
+ * by the event loop, and the kernel answers an admin command at once.
+ */
+static int cache_del_sync(const uint8_t *qname, size_t qname_len, uint16_t qtype, uint64_t *count)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct timeval tv = { .tv_sec = 2 };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	int family = lookup_family(), err = 0;
+	ssize_t n;
+
+	*count = 0;
+	if (family < 0)
+		return family;
+	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	portid = mnl_socket_get_portid(nl);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = NFDNS_CMD_CACHE_DEL;
+	g->version = NFDNS_GENL_VERSION;
+	mnl_attr_put(nlh, NFDNS_A_QNAME, qname_len, qname);
+	if (qtype)
+		mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, qtype);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, count_msg_cb, count);
+
+		if (ret < 0) {
+			err = -errno;
+			break;
+		}
+		if (ret == MNL_CB_STOP)
+			break;
+	}
+	if (n < 0)
+		err = -errno;
+	mnl_socket_close(nl);
+	return err;
+}
+
+struct negative_list {
+	struct negative_key {
+		uint8_t qname[NFDNS_NAME_MAX];
+		uint16_t qname_len, qtype;
+	} *keys;
+	size_t n, cap;
+};
+
+static int entry_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= NFDNS_ENTRY_A_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int negative_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct negative_list *l = data;
+	const struct nlattr *tb[NFDNS_ENTRY_A_MAX + 1] = { NULL };
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != NFDNS_A_ENTRY)
+			continue;
+		mnl_attr_parse_nested(attr, entry_attr_cb, tb);
+	}
+	if (!tb[NFDNS_ENTRY_A_FLAGS] || !tb[NFDNS_ENTRY_A_QNAME] || !tb[NFDNS_ENTRY_A_QTYPE] ||
+	    !(mnl_attr_get_u32(tb[NFDNS_ENTRY_A_FLAGS]) & NFDNS_ENTRY_F_NEGATIVE) ||
+	    mnl_attr_get_payload_len(tb[NFDNS_ENTRY_A_QNAME]) > NFDNS_NAME_MAX)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct negative_key *keys = realloc(l->keys, cap * sizeof(*keys));
+
+		if (!keys)
+			return MNL_CB_ERROR;
+		l->keys = keys;
+		l->cap = cap;
+	}
+	l->keys[l->n].qname_len = mnl_attr_get_payload_len(tb[NFDNS_ENTRY_A_QNAME]);
+	memcpy(l->keys[l->n].qname, mnl_attr_get_payload(tb[NFDNS_ENTRY_A_QNAME]), l->keys[l->n].qname_len);
+	l->keys[l->n].qtype = mnl_attr_get_u16(tb[NFDNS_ENTRY_A_QTYPE]);
+	l->n++;
+	return MNL_CB_OK;
+}
+
+/* Entries are up to 64 KiB each: a dump is read with room for one. */
+#define DUMP_BUF_SIZE (128 * 1024)
+
+int kernel_flush_negative(uint64_t *count)
+{
+	struct negative_list l = { 0 };
+	struct timeval tv = { .tv_sec = 2 };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	int family = lookup_family(), err = 0;
+	char *buf;
+	ssize_t n;
+
+	*count = 0;
+	if (family < 0)
+		return family;
+	buf = calloc(1, DUMP_BUF_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		if (nl)
+			mnl_socket_close(nl);
+		free(buf);
+		return err;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = NFDNS_CMD_CACHE_GET;
+	g->version = NFDNS_GENL_VERSION;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		err = -errno;
+	while (!err && (n = mnl_socket_recvfrom(nl, buf, DUMP_BUF_SIZE)) > 0) {
+		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, negative_msg_cb, &l);
+
+		if (ret < 0)
+			err = -errno;
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	mnl_socket_close(nl);
+	free(buf);
+	/* Deleted one question at a time: the dump holds no lock across them. */
+	for (size_t i = 0; !err && i < l.n; i++) {
+		uint64_t deleted = 0;
+
+		err = cache_del_sync(l.keys[i].qname, l.keys[i].qname_len, l.keys[i].qtype, &deleted);
+		*count += deleted;
+	}
+	free(l.keys);
+	return err;
+}
+
 /* ---- sending ---- */
 
 static struct nlmsghdr *start_msg(struct kernel_link *k, uint8_t cmd, uint16_t flags)

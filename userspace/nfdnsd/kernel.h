@@ -27,6 +27,12 @@ int kernel_cache_del(struct kernel_link *k, const uint8_t *name, size_t len, boo
  * The local data changed (a reload): the old static entries go, and the
  * new rules and entries are pushed.  old is the local data before.
  */
+/*
+ * Deletes every negative entry of the kernel's cache (a dump, then one
+ * delete per question), waiting for the kernel's answers; *count: entries
+ * deleted.  -errno, -ENOENT without the module.
+ */
+int kernel_flush_negative(uint64_t *count);
 /* The module's counters (NFDNS_CMD_STATS_GET) into vals[attr], n of them; -errno, -ENOENT without the module. */
 int kernel_stats_read(uint64_t *vals, size_t n);
 void kernel_local_changed(struct kernel_link *k, const struct localdata *old);
