@@ -18,7 +18,7 @@ packages=(
 	# VM
 	qemu-system-x86 busybox-static
 	# networking and DNS peers used by tests, demo and benchmarks
-	iproute2 iputils-ping nftables procps psmisc jq
+	iproute2 iputils-ping nftables procps psmisc jq curl util-linux
 	# nfdnsctl --prometheus is checked with promtool; DKMS install is tested
 	prometheus dkms
 	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
