@@ -76,57 +76,23 @@ static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
 }
 
+static int transact(uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags,
+		    void (*fill)(struct nlmsghdr *nlh, const void *arg), const void *arg, mnl_cb_t cb, void *data,
+		    size_t buf_size);
+
+static void fill_family_name(struct nlmsghdr *nlh, const void *arg)
+{
+	(void)arg;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFDNS_GENL_NAME);
+}
+
 /* The id of the nfdns family, -ENOENT when the module is not loaded. */
 static int lookup_family(void)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	struct timeval tv = { .tv_sec = 1 };
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
 	uint16_t id = 0;
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	int err;
-	ssize_t n;
+	int err = transact(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK, fill_family_name, NULL, family_msg_cb, &id,
+			   MNL_SOCKET_BUFFER_SIZE);
 
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(nl);
-		return err;
-	}
-	/* Attribute padding is sent as it lies in the buffer. */
-	memset(buf, 0, sizeof(buf));
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFDNS_GENL_NAME);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err = -errno;
-		mnl_socket_close(nl);
-		return err;
-	}
-	err = 0;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, family_msg_cb, &id);
-
-		if (ret < 0) {
-			err = -errno;
-			break;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
-	}
-	if (n < 0)
-		err = -errno;
-	mnl_socket_close(nl);
 	if (err)
 		return err;
 	return id ? id : -ENOENT;
@@ -166,42 +132,71 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_top_cb, data);
 }
 
-int kernel_stats_read(uint64_t *vals, size_t n)
+/*
+ * One request on a generic netlink socket of its own, its answers
+ * (a reply, a dump) run through cb, waiting at most 2 s for each read:
+ * for the control channel and /metrics, not for the registered socket,
+ * whose messages the event loop reads.  buf_size fits the largest message.
+ */
+static int transact(uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags,
+		    void (*fill)(struct nlmsghdr *nlh, const void *arg), const void *arg, mnl_cb_t cb, void *data,
+		    size_t buf_size)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct timeval tv = { .tv_sec = 1 };
-	struct stats_read r = { vals, n, false };
+	struct timeval tv = { .tv_sec = 2 };
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	uint32_t portid;
-	int family = lookup_family(), err = 0;
-	ssize_t len;
+	uint32_t portid, seq = (uint32_t)time(NULL);
+	int err = 0;
+	char *buf;
+	ssize_t n;
 
-	if (family < 0)
-		return family;
+	buf = calloc(1, buf_size);
+	if (!buf)
+		return -ENOMEM;
 	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
-		mnl_socket_close(nl);
+		if (nl)
+			mnl_socket_close(nl);
+		free(buf);
 		return err;
 	}
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	portid = mnl_socket_get_portid(nl);
-	memset(buf, 0, sizeof(buf));
-	nlh = kernel_msg_start(buf, (uint16_t)family, NFDNS_CMD_STATS_GET, NLM_F_ACK, 1);
+	nlh = kernel_msg_start(buf, type, cmd, flags, seq);
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = version;
+	if (fill)
+		fill(nlh, arg);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		err = -errno;
-	while (!err && (len = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int ret = mnl_cb_run(buf, (size_t)len, 1, portid, stats_msg_cb, &r);
+	while (!err && (n = mnl_socket_recvfrom(nl, buf, buf_size)) != 0) {
+		int ret = n < 0 ? MNL_CB_ERROR : mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 
 		if (ret < 0)
-			err = -errno;
+			err = errno ? -errno : -EIO;
 		if (ret <= MNL_CB_STOP)
 			break;
 	}
 	mnl_socket_close(nl);
+	free(buf);
+	return err;
+}
+
+static int request(uint8_t cmd, uint16_t flags, void (*fill)(struct nlmsghdr *nlh, const void *arg),
+		   const void *arg, mnl_cb_t cb, void *data, size_t buf_size)
+{
+	int family = lookup_family();
+
+	if (family < 0)
+		return family;
+	return transact((uint16_t)family, cmd, NFDNS_GENL_VERSION, flags, fill, arg, cb, data, buf_size);
+}
+
+int kernel_stats_read(uint64_t *vals, size_t n)
+{
+	struct stats_read r = { vals, n, false };
+	int err = request(NFDNS_CMD_STATS_GET, NLM_F_ACK, NULL, NULL, stats_msg_cb, &r, MNL_SOCKET_BUFFER_SIZE);
+
 	if (!err && !r.got)
 		err = -ENODATA;
 	return err;
@@ -223,64 +218,27 @@ static int count_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), count_attr_cb, data);
 }
 
-/*
- * A request of its own socket: the registered socket's replies are read
- * by the event loop, and the kernel answers an admin command at once.
- */
+struct del_question {
+	const uint8_t *qname;
+	size_t qname_len;
+	uint16_t qtype;
+};
+
+static void fill_del(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct del_question *q = arg;
+
+	mnl_attr_put(nlh, NFDNS_A_QNAME, q->qname_len, q->qname);
+	if (q->qtype)
+		mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, q->qtype);
+}
+
 static int cache_del_sync(const uint8_t *qname, size_t qname_len, uint16_t qtype, uint64_t *count)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct timeval tv = { .tv_sec = 2 };
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	int family = lookup_family(), err = 0;
-	ssize_t n;
+	struct del_question q = { qname, qname_len, qtype };
 
 	*count = 0;
-	if (family < 0)
-		return family;
-	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(nl);
-		return err;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	portid = mnl_socket_get_portid(nl);
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = NFDNS_CMD_CACHE_DEL;
-	g->version = NFDNS_GENL_VERSION;
-	mnl_attr_put(nlh, NFDNS_A_QNAME, qname_len, qname);
-	if (qtype)
-		mnl_attr_put_u16(nlh, NFDNS_A_QTYPE, qtype);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err = -errno;
-		mnl_socket_close(nl);
-		return err;
-	}
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, count_msg_cb, count);
-
-		if (ret < 0) {
-			err = -errno;
-			break;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
-	}
-	if (n < 0)
-		err = -errno;
-	mnl_socket_close(nl);
-	return err;
+	return request(NFDNS_CMD_CACHE_DEL, NLM_F_ACK, fill_del, &q, count_msg_cb, count, MNL_SOCKET_BUFFER_SIZE);
 }
 
 struct negative_list {
@@ -338,50 +296,9 @@ static int negative_msg_cb(const struct nlmsghdr *nlh, void *data)
 int kernel_flush_negative(uint64_t *count)
 {
 	struct negative_list l = { 0 };
-	struct timeval tv = { .tv_sec = 2 };
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	int family = lookup_family(), err = 0;
-	char *buf;
-	ssize_t n;
+	int err = request(NFDNS_CMD_CACHE_GET, NLM_F_DUMP, NULL, NULL, negative_msg_cb, &l, DUMP_BUF_SIZE);
 
 	*count = 0;
-	if (family < 0)
-		return family;
-	buf = calloc(1, DUMP_BUF_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		if (nl)
-			mnl_socket_close(nl);
-		free(buf);
-		return err;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = NFDNS_CMD_CACHE_GET;
-	g->version = NFDNS_GENL_VERSION;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		err = -errno;
-	while (!err && (n = mnl_socket_recvfrom(nl, buf, DUMP_BUF_SIZE)) > 0) {
-		int ret = mnl_cb_run(buf, (size_t)n, seq, portid, negative_msg_cb, &l);
-
-		if (ret < 0)
-			err = -errno;
-		if (ret <= MNL_CB_STOP)
-			break;
-	}
-	mnl_socket_close(nl);
-	free(buf);
 	/* Deleted one question at a time: the dump holds no lock across them. */
 	for (size_t i = 0; !err && i < l.n; i++) {
 		uint64_t deleted = 0;
