@@ -7,7 +7,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns) $
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
-	nfdnsd_validate_test nfdnsd_localdata_test nfdnsd_control_test
+	nfdnsd_validate_test nfdnsd_localdata_test nfdnsd_control_test nfdnsd_histogram_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c zones.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -45,3 +45,7 @@ nfdnsd_localdata_test: nfdnsd_localdata_test.c $(NFDNSD_DIR)/localdata.c $(NFDNS
 nfdnsd_control_test: nfdnsd_control_test.c $(NFDNSD_DIR)/control_proto.c $(NFDNSD_DIR)/control_proto.h tap.h
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) $(shell pkg-config --cflags json-c) -o $@ $< \
 		$(NFDNSD_DIR)/control_proto.c $(shell pkg-config --libs json-c)
+
+# Histograms: buckets, and the Prometheus text.
+nfdnsd_histogram_test: nfdnsd_histogram_test.c $(NFDNSD_DIR)/histogram.c $(NFDNSD_DIR)/histogram.h tap.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_DIR)/histogram.c

@@ -21,6 +21,8 @@
 
 #define METRICS_MAX_CONNECTIONS 16
 #define METRICS_TIMEOUT_S 10
+#define METRICS_MAX_PER_CLIENT 8
+#define METRICS_MEMORY_PER_CONNECTION (64 * 1024)
 
 struct metrics {
 	struct MHD_Daemon *mhd;
@@ -116,6 +118,8 @@ int metrics_start(struct metrics **out, uv_loop_t *loop, const struct options *o
 	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 				  on_request, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_MAX_PER_CLIENT,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_MEMORY_PER_CONNECTION,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT_S, MHD_OPTION_END);
 	info = m->mhd ? MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	if (!info) {
