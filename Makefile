@@ -11,6 +11,7 @@
 #                        (scripts/stress.sh)
 #   make demo            the guided tour, in a VM
 #   make bench           the hit path against Unbound, dnsmasq, dnsdist, in a VM (scripts/bench.sh)
+#   make bench-ttl       waits for upstream with short TTLs: nfdns prefetch against Unbound, dnsdist, in a VM (scripts/bench-ttl.sh)
 #   make clean           remove every build output
 #   make install         the module (into /lib/modules/<release>/updates, then
 #                        depmod), the programs, man pages, systemd unit and a
@@ -53,9 +54,12 @@ demo:
 	scripts/demo.sh
 
 # bench/ holds the results: without .PHONY the target would be up to date.
-.PHONY: bench
+.PHONY: bench bench-ttl
 bench:
 	scripts/bench.sh
+
+bench-ttl:
+	scripts/bench-ttl.sh
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
