@@ -190,11 +190,6 @@ bool nfdns_entry_dead(const struct nfdns_entry *e, u64 now, u32 serve_stale)
 			      ((u64)e->ttl + serve_stale) * HZ);
 }
 
-static bool nfdns_entry_static(const struct nfdns_entry *e)
-{
-	return e->flags & NFDNS_ENTRY_F_STATIC;
-}
-
 /*
  * The counters are written under the mutex and read without it (by
  * STATS_GET, which must not wait behind a flush).
@@ -337,7 +332,8 @@ static size_t nfdns_entry_size(unsigned int len, unsigned int n_ttl)
  * @flags: %NFDNS_ENTRY_F_STATIC and/or %NFDNS_ENTRY_F_NEGATIVE
  * @why: set to a reason on failure
  *
- * An entry of the same question is replaced.  The stored copy's record
+ * An entry of the same question is replaced in place: lookups find one
+ * or the other at every moment.  The stored copy's record
  * TTLs are lowered to the entry's TTL.  The memory is charged to the
  * caller's memory cgroup.
  *
@@ -381,6 +377,7 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 	e->qtype = key->qtype;
 	e->qclass = key->qclass;
 	e->referenced = 0;
+	e->refreshed = 0;
 	if (n_ttl)
 		memcpy(e->data, ttl_offs, n_ttl * sizeof(u16));
 	memcpy(e->data + n_ttl * sizeof(u16), resp, len);
@@ -415,22 +412,47 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 		*why = "static entries leave no room in the cache";
 		return -ENOSPC;
 	}
-	if (old)
-		nfdns_cache_unlink(nn, old);
 	now = get_jiffies_64();
 	e->stored = now;
+	if (old) {
+		/*
+		 * In place, so that a lookup finds the old entry or the new
+		 * one but never neither: a refresh (a prefetch) must not
+		 * send the clients of that instant to the resolver.
+		 */
+		err = rhashtable_replace_fast(&c->table, &old->node, &e->node,
+					      nfdns_cache_params);
+		if (WARN_ON_ONCE(err)) {
+			mutex_unlock(&c->lock);
+			kfree(e);
+			*why = "cache table refused the entry";
+			return err;
+		}
+		list_del(&old->clock);
+		nfdns_cache_account(c, old, -1);
+		kfree_rcu(old, rcu);
+	}
 	if (!nfdns_cache_make_room(nn, &lim, e->size, now)) {
+		if (old) {
+			rhashtable_remove_fast(&c->table, &e->node,
+					       nfdns_cache_params);
+			kfree_rcu(e, rcu);
+		} else {
+			kfree(e);
+		}
 		mutex_unlock(&c->lock);
-		kfree(e);
 		*why = "no room could be made in the cache";
 		return -ENOSPC;
 	}
-	err = rhashtable_insert_fast(&c->table, &e->node, nfdns_cache_params);
-	if (err) {
-		mutex_unlock(&c->lock);
-		kfree(e);
-		*why = "cache table refused the entry";
-		return err;
+	if (!old) {
+		err = rhashtable_insert_fast(&c->table, &e->node,
+					     nfdns_cache_params);
+		if (err) {
+			mutex_unlock(&c->lock);
+			kfree(e);
+			*why = "cache table refused the entry";
+			return err;
+		}
 	}
 	if (nfdns_entry_static(e)) {
 		list_add_tail(&e->clock, &c->statics);

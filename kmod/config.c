@@ -16,6 +16,7 @@
 #define NFDNS_TTL_CEILING	604800U		/* one week */
 #define NFDNS_RRL_RATE_MAX	1000000U
 #define NFDNS_RRL_SLIP_MAX	10U
+#define NFDNS_PREFETCH_PCT_MAX	90U
 
 /*
  * What a host or a home router serves: itself, the private, CGNAT and
@@ -221,6 +222,15 @@ void nfdns_config_defaults(struct nfdns_config *c)
 	c->max_waiters = min_t(u32, 64, ceil.max_waiters);
 	c->mark = NFDNS_DEFAULT_MARK;
 	c->serve_stale = 0;
+	/*
+	 * RFC 8767's client response timer: long enough for most cold
+	 * resolutions, short enough to answer before the 2 s a stub commonly
+	 * waits before it retries or gives up on a server.
+	 */
+	c->stale_answer_ms = 1800;
+	c->stale_without_resolver = true;
+	/* Unbound's rule: a hit in the last tenth of the TTL refreshes it. */
+	c->prefetch_pct = 10;
 	c->norecurse_pass = true;
 	c->enabled = true;
 	c->n_ports = 1;
@@ -280,6 +290,14 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 	}
 	if (c->serve_stale > NFDNS_TTL_CEILING) {
 		*why = "serve_stale must not exceed 604800 seconds";
+		return -EINVAL;
+	}
+	if (c->stale_answer_ms > 60000) {
+		*why = "stale_answer_ms must not exceed 60000";
+		return -EINVAL;
+	}
+	if (c->prefetch_pct > NFDNS_PREFETCH_PCT_MAX) {
+		*why = "prefetch_pct must be between 0 and 90";
 		return -EINVAL;
 	}
 	if (c->n_ports < 1 || c->n_ports > NFDNS_MAX_PORTS) {

@@ -677,7 +677,8 @@ static int dnswire_put_badvers(u8 *out, size_t out_cap,
  * @stored_len: its length
  * @ttl_offs: the TTL offsets validation found
  * @n_ttl: how many
- * @elapsed_s: seconds the response has spent in the cache
+ * @elapsed_s: seconds the response has spent in the cache, or
+ *	%DNSWIRE_ELAPSED_STALE for an answer served past its TTL
  * @q: the client's query
  * @client_qname: the question name as the client wrote it; NULL for
  *	@q->qname, and when that is NULL too the stored name is kept
@@ -752,7 +753,10 @@ int dnswire_build_reply(u8 *out, size_t out_cap, const u8 *stored,
 		if (off < qend || stored_len - off < 4)
 			return -EINVAL;
 		ttl = get_unaligned_be32(out + off);
-		ttl = ttl > elapsed_s ? ttl - elapsed_s : 0;
+		if (elapsed_s == DNSWIRE_ELAPSED_STALE)
+			ttl = DNSWIRE_STALE_TTL;
+		else
+			ttl = ttl > elapsed_s ? ttl - elapsed_s : 0;
 		put_unaligned_be32(ttl, out + off);
 	}
 	if (q->edns) {

@@ -29,6 +29,12 @@
 #define DNSWIRE_UDP_MIN		512
 /* Bytes of an OPT record with no options. */
 #define DNSWIRE_OPT_LEN		11
+/*
+ * As dnswire_build_reply()'s elapsed time: the response is served stale,
+ * every TTL set to DNSWIRE_STALE_TTL (RFC 8767 section 4).
+ */
+#define DNSWIRE_ELAPSED_STALE	0xffffffffU
+#define DNSWIRE_STALE_TTL	30
 /* Compression pointers followed in one name before giving up. */
 #define DNSWIRE_MAX_PTR_HOPS	128
 

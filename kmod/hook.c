@@ -108,6 +108,25 @@ static bool nfdns_reassembled(const struct sk_buff *skb, u8 family)
 	return IP6CB(skb)->frag_max_size;
 }
 
+/* Answer from an expired entry, with TTL 30 (RFC 8767). */
+static unsigned int nfdns_hook_stale(struct nfdns_net *nn, struct net *net,
+				     struct sk_buff *skb,
+				     const struct nfdns_client *c,
+				     const struct dnswire_query *q,
+				     const struct nfdns_entry *e)
+{
+	bool truncated;
+
+	if (nfdns_reply_from_response(net, c, q, q->qname, nfdns_entry_resp(e),
+				      e->resp_len, nfdns_entry_ttl_offs(e),
+				      e->n_ttl, DNSWIRE_ELAPSED_STALE,
+				      &truncated))
+		return NF_ACCEPT;
+	nfdns_stat_inc(nn, NFDNS_STAT_A_STALE_ANSWERS);
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
 static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -121,7 +140,7 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	unsigned int ulen;
 	bool truncated;
 	int thoff, err;
-	u64 seq;
+	u64 seq, now;
 
 	if (!cfg->enabled)
 		return NF_ACCEPT;
@@ -205,8 +224,7 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 
 	e = nfdns_cache_lookup(nn, &key);
 	if (e) {
-		u64 now = get_jiffies_64();
-
+		now = get_jiffies_64();
 		if (nfdns_entry_fresh(e, now)) {
 			err = nfdns_reply_from_response(state->net, &c, &q,
 							q.qname,
@@ -219,9 +237,17 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			if (err)
 				return NF_ACCEPT;
 			nfdns_stat_inc(nn, NFDNS_STAT_A_HITS);
+			/* The client has its answer: the refresh costs it nothing. */
+			if (cfg->prefetch_pct && !nfdns_entry_static(e) &&
+			    nfdns_entry_near_expiry(e, now, cfg->prefetch_pct) &&
+			    nfdns_resolver_ready(nn) &&
+			    nfdns_entry_claim_prefetch(e, now))
+				nfdns_send_prefetch(nn, &key);
 			consume_skb(skb);
 			return NF_STOLEN;
 		}
+		if (!cfg->serve_stale || nfdns_entry_dead(e, now, cfg->serve_stale))
+			e = NULL;
 	}
 	/* Local rules are looked at only here, so that a hit costs no more. */
 	if (rcu_access_pointer(nn->local)) {
@@ -235,7 +261,10 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 	}
 	nfdns_stat_inc(nn, NFDNS_STAT_A_MISSES);
 
+	/* From here on, @e is an expired entry that may be served stale. */
 	if (!nfdns_resolver_ready(nn)) {
+		if (e && cfg->stale_without_resolver)
+			return nfdns_hook_stale(nn, state->net, skb, &c, &q, e);
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_FAIL_OPEN);
 		return NF_ACCEPT;
 	}
@@ -250,7 +279,16 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 		consume_skb(skb);
 		return NF_STOLEN;
 	}
-	err = nfdns_pending_add(nn, &key, &c, &q, &seq);
+	if (e && !cfg->stale_answer_ms) {
+		/* Stale at once, and refreshed behind the client's back. */
+		err = nfdns_hook_stale(nn, state->net, skb, &c, &q, e);
+		if (err == NF_STOLEN && nfdns_entry_claim_stale_refresh(e, now))
+			nfdns_send_prefetch(nn, &key);
+		return err;
+	}
+	err = nfdns_pending_add(nn, &key, &c, &q, e, &seq);
+	if (err == NFDNS_PENDING_STALE)
+		return nfdns_hook_stale(nn, state->net, skb, &c, &q, e);
 	if (err < 0) {
 		nfdns_stat_inc(nn, NFDNS_STAT_A_PASS_OVER_LIMIT);
 		return NF_ACCEPT;

@@ -69,6 +69,11 @@ struct nfdns_prefix6 {
  * @max_waiters: clients waiting on one question
  * @mark: skb mark of packets that pass untouched (0: none)
  * @serve_stale: seconds an expired entry may still be served (0: off)
+ * @stale_answer_ms: how long a client of an expired entry waits for the
+ *	resolver before it is answered stale (0: not at all)
+ * @prefetch_pct: a hit with less than this percentage of the entry's TTL
+ *	left prefetches it (0: never)
+ * @stale_without_resolver: serve stale while no resolver is registered
  * @norecurse_pass: queries with RD=0 pass untouched
  * @enabled: the hooks act at all
  * @n_ports: entries used in @ports
@@ -104,6 +109,9 @@ struct nfdns_config {
 	u32 max_waiters;
 	u32 mark;
 	u32 serve_stale;
+	u32 stale_answer_ms;
+	u32 prefetch_pct;
+	bool stale_without_resolver;
 	bool norecurse_pass;
 	bool enabled;
 	u8 n_ports;
@@ -189,6 +197,9 @@ struct nfdns_key {
  * @qclass: question class
  * @referenced: answered from since the clock hand last passed; set on a
  *	hit only when clear, so a busy entry is not written by every hit
+ * @refreshed: when a PREFETCH was last sent for the entry (jiffies, low
+ *	bit set; 0: never); written only by the one hit that wins its
+ *	cmpxchg (the fresh answer is a new entry, with 0)
  * @data: @n_ttl TTL offsets (u16), then the response with its question
  *	name lower-cased (the key)
  */
@@ -207,6 +218,7 @@ struct nfdns_entry {
 	u16 qtype;
 	u16 qclass;
 	u8 referenced;
+	u32 refreshed;
 	u8 data[] __aligned(2);
 };
 
@@ -218,6 +230,57 @@ static inline const u16 *nfdns_entry_ttl_offs(const struct nfdns_entry *e)
 static inline const u8 *nfdns_entry_resp(const struct nfdns_entry *e)
 {
 	return e->data + e->n_ttl * sizeof(u16);
+}
+
+static inline bool nfdns_entry_static(const struct nfdns_entry *e)
+{
+	return e->flags & NFDNS_ENTRY_F_STATIC;
+}
+
+/* A refresh of a stale entry is sent at most this often (RFC 8767 4). */
+#define NFDNS_STALE_REFRESH_INTERVAL	(30 * HZ)
+
+/* What &struct nfdns_entry refreshed holds: a time, and never 0. */
+static inline u32 nfdns_refresh_stamp(u64 now)
+{
+	return (u32)now | 1;
+}
+
+/*
+ * Claim the one PREFETCH of a fresh entry: true for exactly one caller.
+ * The plain read first keeps the atomic off every later hit.
+ */
+static inline bool nfdns_entry_claim_prefetch(struct nfdns_entry *e, u64 now)
+{
+	return !READ_ONCE(e->refreshed) &&
+	       !cmpxchg(&e->refreshed, 0, nfdns_refresh_stamp(now));
+}
+
+/*
+ * Claim a refresh of an entry served stale: true for one caller per
+ * NFDNS_STALE_REFRESH_INTERVAL, so that unreachable authorities are not
+ * asked again by every client.
+ */
+static inline bool nfdns_entry_claim_stale_refresh(struct nfdns_entry *e,
+						   u64 now)
+{
+	u32 last = READ_ONCE(e->refreshed);
+
+	if (last && time_before32((u32)now, last + NFDNS_STALE_REFRESH_INTERVAL))
+		return false;
+	return cmpxchg(&e->refreshed, last, nfdns_refresh_stamp(now)) == last;
+}
+
+/*
+ * Is a fresh entry inside the last @pct percent of its TTL?  Integer
+ * arithmetic on jiffies only: it runs on every hit.
+ */
+static inline bool nfdns_entry_near_expiry(const struct nfdns_entry *e,
+					   u64 now, u32 pct)
+{
+	u64 left = e->stored + (u64)e->ttl * HZ - now;
+
+	return left * 100 < (u64)e->ttl * HZ * pct;
 }
 
 /**
@@ -420,9 +483,12 @@ int nfdns_local_answer(struct nfdns_net *nn, struct net *net,
 
 int nfdns_pending_init(struct nfdns_net *nn);
 void nfdns_pending_destroy(struct nfdns_net *nn);
+/* nfdns_pending_add(): answer the client from the stale entry now. */
+#define NFDNS_PENDING_STALE	2
 int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 		      const struct nfdns_client *client,
-		      const struct dnswire_query *q, u64 *seq);
+		      const struct dnswire_query *q,
+		      const struct nfdns_entry *stale, u64 *seq);
 bool nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key,
 			  u64 seq);
 int nfdns_pending_answer(struct nfdns_net *nn, const struct nfdns_key *key,
@@ -469,6 +535,7 @@ void nfdns_hooks_unregister(struct net *net);
 bool nfdns_resolver_ready(const struct nfdns_net *nn);
 void nfdns_resolver_release(struct nfdns_net *nn);
 int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key);
+void nfdns_send_prefetch(struct nfdns_net *nn, const struct nfdns_key *key);
 int nfdns_netlink_init(void);
 void nfdns_netlink_exit(void);
 void nfdns_stats_sum(struct nfdns_net *nn, u64 *sum);

@@ -86,6 +86,9 @@ static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
 	[NFDNS_CONF_A_RRL_SLIP] = { .type = NLA_U32 },
 	[NFDNS_CONF_A_RRL_PREFIX4] = { .type = NLA_U8 },
 	[NFDNS_CONF_A_RRL_PREFIX6] = { .type = NLA_U8 },
+	[NFDNS_CONF_A_PREFETCH_PCT] = { .type = NLA_U32 },
+	[NFDNS_CONF_A_STALE_ANSWER_MS] = { .type = NLA_U32 },
+	[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
@@ -242,7 +245,12 @@ static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
 	    nla_put_u32(msg, NFDNS_CONF_A_RRL_RATE, c->rrl_rate) ||
 	    nla_put_u32(msg, NFDNS_CONF_A_RRL_SLIP, c->rrl_slip) ||
 	    nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX4, c->rrl_prefix4) ||
-	    nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX6, c->rrl_prefix6))
+	    nla_put_u8(msg, NFDNS_CONF_A_RRL_PREFIX6, c->rrl_prefix6) ||
+	    nla_put_u32(msg, NFDNS_CONF_A_PREFETCH_PCT, c->prefetch_pct) ||
+	    nla_put_u32(msg, NFDNS_CONF_A_STALE_ANSWER_MS,
+			c->stale_answer_ms) ||
+	    nla_put_u8(msg, NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
+		       c->stale_without_resolver))
 		goto cancel;
 
 	list = nla_nest_start(msg, NFDNS_CONF_A_PORTS);
@@ -487,6 +495,14 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 		new->mark = nla_get_u32(tb[NFDNS_CONF_A_MARK]);
 	if (tb[NFDNS_CONF_A_SERVE_STALE])
 		new->serve_stale = nla_get_u32(tb[NFDNS_CONF_A_SERVE_STALE]);
+	if (tb[NFDNS_CONF_A_STALE_ANSWER_MS])
+		new->stale_answer_ms =
+			nla_get_u32(tb[NFDNS_CONF_A_STALE_ANSWER_MS]);
+	if (tb[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER])
+		new->stale_without_resolver =
+			nla_get_u8(tb[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER]);
+	if (tb[NFDNS_CONF_A_PREFETCH_PCT])
+		new->prefetch_pct = nla_get_u32(tb[NFDNS_CONF_A_PREFETCH_PCT]);
 	if (tb[NFDNS_CONF_A_NORECURSE_PASS])
 		new->norecurse_pass = nla_get_u8(tb[NFDNS_CONF_A_NORECURSE_PASS]);
 	if (tb[NFDNS_CONF_A_ENABLED])
@@ -886,6 +902,8 @@ static int nfdns_put_entry(struct sk_buff *msg, const struct nfdns_entry *e,
 
 	if (!nfdns_entry_fresh(e, now))
 		flags |= NFDNS_ENTRY_F_STALE;
+	if (READ_ONCE(e->refreshed))
+		flags |= NFDNS_ENTRY_F_PREFETCHED;
 	nest = nla_nest_start(msg, NFDNS_A_ENTRY);
 	if (!nest)
 		return -EMSGSIZE;
@@ -1225,15 +1243,19 @@ bool nfdns_resolver_ready(const struct nfdns_net *nn)
 	return READ_ONCE(nfdns_upcalls_on) && READ_ONCE(nn->resolver_portid);
 }
 
-/**
- * nfdns_send_miss() - ask the namespace's resolver a question
- * @nn: namespace state
- * @key: the question
- *
- * Context: any; does not sleep.
- * Return: 0, or a negative errno when the resolver could not be told.
+static size_t nfdns_question_size(void)
+{
+	return nla_total_size(NFDNS_NAME_MAX) + 2 * nla_total_size(sizeof(u16)) +
+	       2 * nla_total_size(0);
+}
+
+/*
+ * Send the resolver one question, as a MISS or a PREFETCH.  The resolver
+ * lock is taken for the two loads that tell a live resolver socket; the
+ * message is the only allocation.
  */
-int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
+static int nfdns_send_question(struct nfdns_net *nn,
+			       const struct nfdns_key *key, u8 cmd)
 {
 	struct sk_buff *msg;
 	u32 portid = 0;
@@ -1251,10 +1273,10 @@ int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
 	if (!portid)
 		goto out;
 	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = genlmsg_new(nfdns_question_size(), GFP_ATOMIC);
 	if (!msg)
 		goto out;
-	hdr = genlmsg_put(msg, 0, 0, &nfdns_genl_family, 0, NFDNS_CMD_MISS);
+	hdr = genlmsg_put(msg, 0, 0, &nfdns_genl_family, 0, cmd);
 	if (!hdr ||
 	    nla_put(msg, NFDNS_A_QNAME, key->name_len, key->name) ||
 	    nla_put_u16(msg, NFDNS_A_QTYPE, key->qtype) ||
@@ -1270,6 +1292,36 @@ int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
 out:
 	rcu_read_unlock();
 	return err;
+}
+
+/**
+ * nfdns_send_miss() - ask the namespace's resolver a question
+ * @nn: namespace state
+ * @key: the question
+ *
+ * Context: any; does not sleep.
+ * Return: 0, or a negative errno when the resolver could not be told.
+ */
+int nfdns_send_miss(struct nfdns_net *nn, const struct nfdns_key *key)
+{
+	return nfdns_send_question(nn, key, NFDNS_CMD_MISS);
+}
+
+/**
+ * nfdns_send_prefetch() - ask the namespace's resolver to refresh an entry
+ * @nn: namespace state
+ * @key: the question
+ *
+ * Counts the outcome; a PREFETCH that cannot be sent leaves the entry to
+ * expire, and the first client after that causes an ordinary MISS.
+ *
+ * Context: any; does not sleep.
+ */
+void nfdns_send_prefetch(struct nfdns_net *nn, const struct nfdns_key *key)
+{
+	nfdns_stat_inc(nn, nfdns_send_question(nn, key, NFDNS_CMD_PREFETCH) ?
+		       NFDNS_STAT_A_PREFETCH_ERRORS :
+		       NFDNS_STAT_A_PREFETCHES);
 }
 
 static const struct genl_ops nfdns_genl_ops[] = {

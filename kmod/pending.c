@@ -51,10 +51,16 @@ struct nfdns_waiter {
  * struct nfdns_pending - one question in flight
  * @node: in the pending table, unhashed once taken out
  * @reap: on a private list once taken out with every other question
- * @timer: answers SERVFAIL (or stale) when the resolver is too slow
+ * @timer: answers SERVFAIL (or stale) when the resolver is too slow;
+ *	first, when an expired entry may be served stale, answers the
+ *	waiters from it at stale_answer_ms and goes on waiting
  * @nn: namespace state
  * @waiters: the clients waiting; the first one created the question
  * @seq: tells this question from a later one with the same key
+ * @deadline: jiffies when the question times out
+ * @stale_timer: @timer is set to stale_answer_ms, not to @deadline
+ * @stale_served: stale_answer_ms has passed: clients who join now are
+ *	answered stale at once
  * @bytes: memory held by the question and its waiters
  * @n_waiters: their number
  * @qname_len: length of @qname
@@ -70,6 +76,9 @@ struct nfdns_pending {
 	struct nfdns_net *nn;
 	struct list_head waiters;
 	u64 seq;
+	unsigned long deadline;
+	bool stale_timer;
+	bool stale_served;
 	u32 bytes;
 	u32 n_waiters;
 	u8 qname_len;
@@ -140,6 +149,30 @@ static bool nfdns_pending_over(const struct nfdns_pending_table *pt,
 	       pt->bytes + more > cfg->max_bytes / 4;
 }
 
+/*
+ * Free waiters taken off a question, and give back their memory, which
+ * the question still counts (and the table too, while it is hashed).
+ */
+static void nfdns_waiters_free(struct nfdns_pending *p,
+			       struct list_head *waiters)
+{
+	struct nfdns_pending_table *pt = p->nn->pending;
+	struct nfdns_waiter *w, *tmp;
+	u32 bytes = 0;
+
+	list_for_each_entry_safe(w, tmp, waiters, list) {
+		bytes += kmalloc_size_roundup(struct_size_t(struct nfdns_waiter,
+							    qname,
+							    w->qname_len));
+		kfree(w);
+	}
+	spin_lock_bh(&pt->lock);
+	p->bytes -= bytes;
+	if (!hlist_unhashed(&p->node))
+		pt->bytes -= bytes;
+	spin_unlock_bh(&pt->lock);
+}
+
 static void nfdns_pending_free(struct nfdns_pending *p)
 {
 	struct nfdns_waiter *w, *tmp;
@@ -181,7 +214,8 @@ static void nfdns_pending_reply_error(struct nfdns_pending *p, u8 rcode)
 	}
 }
 
-static void nfdns_pending_reply(struct nfdns_pending *p, const u8 *resp,
+static void nfdns_waiters_reply(struct nfdns_pending *p,
+				struct list_head *waiters, const u8 *resp,
 				unsigned int len, const u16 *ttl_offs,
 				unsigned int n_ttl, u32 elapsed)
 {
@@ -190,12 +224,74 @@ static void nfdns_pending_reply(struct nfdns_pending *p, const u8 *resp,
 	struct dnswire_query q;
 	bool truncated;
 
-	list_for_each_entry(w, &p->waiters, list) {
+	list_for_each_entry(w, waiters, list) {
 		nfdns_waiter_query(w, p, &q);
 		nfdns_reply_from_response(net, &w->client, &q, w->qname, resp,
 					  len, ttl_offs, n_ttl, elapsed,
 					  &truncated);
 	}
+}
+
+static void nfdns_pending_reply(struct nfdns_pending *p, const u8 *resp,
+				unsigned int len, const u16 *ttl_offs,
+				unsigned int n_ttl, u32 elapsed)
+{
+	nfdns_waiters_reply(p, &p->waiters, resp, len, ttl_offs, n_ttl,
+			    elapsed);
+}
+
+static struct nfdns_entry *nfdns_pending_stale_entry(struct nfdns_pending *p,
+						     u64 now)
+{
+	struct nfdns_net *nn = p->nn;
+	struct nfdns_key key = {
+		.name = p->qname,
+		.name_len = p->qname_len,
+		.do_bit = p->do_bit,
+		.qtype = p->qtype,
+		.qclass = p->qclass,
+	};
+	struct nfdns_entry *e;
+	u32 serve_stale;
+
+	serve_stale = nfdns_config_rcu(nn)->serve_stale;
+	e = nfdns_cache_lookup(nn, &key);
+	if (!e || !serve_stale || nfdns_entry_dead(e, now, serve_stale))
+		return NULL;
+	return e;
+}
+
+/*
+ * stale_answer_ms has passed with no answer: the clients waiting so far
+ * get the stale entry, and the question goes on waiting for the fresh
+ * answer, which replaces the entry, until its deadline.  Called and
+ * returns with the table locked.
+ */
+static void nfdns_pending_serve_stale(struct nfdns_pending *p,
+				      struct nfdns_pending_table *pt)
+{
+	struct nfdns_entry *e;
+	LIST_HEAD(served);
+	u32 n;
+
+	p->stale_timer = false;
+	mod_timer(&p->timer, p->deadline);
+	e = nfdns_pending_stale_entry(p, get_jiffies_64());
+	if (!e)
+		return;
+	p->stale_served = true;
+	list_splice_init(&p->waiters, &served);
+	n = p->n_waiters;
+	pt->waiters -= n;
+	p->n_waiters = 0;
+	spin_unlock_bh(&pt->lock);
+
+	nfdns_waiters_reply(p, &served, nfdns_entry_resp(e), e->resp_len,
+			    nfdns_entry_ttl_offs(e), e->n_ttl,
+			    DNSWIRE_ELAPSED_STALE);
+	nfdns_stat_add(p->nn, NFDNS_STAT_A_STALE_ANSWERS, n);
+	nfdns_waiters_free(p, &served);
+	spin_lock_bh(&pt->lock);
 }
 
 /*
@@ -209,15 +305,7 @@ static void nfdns_pending_timeout(struct timer_list *t)
 	struct nfdns_pending *p = from_timer(p, t, timer);
 	struct nfdns_net *nn = p->nn;
 	struct nfdns_pending_table *pt;
-	struct nfdns_key key = {
-		.name = p->qname,
-		.name_len = p->qname_len,
-		.do_bit = p->do_bit,
-		.qtype = p->qtype,
-		.qclass = p->qclass,
-	};
 	struct nfdns_entry *e;
-	u32 serve_stale;
 	u64 now;
 
 	rcu_read_lock();
@@ -228,17 +316,21 @@ static void nfdns_pending_timeout(struct timer_list *t)
 		spin_unlock_bh(&pt->lock);
 		goto out;
 	}
+	if (p->stale_timer) {
+		nfdns_pending_serve_stale(p, pt);
+		spin_unlock_bh(&pt->lock);
+		goto out;
+	}
 	nfdns_pending_unhash(pt, p);
 	spin_unlock_bh(&pt->lock);
 	nfdns_stat_inc(nn, NFDNS_STAT_A_TIMEOUTS);
 
 	now = get_jiffies_64();
-	serve_stale = nfdns_config_rcu(nn)->serve_stale;
-	e = nfdns_cache_lookup(nn, &key);
-	if (e && serve_stale && !nfdns_entry_dead(e, now, serve_stale)) {
+	e = nfdns_pending_stale_entry(p, now);
+	if (e) {
 		nfdns_pending_reply(p, nfdns_entry_resp(e), e->resp_len,
 				    nfdns_entry_ttl_offs(e), e->n_ttl,
-				    nfdns_entry_age(e, now));
+				    DNSWIRE_ELAPSED_STALE);
 		nfdns_stat_add(nn, NFDNS_STAT_A_STALE_ANSWERS, p->n_waiters);
 	} else {
 		nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
@@ -280,17 +372,25 @@ static struct nfdns_waiter *nfdns_waiter_new(const struct nfdns_client *client,
  * @key: the question, name lower-cased
  * @client: where the client is
  * @q: its parsed query (its QNAME bytes are copied)
+ * @stale: the question's expired entry, when it may be served stale
+ *	(NULL: none)
  * @seq: set, when the question is new, to what nfdns_pending_cancel()
  *	needs to cancel this question and no other
  *
+ * With @stale, a new question answers its waiters from the stale entry
+ * once stale_answer_ms has passed, and a client joining after that is
+ * not added.
+ *
  * Context: any; under rcu_read_lock().
  * Return: 1 when the question is new and the resolver must be asked, 0
- * when the client joined a question already asked, -ENOSPC over a limit,
- * -ENOMEM.
+ * when the client joined a question already asked, %NFDNS_PENDING_STALE
+ * when the caller must answer the client from @stale now, -ENOSPC over a
+ * limit, -ENOMEM.
  */
 int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 		      const struct nfdns_client *client,
-		      const struct dnswire_query *q, u64 *seq)
+		      const struct dnswire_query *q,
+		      const struct nfdns_entry *stale, u64 *seq)
 {
 	const struct nfdns_config *cfg = nfdns_config_rcu(nn);
 	struct nfdns_pending_table *pt = nn->pending;
@@ -307,6 +407,10 @@ int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 	spin_lock_bh(&pt->lock);
 	p = nfdns_pending_find(pt, key);
 	if (p) {
+		if (stale && p->stale_served) {
+			ret = NFDNS_PENDING_STALE;
+			goto err_unlock;
+		}
 		if (p->n_waiters >= cfg->max_waiters ||
 		    nfdns_pending_over(pt, cfg, w_bytes)) {
 			ret = -ENOSPC;
@@ -342,14 +446,19 @@ int nfdns_pending_add(struct nfdns_net *nn, const struct nfdns_key *key,
 	fresh->qtype = key->qtype;
 	fresh->qclass = key->qclass;
 	memcpy(fresh->qname, key->name, key->name_len);
+	fresh->deadline = jiffies + msecs_to_jiffies(cfg->pending_timeout_ms);
+	fresh->stale_timer = stale &&
+			     cfg->stale_answer_ms < cfg->pending_timeout_ms;
+	fresh->stale_served = false;
 	timer_setup(&fresh->timer, nfdns_pending_timeout, 0);
 	hlist_add_head(&fresh->node, nfdns_pending_bucket(pt, key));
 	pt->count++;
 	pt->waiters++;
 	pt->bytes += fresh->bytes;
 	*seq = fresh->seq;
-	mod_timer(&fresh->timer,
-		  jiffies + msecs_to_jiffies(cfg->pending_timeout_ms));
+	mod_timer(&fresh->timer, fresh->stale_timer ?
+		  jiffies + msecs_to_jiffies(cfg->stale_answer_ms) :
+		  fresh->deadline);
 	spin_unlock_bh(&pt->lock);
 	return 1;
 
@@ -410,6 +519,12 @@ bool nfdns_pending_cancel(struct nfdns_net *nn, const struct nfdns_key *key,
 		return false;
 	timer_delete_sync(&p->timer);
 
+	/* The caller's client, among others, was answered stale already. */
+	if (p->stale_served) {
+		nfdns_pending_reply_error(p, DNSWIRE_RCODE_SERVFAIL);
+		nfdns_pending_free(p);
+		return false;
+	}
 	first = list_first_entry(&p->waiters, struct nfdns_waiter, list);
 	list_del(&first->list);
 	kfree(first);

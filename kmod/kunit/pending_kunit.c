@@ -132,7 +132,8 @@ static int add(struct pending_fixture *f, const struct nfdns_key *key, u16 id,
 
 	f->q.id = id;
 	rcu_read_lock();
-	ret = nfdns_pending_add(&f->nn, key, &f->c, &f->q, seq ? seq : &unused);
+	ret = nfdns_pending_add(&f->nn, key, &f->c, &f->q, NULL,
+				seq ? seq : &unused);
 	rcu_read_unlock();
 	return ret;
 }

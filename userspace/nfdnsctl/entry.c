@@ -242,6 +242,7 @@ int nfdnsctl_entry_print(struct nfdnsctl *ctl, const struct nfdnsctl_entry *e,
 		{ NFDNS_ENTRY_F_STATIC, "static" },
 		{ NFDNS_ENTRY_F_NEGATIVE, "negative" },
 		{ NFDNS_ENTRY_F_STALE, "stale" },
+		{ NFDNS_ENTRY_F_PREFETCHED, "prefetched" },
 	};
 	/* AD as nfdnsd stored it: what clients with DO or AD get from this entry. */
 	bool ad = e->resp_len >= 4 && (e->resp[3] & 0x20);

@@ -126,6 +126,12 @@ static void print_text(struct nfdnsctl *ctl, const struct nfdnsctl_config *c,
 		(unsigned long long)c->vals[NFDNS_CONF_A_MAX_TTL],
 		(unsigned long long)c->vals[NFDNS_CONF_A_NEG_MAX_TTL],
 		(unsigned long long)c->vals[NFDNS_CONF_A_SERVE_STALE]);
+	fprintf(f, "refresh      prefetch in the last %llu%% of a TTL (%llu sent), stale after %llu ms%s\n",
+		(unsigned long long)c->vals[NFDNS_CONF_A_PREFETCH_PCT],
+		(unsigned long long)st[NFDNS_STAT_A_PREFETCHES],
+		(unsigned long long)c->vals[NFDNS_CONF_A_STALE_ANSWER_MS],
+		c->vals[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER] ?
+		" or with no resolver" : "");
 	fprintf(f, "pending      %llu questions, %llu clients waiting (at most %llu and %llu per question, %llu ms)\n",
 		(unsigned long long)st[NFDNS_STAT_A_PENDING],
 		(unsigned long long)st[NFDNS_STAT_A_WAITERS],

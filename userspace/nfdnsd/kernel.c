@@ -39,6 +39,8 @@ struct miss {
 	bool dnssec_ok;
 	/* Part of the kernel's key: echoed so the answer meets its waiters. */
 	bool checking_disabled;
+	/* A PREFETCH: no client waits, so only a good answer is worth sending. */
+	bool prefetch;
 	uint64_t start_ms;
 	struct resolution *task;
 };
@@ -368,7 +370,10 @@ static void send_put(struct kernel_link *k, const struct miss *m, const struct r
 				  k->opt->kernel_max_ttl, &wire, &len, &ttl);
 	if (err) {
 		log_info("cannot give the kernel the answer (%s)", strerror(-err));
-		send_fail(k, m, LDNS_RCODE_SERVFAIL);
+		if (m->prefetch)
+			stats.prefetch_failures++;
+		else
+			send_fail(k, m, LDNS_RCODE_SERVFAIL);
 		return;
 	}
 
@@ -586,7 +591,14 @@ static void on_miss_resolved(void *arg, const struct resolve_result *res)
 	 * Bogus data never enters the kernel's cache: its clients get SERVFAIL.
 	 * A CD=1 question has a key of its own, which takes the data unchecked.
 	 */
-	if (res->bogus && !m->checking_disabled)
+	if (m->prefetch) {
+		/* A failure would replace a good entry with nothing better. */
+		if ((res->rcode == LDNS_RCODE_NOERROR || res->rcode == LDNS_RCODE_NXDOMAIN) &&
+		    !(res->bogus && !m->checking_disabled))
+			send_put(k, m, res);
+		else
+			stats.prefetch_failures++;
+	} else if (res->bogus && !m->checking_disabled)
 		send_fail(k, m, LDNS_RCODE_SERVFAIL);
 	else if (res->rcode == LDNS_RCODE_NOERROR || res->rcode == LDNS_RCODE_NXDOMAIN)
 		send_put(k, m, res);
@@ -609,16 +621,22 @@ static int miss_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void handle_miss(struct kernel_link *k, const struct nlmsghdr *nlh)
+/* A MISS (clients wait) or a PREFETCH (an entry near or past its expiry). */
+static void handle_question(struct kernel_link *k, const struct nlmsghdr *nlh, bool prefetch)
 {
 	struct miss_attrs a;
 	struct miss *m;
 	ldns_rdf *name;
 	uint16_t len;
+	int err;
 
 	memset(&a, 0, sizeof(a));
-	stats.client_queries++;
-	stats.kernel_misses++;
+	if (prefetch) {
+		stats.kernel_prefetches++;
+	} else {
+		stats.client_queries++;
+		stats.kernel_misses++;
+	}
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), miss_attr_cb, &a) < 0 || !a.tb[NFDNS_A_QNAME] ||
 	    !a.tb[NFDNS_A_QTYPE] || mnl_attr_validate(a.tb[NFDNS_A_QTYPE], MNL_TYPE_U16) < 0 ||
 	    (a.tb[NFDNS_A_QCLASS] && mnl_attr_validate(a.tb[NFDNS_A_QCLASS], MNL_TYPE_U16) < 0)) {
@@ -643,6 +661,7 @@ static void handle_miss(struct kernel_link *k, const struct nlmsghdr *nlh)
 	m->qclass = a.tb[NFDNS_A_QCLASS] ? mnl_attr_get_u16(a.tb[NFDNS_A_QCLASS]) : LDNS_RR_CLASS_IN;
 	m->dnssec_ok = a.tb[NFDNS_A_DO] != NULL;
 	m->checking_disabled = a.tb[NFDNS_A_CD] != NULL;
+	m->prefetch = prefetch;
 	m->start_ms = uv_now(k->loop);
 	m->next = k->misses;
 	if (k->misses)
@@ -650,9 +669,17 @@ static void handle_miss(struct kernel_link *k, const struct nlmsghdr *nlh)
 	k->misses = m;
 
 	name = ldns_dname_new_frm_data(len, m->qname);
-	if (!name || m->qclass != LDNS_RR_CLASS_IN || k->r->in_flight >= k->opt->max_clients ||
-	    resolve_start(k->r, name, m->qtype, m->qclass, on_miss_resolved, m, &m->task) < 0) {
-		send_fail(k, m, LDNS_RCODE_SERVFAIL);
+	if (!name || m->qclass != LDNS_RR_CLASS_IN || k->r->in_flight >= k->opt->max_clients)
+		err = -EBUSY;
+	else if (prefetch)
+		err = resolve_refresh(k->r, name, m->qtype, m->qclass, on_miss_resolved, m, &m->task);
+	else
+		err = resolve_start(k->r, name, m->qtype, m->qclass, on_miss_resolved, m, &m->task);
+	if (err < 0) {
+		if (prefetch)
+			stats.prefetch_failures++;
+		else
+			send_fail(k, m, LDNS_RCODE_SERVFAIL);
 		miss_free(m);
 	}
 	/* m may be gone here: answered from the cache. */
@@ -822,8 +849,8 @@ static void on_readable(uv_poll_t *p, int status, int events)
 				   mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct genlmsghdr)) {
 				const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
-				if (g->cmd == NFDNS_CMD_MISS)
-					handle_miss(k, nlh);
+				if (g->cmd == NFDNS_CMD_MISS || g->cmd == NFDNS_CMD_PREFETCH)
+					handle_question(k, nlh, g->cmd == NFDNS_CMD_PREFETCH);
 			}
 		}
 	}

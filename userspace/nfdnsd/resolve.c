@@ -135,6 +135,7 @@ struct task {
 	ldns_rr_list *proof;		/* NSEC/NSEC3 (and RRSIGs) proving a negative or wildcard answer */
 	enum task_state resume;		/* a sub-task: the state its parent resumes in when it is done */
 	bool cache_only;		/* answering from the cache alone: validation fetches nothing */
+	bool refresh;			/* a prefetch: the answer is fetched again, never taken from the cache */
 
 	/* DNSSEC validation of the result (client tasks). */
 	bool validated;
@@ -694,8 +695,8 @@ static bool answer_locally(struct resolver *r, const ldns_rdf *qname, ldns_rr_ty
 	return true;
 }
 
-int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
-		  resolve_cb cb, void *arg, struct resolution **handle)
+static int resolve_begin(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+			 bool refresh, resolve_cb cb, void *arg, struct resolution **handle)
 {
 	uint8_t key[NAME_WIRE_MAX + 4];
 	size_t keylen;
@@ -737,10 +738,23 @@ int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype,
 	}
 	memcpy(t->key, key, keylen);
 	t->keylen = keylen;
+	t->refresh = refresh;
 	lru_put(&r->pending, key, keylen, t, UINT64_MAX, 0);
 	add_waiter(t, w);
 	task_step(t);
 	return 0;
+}
+
+int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		  resolve_cb cb, void *arg, struct resolution **handle)
+{
+	return resolve_begin(r, qname, qtype, qclass, false, cb, arg, handle);
+}
+
+int resolve_refresh(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		    resolve_cb cb, void *arg, struct resolution **handle)
+{
+	return resolve_begin(r, qname, qtype, qclass, true, cb, arg, handle);
 }
 
 static bool answer_from_cache(struct task *t);
@@ -1264,9 +1278,10 @@ static void minimise_fall_back(struct task *t)
 /* TASK_INIT: the cache, else the closest zone whose servers to ask. */
 static void step_init(struct task *t)
 {
-	if (answer_from_cache(t))
+	/* A refresh still uses the cached delegations to get there. */
+	if (!t->refresh && answer_from_cache(t))
 		return;
-	if (answer_from_nsec_store(t))
+	if (!t->refresh && answer_from_nsec_store(t))
 		return;
 	if (find_delegation(t)) {
 		task_fail(t, "no delegation found, not even the root hints");

@@ -83,6 +83,13 @@ bool resolver_may_query(struct resolver *r, const struct sockaddr *sa);
 int resolve_start(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
 		  resolve_cb cb, void *arg, struct resolution **handle);
 /*
+ * As resolve_start(), but the answer is fetched from the name servers
+ * even when the cache holds it (delegations still come from the cache):
+ * a prefetch, whose fresh answer then replaces the cached one.
+ */
+int resolve_refresh(struct resolver *r, const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+		    resolve_cb cb, void *arg, struct resolution **handle);
+/*
  * Answers from the cache alone (a client that does not want recursion,
  * RD=0): the callback runs before this returns 0, or -ENOENT when the
  * cache cannot answer.

@@ -11,6 +11,8 @@
 	X(client_udp, "Questions from clients over UDP.")                               \
 	X(client_tcp, "Questions from clients over TCP.")                               \
 	X(kernel_misses, "Questions the kernel module sent (its cache misses).")        \
+	X(kernel_prefetches, "Entries the kernel module asked to refresh (prefetch).")  \
+	X(prefetch_failures, "Refreshes that found no answer better than the entry.")   \
 	X(client_malformed, "Client messages dropped or answered FORMERR.")             \
 	X(client_refused, "Clients refused by access-control.")                         \
 	X(client_denied, "Clients dropped by access-control deny.")                     \

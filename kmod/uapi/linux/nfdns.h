@@ -96,6 +96,13 @@
  *	rule now covers are deleted.  Reply: %NFDNS_A_COUNT, the rules now
  *	active.
  * @NFDNS_CMD_LOCAL_ABORT: (admin) drop the staged set.
+ * @NFDNS_CMD_PREFETCH: kernel to resolver, unicast: a cached answer is
+ *	being asked for near the end of its TTL (or past it, when it was just
+ *	served stale); resolve the question again, bypassing any cache of
+ *	the resolver's own, and store the fresh answer with
+ *	%NFDNS_CMD_CACHE_PUT, which replaces the entry with no moment
+ *	without one.  No client waits on it: a failure is not reported.  Sent
+ *	once per entry.  Attributes: as %NFDNS_CMD_MISS.
  * @__NFDNS_CMD_MAX: internal
  * @NFDNS_CMD_MAX: highest command
  */
@@ -115,6 +122,7 @@ enum nfdns_cmd {
 	NFDNS_CMD_LOCAL_ADD,
 	NFDNS_CMD_LOCAL_COMMIT,
 	NFDNS_CMD_LOCAL_ABORT,
+	NFDNS_CMD_PREFETCH,
 
 	__NFDNS_CMD_MAX,
 	NFDNS_CMD_MAX = __NFDNS_CMD_MAX - 1
@@ -174,6 +182,8 @@ enum nfdns_attr {
 #define NFDNS_ENTRY_F_STATIC	(1U << 0)	/* never expires, never evicted */
 #define NFDNS_ENTRY_F_NEGATIVE	(1U << 1)	/* NXDOMAIN or NODATA */
 #define NFDNS_ENTRY_F_STALE	(1U << 2)	/* past its TTL, kept for serve-stale */
+/* Reported by CACHE_GET only: a PREFETCH was sent for this entry. */
+#define NFDNS_ENTRY_F_PREFETCHED (1U << 3)
 
 /**
  * enum nfdns_entry_attr - attributes of one cache entry (in NFDNS_A_ENTRY)
@@ -288,7 +298,8 @@ enum nfdns_local_attr {
  * @NFDNS_STAT_A_COALESCED: queries that joined a question already pending
  * @NFDNS_STAT_A_ANSWERS: replies sent (hits and answered waiters)
  * @NFDNS_STAT_A_SERVFAILS: SERVFAIL replies sent (failures, timeouts)
- * @NFDNS_STAT_A_STALE_ANSWERS: replies served from expired entries
+ * @NFDNS_STAT_A_STALE_ANSWERS: replies served from expired entries (with
+ *	TTL 30, RFC 8767)
  * @NFDNS_STAT_A_TRUNCATED: replies sent with TC=1 because too big
  * @NFDNS_STAT_A_PASS_NOT_QUERY: packets passed: not a DNS query
  * @NFDNS_STAT_A_PASS_MALFORMED: packets passed: malformed query
@@ -321,6 +332,9 @@ enum nfdns_local_attr {
  * @NFDNS_STAT_A_LOCAL_RULES: gauge: local rules active
  * @NFDNS_STAT_A_LOCAL_BYTES: gauge: bytes the active and staged local
  *	rules take
+ * @NFDNS_STAT_A_PREFETCHES: %NFDNS_CMD_PREFETCH messages sent
+ * @NFDNS_STAT_A_PREFETCH_ERRORS: %NFDNS_CMD_PREFETCH messages that could
+ *	not be sent (the entry is then left to expire)
  * @__NFDNS_STAT_A_MAX: internal
  * @NFDNS_STAT_A_MAX: highest counter
  */
@@ -361,6 +375,8 @@ enum nfdns_stat_attr {
 	NFDNS_STAT_A_LOCAL_ANSWERS,
 	NFDNS_STAT_A_LOCAL_RULES,
 	NFDNS_STAT_A_LOCAL_BYTES,
+	NFDNS_STAT_A_PREFETCHES,
+	NFDNS_STAT_A_PREFETCH_ERRORS,
 
 	__NFDNS_STAT_A_MAX,
 	NFDNS_STAT_A_MAX = __NFDNS_STAT_A_MAX - 1
@@ -386,7 +402,8 @@ enum nfdns_stat_attr {
  * @NFDNS_CONF_A_MARK: u32, packets with this skb mark pass untouched
  *	(0: none); nfdnsd sets it on its upstream sockets
  * @NFDNS_CONF_A_SERVE_STALE: u32, seconds an expired entry may still be
- *	served when the resolver does not answer in time (0: off)
+ *	served, with TTL 30, when the resolver does not answer within
+ *	stale_answer_ms or no resolver is registered (0: off; RFC 8767)
  * @NFDNS_CONF_A_NORECURSE_PASS: u8, 1: queries with RD=0 pass untouched
  * @NFDNS_CONF_A_PORTS: nest of u16 (%NFDNS_CONF_A_PORT), UDP destination
  *	ports intercepted (1..8 ports)
@@ -420,6 +437,19 @@ enum nfdns_stat_attr {
  *	(8..32, default 24)
  * @NFDNS_CONF_A_RRL_PREFIX6: u8, IPv6 prefix length the limit counts by
  *	(16..128, default 56)
+ * @NFDNS_CONF_A_PREFETCH_PCT: u32, a hit on an entry with less than this
+ *	percentage of its TTL left sends one %NFDNS_CMD_PREFETCH for it
+ *	(0: never; up to 90; default 10)
+ * @NFDNS_CONF_A_STALE_ANSWER_MS: u32, how long a client asking for an
+ *	expired entry inside the serve-stale window waits for the resolver
+ *	before it is answered from the stale entry; the question stays
+ *	pending and the fresh answer replaces the entry (0: answer stale at
+ *	once and prefetch; up to 60000; default 1800, RFC 8767's client
+ *	response timer)
+ * @NFDNS_CONF_A_STALE_WITHOUT_RESOLVER: u8, 1: with no resolver
+ *	registered, an expired entry inside the serve-stale window is served
+ *	stale rather than the query passed on (default 1); a query with no
+ *	entry passes on either way
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
@@ -452,6 +482,9 @@ enum nfdns_config_attr {
 	NFDNS_CONF_A_RRL_SLIP,
 	NFDNS_CONF_A_RRL_PREFIX4,
 	NFDNS_CONF_A_RRL_PREFIX6,
+	NFDNS_CONF_A_PREFETCH_PCT,
+	NFDNS_CONF_A_STALE_ANSWER_MS,
+	NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
 
 	__NFDNS_CONF_A_MAX,
 	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
