@@ -363,6 +363,68 @@ static void nfdns_cache_serve_stale_keeps_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, present(f, 1));
 }
 
+/* Only the last prefetch_pct of the TTL is near expiry. */
+static void nfdns_cache_near_expiry_test(struct kunit *test)
+{
+	struct cache_fixture *f = test->priv;
+	struct nfdns_key key = key_n(1);
+	struct nfdns_entry *e;
+	u64 now;
+
+	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
+	rcu_read_lock();
+	e = nfdns_cache_lookup(&f->nn, &key);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	now = e->stored;
+	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now, 10));
+	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now + 89 * HZ, 10));
+	KUNIT_EXPECT_TRUE(test, nfdns_entry_near_expiry(e, now + 91 * HZ, 10));
+	KUNIT_EXPECT_TRUE(test, nfdns_entry_near_expiry(e, now + 51 * HZ, 50));
+	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now + 99 * HZ, 0));
+	rcu_read_unlock();
+}
+
+/*
+ * One PREFETCH per entry, however many hits claim it; a stale entry's
+ * refresh once per NFDNS_STALE_REFRESH_INTERVAL; a re-insert starts clean.
+ */
+static void nfdns_cache_prefetch_claim_test(struct kunit *test)
+{
+	struct cache_fixture *f = test->priv;
+	struct nfdns_key key = key_n(1);
+	struct nfdns_entry *e, *fresh;
+	int i, won = 0;
+	u64 now;
+
+	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
+	rcu_read_lock();
+	e = nfdns_cache_lookup(&f->nn, &key);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	now = e->stored + 95 * HZ;
+	for (i = 0; i < 100; i++)
+		won += nfdns_entry_claim_prefetch(e, now);
+	KUNIT_EXPECT_EQ(test, won, 1);
+	KUNIT_EXPECT_NE(test, READ_ONCE(e->refreshed), 0);
+	/* Past its TTL: a refresh may go again only after the interval. */
+	KUNIT_EXPECT_FALSE(test, nfdns_entry_claim_stale_refresh(e, now + HZ));
+	/* The stamp has its low bit set: it may be one jiffy late. */
+	KUNIT_EXPECT_TRUE(test, nfdns_entry_claim_stale_refresh(e, now +
+				NFDNS_STALE_REFRESH_INTERVAL + 1));
+	KUNIT_EXPECT_FALSE(test, nfdns_entry_claim_stale_refresh(e, now +
+				 NFDNS_STALE_REFRESH_INTERVAL + HZ));
+	rcu_read_unlock();
+
+	/* The fresh answer replaces the entry, with no mark. */
+	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
+	rcu_read_lock();
+	fresh = nfdns_cache_lookup(&f->nn, &key);
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	KUNIT_EXPECT_PTR_NE(test, fresh, e);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fresh->refreshed), 0);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, f->nn.cache.entries, 1);
+}
+
 static void nfdns_cache_delete_test(struct kunit *test)
 {
 	struct cache_fixture *f = test->priv;
@@ -698,6 +760,8 @@ static struct kunit_case nfdns_cache_test_cases[] = {
 	KUNIT_CASE(nfdns_cache_static_full_test),
 	KUNIT_CASE(nfdns_cache_expired_first_test),
 	KUNIT_CASE(nfdns_cache_serve_stale_keeps_test),
+	KUNIT_CASE(nfdns_cache_near_expiry_test),
+	KUNIT_CASE(nfdns_cache_prefetch_claim_test),
 	KUNIT_CASE(nfdns_cache_delete_test),
 	KUNIT_CASE(nfdns_cache_oversized_test),
 	KUNIT_CASE(nfdns_cache_static_no_room_test),

@@ -100,6 +100,26 @@ static void rrl_prefix6_long(struct nfdns_config *c)
 	c->rrl_prefix6 = 129;
 }
 
+static void prefetch_pct_most(struct nfdns_config *c)
+{
+	c->prefetch_pct = 90;
+}
+
+static void prefetch_pct_too_high(struct nfdns_config *c)
+{
+	c->prefetch_pct = 91;
+}
+
+static void stale_answer_at_once(struct nfdns_config *c)
+{
+	c->stale_answer_ms = 0;
+}
+
+static void stale_answer_too_late(struct nfdns_config *c)
+{
+	c->stale_answer_ms = 60001;
+}
+
 static void clients_full(struct nfdns_config *c)
 {
 	c->n_clients4 = 0;
@@ -135,6 +155,10 @@ static const struct config_case config_cases[] = {
 	{ "rrl_slip above 10", rrl_slip_too_high, -EINVAL },
 	{ "rrl_prefix4 below 8", rrl_prefix4_short, -EINVAL },
 	{ "rrl_prefix6 above 128", rrl_prefix6_long, -EINVAL },
+	{ "prefetch_pct of 90", prefetch_pct_most, 0 },
+	{ "prefetch_pct above 90", prefetch_pct_too_high, -EINVAL },
+	{ "stale_answer_ms of 0", stale_answer_at_once, 0 },
+	{ "stale_answer_ms above 60000", stale_answer_too_late, -EINVAL },
 	{ "32 IPv4 client prefixes", clients_full, 0 },
 	{ "33 IPv6 client prefixes", clients_over, -EINVAL },
 	{ "9 interfaces", ifaces_over, -EINVAL },
@@ -173,6 +197,10 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->n_ports, 1);
 	KUNIT_EXPECT_EQ(test, c->ports[0], 53);
 	KUNIT_EXPECT_TRUE(test, c->norecurse_pass);
+	KUNIT_EXPECT_EQ(test, c->prefetch_pct, 10);
+	KUNIT_EXPECT_EQ(test, c->stale_answer_ms, 1800);
+	KUNIT_EXPECT_TRUE(test, c->stale_without_resolver);
+	KUNIT_EXPECT_EQ(test, c->serve_stale, 0);
 	KUNIT_EXPECT_EQ(test, c->mark, NFDNS_DEFAULT_MARK);
 	KUNIT_EXPECT_EQ(test, c->n_addr4 + c->n_addr6, 0);
 	/* Not an open resolver: loopback and the private ranges only. */

@@ -1104,9 +1104,10 @@ static const struct dnswire_case dnswire_cases[] = {
 	  .kind = DWC_REPLY, DWC_IN(dwc_q_mixed), DWC_IN2(dwc_r_one_a),
 	  .elapsed = 1000, .ret = sizeof(dwc_x_mixed_floor),
 	  DWC_OUT(dwc_x_mixed_floor) },
+	/* 0xffffffff is DNSWIRE_ELAPSED_STALE: dnswire_stale_ttl_test. */
 	{ .name = "reply: largest elapsed gives 0, not a wrapped TTL",
 	  .kind = DWC_REPLY, DWC_IN(dwc_q_mixed), DWC_IN2(dwc_r_one_a),
-	  .elapsed = 0xffffffff, .ret = sizeof(dwc_x_mixed_floor),
+	  .elapsed = 0xfffffffe, .ret = sizeof(dwc_x_mixed_floor),
 	  DWC_OUT(dwc_x_mixed_floor) },
 	{ .name = "reply: OPT appended with DO echoed", .kind = DWC_REPLY,
 	  DWC_IN(dwc_q_edns_do), DWC_IN2(dwc_r_one_a),

@@ -109,6 +109,30 @@ static void dnswire_ttl_sweep_test(struct kunit *test)
 	}
 }
 
+/* Served stale, every TTL is 30 (RFC 8767), whatever it was stored with. */
+static void dnswire_stale_ttl_test(struct kunit *test)
+{
+	struct dwc_scratch *s = dnswire_scratch(test);
+	const char *why;
+	bool truncated;
+	unsigned int i;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, dnswire_parse_query(dwc_q_plain,
+						  sizeof(dwc_q_plain), &s->q), 0);
+	ret = dwc_validate_own(dwc_r_sections, sizeof(dwc_r_sections), s,
+			       DWC_MAX_TTL, &why);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = dnswire_build_reply(s->out, DWC_OUT_MAX, dwc_r_sections,
+				  sizeof(dwc_r_sections), s->ttl_offs,
+				  s->info.n_ttl, DNSWIRE_ELAPSED_STALE, &s->q,
+				  NULL, &truncated);
+	KUNIT_ASSERT_EQ(test, ret, (int)sizeof(dwc_r_sections));
+	for (i = 0; i < s->info.n_ttl; i++)
+		KUNIT_EXPECT_EQ(test, get_unaligned_be32(s->out + s->ttl_offs[i]),
+				DNSWIRE_STALE_TTL);
+}
+
 /* Without a client name, the reply keeps the stored one. */
 static void dnswire_no_client_name_test(struct kunit *test)
 {
@@ -145,6 +169,7 @@ static struct kunit_case dnswire_test_cases[] = {
 	KUNIT_CASE_PARAM(dnswire_prefix_test, dnswire_valid_gen_params),
 	KUNIT_CASE(dnswire_ttl_sweep_test),
 	KUNIT_CASE(dnswire_no_client_name_test),
+	KUNIT_CASE(dnswire_stale_ttl_test),
 	KUNIT_CASE(dnswire_lower_test),
 	{}
 };

@@ -2,7 +2,8 @@
 # The module's lifetime under load.  Each cycle builds a router namespace
 # between a client namespace and NSD, registers a slow resolver there
 # (nfdns_testctl resolver --delay-ms) and runs dnsperf through it, hits and
-# misses, until the counters show questions in flight.  Then, in turn:
+# misses, until the counters show questions in flight (with TTLs of 2 s,
+# PREFETCHes and stale answers among them).  Then, in turn:
 #
 #   rmmod:  20 clients wait on one question; rmmod while dnsperf runs.
 #           The waiting clients must all be answered (SERVFAIL), not
@@ -96,8 +97,11 @@ in_flight() {
 # that waits behind dnsperf's misses at the resolver.
 start_load() {
 	# The clients are in 198.18/15, outside the default list, and the
-	# load goes over the default rate limit.
-	ctl config pending_timeout_ms=30000 clients=any rrl_rate=0 >/dev/null &&
+	# load goes over the default rate limit.  Short TTLs and serve-stale:
+	# hits send PREFETCHes, and expired entries are answered stale by the
+	# questions' timers while the resolver dawdles.
+	ctl config pending_timeout_ms=30000 clients=any rrl_rate=0 max_ttl=2 \
+		serve_stale=3600 stale_answer_ms=200 prefetch_pct=50 >/dev/null &&
 		ctl put www.example. A 300 "www.example. 300 IN A 192.0.2.99" || return 1
 	ip netns exec "$rtr" "$ctl" resolver --forward $nsd4 --delay-ms 1000 --rcvbuf 16777216 \
 		>"$work/resolver.log" 2>&1 &
@@ -146,6 +150,7 @@ for i in $(seq 1 "$cycles"); do
 		wait_for 20 grep -q '^sent' "$work/burst.log"
 		in_flight
 		figures="waiters ${now[waiters]}, pending ${now[pending]}, upcalls ${now[upcalls]}, hits ${now[hits]}"
+		figures+=", stale answers ${now[stale_answers]:-0}, prefetches ${now[prefetches]:-0}"
 		if [ "${now[waiters]:-0}" -gt 0 ] && [ "${now[upcalls]:-0}" -gt 0 ] &&
 			kill -0 "$burst_pid" 2>/dev/null; then
 			tap_ok "$what: in flight: $figures, 20 clients waiting"

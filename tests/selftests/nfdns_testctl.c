@@ -92,6 +92,8 @@ static const struct {
 	{ "local_answers", NFDNS_STAT_A_LOCAL_ANSWERS },
 	{ "local_rules", NFDNS_STAT_A_LOCAL_RULES },
 	{ "local_bytes", NFDNS_STAT_A_LOCAL_BYTES },
+	{ "prefetches", NFDNS_STAT_A_PREFETCHES },
+	{ "prefetch_errors", NFDNS_STAT_A_PREFETCH_ERRORS },
 };
 
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
@@ -117,6 +119,9 @@ static const struct {
 	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, 4 },
 	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, 1 },
 	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, 1 },
+	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, 4 },
+	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, 4 },
+	{ "stale_without_resolver", NFDNS_CONF_A_STALE_WITHOUT_RESOLVER, 1 },
 };
 
 #define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -205,6 +205,42 @@ static struct sockaddr_storage v4(const char *a)
 	return ss;
 }
 
+/* RFC 8767: an expired RRset kept for the stale window, for failed resolutions only. */
+static void test_cache_stale(void)
+{
+	struct cache c;
+	struct cache_verdict verdict;
+	ldns_rdf *www = dn("www.example.com.");
+	ldns_rr_list *set, *got;
+
+	cache_init(&c, 16, 0, 86400, 3600);
+	c.stale_window = 60;
+	set = rrs("www.example.com. 10 IN A 192.0.2.1", NULL);
+	ok(cache_put_rrset(&c, set, RANK_AUTH, 100) == 0, "stale: RRset stored");
+	ldns_rr_list_deep_free(set);
+	got = cache_get(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, RANK_NONAUTH, 111);
+	ok(!got, "stale: past its TTL, an ordinary lookup misses");
+	got = cache_get_stale(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 111, &verdict);
+	ok(got && ldns_rr_list_rr_count(got) == 1 && ldns_rr_ttl(ldns_rr_list_rr(got, 0)) == STALE_TTL,
+	   "stale: inside the window it is still there, with TTL 30");
+	ldns_rr_list_deep_free(got);
+	got = cache_get_stale(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 171, &verdict);
+	ok(!got, "stale: past the window it is gone");
+	set = rrs("www.example.com. 10 IN A 192.0.2.2", NULL);
+	ok(cache_put_rrset(&c, set, RANK_NONAUTH, 200) == 0, "stale: lower-ranked data replaces an expired RRset");
+	ldns_rr_list_deep_free(set);
+	cache_destroy(&c);
+
+	cache_init(&c, 16, 0, 86400, 3600);
+	set = rrs("www.example.com. 10 IN A 192.0.2.1", NULL);
+	cache_put_rrset(&c, set, RANK_AUTH, 100);
+	ldns_rr_list_deep_free(set);
+	got = cache_get_stale(&c, www, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 111, &verdict);
+	ok(!got, "stale: with no window nothing is kept past its TTL");
+	cache_destroy(&c);
+	ldns_rdf_deep_free(www);
+}
+
 static void test_infra(void)
 {
 	struct infra in;
@@ -597,10 +633,11 @@ static void test_qmin_schedule(void)
 
 int main(void)
 {
-	tap_plan(117);
+	tap_plan(123);
 	test_names();
 	test_cache();
 	test_cache_bytes();
+	test_cache_stale();
 	test_ttl_rules();
 	test_message_len();
 	test_infra();

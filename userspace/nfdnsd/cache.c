@@ -170,18 +170,36 @@ ldns_rr_list *rrset_take(ldns_rr_list *list, const ldns_rdf *owner, ldns_rr_type
 	return out;
 }
 
+/* Zero TTLs still live one second, so the step that stored them can use them. */
+static uint64_t live_until(const struct cache_item *it)
+{
+	return it->stored + (it->ttl ? it->ttl : 1);
+}
+
+/*
+ * The item of a key while its TTL runs.  Past it, the item may still be
+ * kept for the stale window (the LRU's expiry), for cache_get_stale() alone.
+ */
+static struct lru_entry *live_get(struct cache *c, const uint8_t *key, size_t keylen, uint64_t now)
+{
+	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+
+	if (e && live_until(e->value) <= now)
+		return NULL;
+	return e;
+}
+
 /* Whether existing live data outranks what is offered. */
 static bool keep_existing(struct cache *c, const uint8_t *key, size_t keylen, enum rank rank, uint64_t now)
 {
-	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct lru_entry *e = live_get(c, key, keylen, now);
 
 	return e && ((struct cache_item *)e->value)->rank > rank;
 }
 
 static int store(struct cache *c, const uint8_t *key, size_t keylen, struct cache_item *it, uint64_t now)
 {
-	/* Zero TTLs still live one second, so the step that stored them can use them. */
-	uint64_t expires = now + (it->ttl ? it->ttl : 1);
+	uint64_t expires = now + (it->ttl ? it->ttl : 1) + c->stale_window;
 	int err = lru_put_cost(&c->lru, key, keylen, it, cache_item_cost(it), expires, now);
 
 	if (err) {
@@ -312,6 +330,24 @@ static void give_dnssec(const struct cache_item *it, uint64_t now, ldns_rr_list 
 		*verdict = it->verdict;
 }
 
+ldns_rr_list *cache_get_stale(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      uint64_t now, struct cache_verdict *verdict)
+{
+	uint8_t key[KEY_MAX];
+	size_t keylen = make_key(key, name, type, klass);
+	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct cache_item *it = e ? e->value : NULL;
+	ldns_rr_list *copy;
+
+	if (!it || it->negative || it->rank < RANK_NONAUTH)
+		return NULL;
+	copy = ldns_rr_list_clone(it->rrs);
+	for (size_t i = 0; copy && i < ldns_rr_list_rr_count(copy); i++)
+		ldns_rr_set_ttl(ldns_rr_list_rr(copy, i), STALE_TTL);
+	*verdict = it->verdict;
+	return copy;
+}
+
 ldns_rr_list *cache_get(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 			enum rank min_rank, uint64_t now)
 {
@@ -323,7 +359,7 @@ ldns_rr_list *cache_get_signed(struct cache *c, const ldns_rdf *name, ldns_rr_ty
 {
 	uint8_t key[KEY_MAX];
 	size_t keylen = make_key(key, name, type, klass);
-	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct lru_entry *e = live_get(c, key, keylen, now);
 	struct cache_item *it;
 
 	if (!e) {
@@ -360,7 +396,7 @@ int cache_get_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_typ
 	for (int i = 0; i < 2; i++) {
 		uint8_t key[KEY_MAX];
 		size_t keylen = make_key(key, name, types[i], klass);
-		struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+		struct lru_entry *e = live_get(c, key, keylen, now);
 		struct cache_item *it = e ? e->value : NULL;
 
 		if (!it || !it->negative)
@@ -382,7 +418,7 @@ int cache_get_negative_signed(struct cache *c, const ldns_rdf *name, ldns_rr_typ
 	for (ldns_rdf *up = ldns_dname_left_chop(name); up;) {
 		uint8_t key[KEY_MAX];
 		size_t keylen = make_key(key, up, 0, klass);
-		struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+		struct lru_entry *e = live_get(c, key, keylen, now);
 		struct cache_item *it = e ? e->value : NULL;
 		ldns_rdf *next;
 
@@ -449,15 +485,15 @@ void cache_set_verdict(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 {
 	uint8_t key[KEY_MAX];
 	size_t keylen = make_key(key, name, type, klass);
-	struct lru_entry *e = lru_get(&c->lru, key, keylen, now);
+	struct lru_entry *e = live_get(c, key, keylen, now);
 	struct cache_item *it;
 
 	if (!e)
 		return;
 	it = e->value;
 	it->verdict = verdict;
-	if (e->expires > now + (ttl ? ttl : 1)) {
-		e->expires = now + (ttl ? ttl : 1);
+	if (live_until(it) > now + (ttl ? ttl : 1)) {
+		e->expires = now + (ttl ? ttl : 1) + c->stale_window;
 		it->ttl = (uint32_t)(now - it->stored) + ttl;
 	}
 }

@@ -26,6 +26,7 @@ struct cache {
 	struct lru lru;
 	uint32_t max_ttl;
 	uint32_t neg_max_ttl;
+	uint32_t stale_window;	/* seconds an expired item is kept for cache_get_stale() */
 	uint64_t hits, misses, inserts;
 };
 
@@ -107,6 +108,14 @@ void cache_set_verdict(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
  * the child zone says about them: when the child's own data leads nowhere,
  * the parent's may still work (a child with a wrong address for its server).
  */
+/*
+ * An expired positive RRset of at least RANK_NONAUTH kept inside the
+ * stale window, its TTLs set to STALE_TTL (RFC 8767), and its verdict; NULL
+ * when there is none.
+ */
+#define STALE_TTL 30
+ldns_rr_list *cache_get_stale(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+			      uint64_t now, struct cache_verdict *verdict);
 int cache_put_parent_glue(struct cache *c, const ldns_rr_list *rrset, uint64_t now);
 ldns_rr_list *cache_get_parent_glue(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
 				    uint64_t now);

@@ -212,6 +212,7 @@ static const struct u32_setting u32_settings[] = {
 	U32("neg-max-ttl", neg_max_ttl, 1, 604800),
 	U32("kernel-min-ttl", kernel_min_ttl, 0, 604800),
 	U32("kernel-max-ttl", kernel_max_ttl, 1, 604800),
+	U32("serve-stale", serve_stale, 0, 604800),
 	U32("kernel-retry", kernel_retry, 1, 3600),
 	U32("max-queries", max_queries, 4, 1000),
 	U32("max-referrals", max_referrals, 1, 64),
@@ -469,6 +470,7 @@ static const struct option long_options[] = {
 	{ "neg-max-ttl", required_argument, NULL, OPT_GENERIC },
 	{ "kernel-min-ttl", required_argument, NULL, OPT_GENERIC },
 	{ "kernel-max-ttl", required_argument, NULL, OPT_GENERIC },
+	{ "serve-stale", required_argument, NULL, OPT_GENERIC },
 	{ "kernel-retry", required_argument, NULL, OPT_GENERIC },
 	{ "edns-size", required_argument, NULL, OPT_GENERIC },
 	{ "0x20", no_argument, NULL, OPT_GENERIC },
@@ -540,6 +542,8 @@ void options_usage(FILE *out)
 		"      --kernel-min-ttl S   lower clamp of the TTL given to the kernel (default 0)\n"
 		"      --kernel-max-ttl S   upper clamp of the TTL given to the kernel (default 86400)\n"
 		"      --kernel-retry S     seconds between registration attempts (default 10)\n"
+		"      --serve-stale S      answer a failed resolution from an RRset expired at most S\n"
+		"                           seconds ago, with TTL 30 (RFC 8767; default 0: never)\n"
 		"      --edns-size N        EDNS0 UDP payload size advertised (default 1232)\n"
 		"      --0x20               randomise the case of upstream query names\n"
 		"      --no-ipv4            never query name servers over IPv4\n"

@@ -37,6 +37,7 @@ struct options {
 	uint32_t neg_max_ttl;		/* seconds */
 	uint32_t kernel_min_ttl;	/* clamp of NFDNS_A_TTL */
 	uint32_t kernel_max_ttl;
+	uint32_t serve_stale;		/* seconds past its TTL an RRset may answer a failed resolution */
 	uint32_t kernel_retry;		/* seconds between registration attempts */
 	uint16_t edns_size;
 	bool use_0x20;

@@ -67,6 +67,7 @@ static void keep_restart_only(struct options *next, struct options *cur, char *w
 	KEEP(cache_size, "cache-size");
 	KEEP(infra_size, "infra-size");
 	KEEP(cache_max_bytes, "cache-max-bytes");
+	KEEP(serve_stale, "serve-stale");
 	KEEP(max_clients, "max-clients");
 	KEEP(max_upstream_sockets, "max-upstream-sockets");
 	KEEP(tcp_max_conns, "tcp-max-conns");

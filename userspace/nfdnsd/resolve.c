@@ -312,6 +312,7 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, const struct options *opt
 	err = cache_init(&r->cache, opt->cache_size, opt->cache_max_bytes, opt->max_ttl, opt->neg_max_ttl);
 	if (err)
 		return err;
+	r->cache.stale_window = opt->serve_stale;
 	err = infra_init(&r->infra, opt->infra_size);
 	if (err) {
 		cache_destroy(&r->cache);
@@ -597,11 +598,46 @@ static void task_deliver(struct task *t)
 	ldns_rr_list_deep_free(authority);
 }
 
+/*
+ * RFC 8767: a client question that cannot be resolved (its servers do not
+ * answer, or the resolution runs out of time) is answered from an expired
+ * RRset kept for serve-stale, with TTL 30.  Not a refresh: the kernel
+ * still holds that answer, live.  Never bogus data.
+ */
+static bool answer_stale(struct task *t)
+{
+	struct resolver *r = t->r;
+	struct cache_verdict verdict;
+	char n[NAME_STRLEN], ty[16];
+	ldns_rr_list *rrs;
+
+	if (!t->is_client || t->cache_only || t->refresh || !r->opt->serve_stale)
+		return false;
+	rrs = cache_get_stale(&r->cache, t->qname, t->qtype, t->qclass, now_s(r), &verdict);
+	if (!rrs)
+		return false;
+	if (verdict.status == VAL_BOGUS) {
+		ldns_rr_list_deep_free(rrs);
+		return false;
+	}
+	TRACE("%s %s: serving stale (%zu records, TTL %u)", name_str(t->qname, n), type_str(t->qtype, ty),
+	      ldns_rr_list_rr_count(rrs), STALE_TTL);
+	stats.stale_answers++;
+	/* Not validated again: nothing can be fetched now, so no AD either. */
+	t->validated = true;
+	t->verdict.status = VAL_INDETERMINATE;
+	t->verdict.ede = VAL_EDE_NONE;
+	task_finish(t, LDNS_RCODE_NOERROR, rrs, NULL);
+	return true;
+}
+
 static void task_fail(struct task *t, const char *why)
 {
 	char n[NAME_STRLEN], ty[16];
 
 	TRACE("%s %s: SERVFAIL, %s", name_str(t->qname, n), type_str(t->qtype, ty), why);
+	if (answer_stale(t))
+		return;
 	task_finish(t, LDNS_RCODE_SERVFAIL, NULL, NULL);
 }
 

@@ -13,6 +13,7 @@
 	X(kernel_misses, "Questions the kernel module sent (its cache misses).")        \
 	X(kernel_prefetches, "Entries the kernel module asked to refresh (prefetch).")  \
 	X(prefetch_failures, "Refreshes that found no answer better than the entry.")   \
+	X(stale_answers, "Failed resolutions answered from expired data (serve-stale).") \
 	X(client_malformed, "Client messages dropped or answered FORMERR.")             \
 	X(client_refused, "Clients refused by access-control.")                         \
 	X(client_denied, "Clients dropped by access-control deny.")                     \
