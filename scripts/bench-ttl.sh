@@ -20,14 +20,16 @@
 #
 #   scripts/bench-ttl.sh
 #
-# Settings (environment; the defaults take about 35 minutes under TCG):
+# Settings (environment; the defaults take about 30 minutes under TCG):
 #   NFDNS_BENCH_TTL_NAMES=100000      names t<i>.ttl.bench. in NSD's zone
 #   NFDNS_BENCH_TTL_MIN=20, NFDNS_BENCH_TTL_MAX=120
 #                                     each name's TTL, uniform in MIN..MAX s
 #   NFDNS_BENCH_TTL_ZIPF=0.9          exponent s of the Zipf order of queries
 #   NFDNS_BENCH_TTL_SEED=1            seed of the TTLs and the query order
-#   NFDNS_BENCH_TTL_QPS=300           offered rate (dnsperf -Q); below what
-#                                     every setup sustains under TCG
+#   NFDNS_BENCH_TTL_QPS=200           offered rate (dnsperf -Q); at 300 the
+#                                     cold start's misses kept the VM's 2 CPUs
+#                                     near saturation under TCG on a shared
+#                                     host, and hits slowed towards the threshold
 #   NFDNS_BENCH_TTL_SECONDS=300       length of each setup's run
 #   NFDNS_BENCH_TTL_DELAY_MS=30       netem delay on NSD's side of its veth
 #   NFDNS_BENCH_TTL_THRESHOLD_MS=25   an answer this slow (or lost) waited

@@ -26,7 +26,7 @@ ttl_min=${NFDNS_BENCH_TTL_MIN:-20}
 ttl_max=${NFDNS_BENCH_TTL_MAX:-120}
 zipf_s=${NFDNS_BENCH_TTL_ZIPF:-0.9}
 seed=${NFDNS_BENCH_TTL_SEED:-1}
-qps=${NFDNS_BENCH_TTL_QPS:-300}
+qps=${NFDNS_BENCH_TTL_QPS:-200}
 seconds=${NFDNS_BENCH_TTL_SECONDS:-300}
 delay_ms=${NFDNS_BENCH_TTL_DELAY_MS:-30}
 threshold_ms=${NFDNS_BENCH_TTL_THRESHOLD_MS:-25}
@@ -272,19 +272,24 @@ analyse() {
 		END { printf "{\"p50_us\":%s,\"p99_us\":%s}\n", NR ? pct(0.5) : "null", NR ? pct(0.99) : "null" }' >"$1.pct"
 	jq -c -s 'add' "$1.json" "$1.pct"
 }
+# Busy CPU time of the whole VM so far, in hundredths of a second: the
+# time elapsed on every CPU less their idle time (as scripts/bench/guest.sh).
+ncpus=$(nproc)
+busy_ticks() { awk -v n="$ncpus" '{ printf "%d\n", ($1 * n - $2) * 100 + 0.5 }' /proc/uptime; }
 dnsperf_field() {
 	awk -v k="$2" 'i = index($0, k) { split(substr($0, i + length(k)), f, " "); print f[1] + 0; exit }' "$1"
 }
 
 # run_setup NAME: cold start, one dnsperf run of SECONDS at QPS, stop.
 run_setup() {
-	local s=$1 out=$work/run.$1 addr up0 up1 k0=null k1=null prefetch_pct=null note="" figs
+	local s=$1 out=$work/run.$1 addr up0 up1 b0 b1 k0=null k1=null prefetch_pct=null note="" figs
 	say "$s: starting"
 	setup_start "$s"
 	wait_for 60 eval "ip netns exec $cli dig +time=1 +tries=1 @$addr bench SOA | grep -q 'status: NOERROR'" ||
 		die "$s does not answer on $addr"
 	[[ $s == nfdns-* ]] && k0=$(kstats)
 	up0=$(upstream)
+	b0=$(busy_ticks)
 	timeout $((seconds + 90)) ip netns exec $cli stdbuf -oL dnsperf -s "$addr" -d "$work/queries" \
 		-l "$seconds" -Q "$qps" -c 2 -T 1 -q 500 -t 5 -v 2>&1 |
 		python3 -u -c '
@@ -293,6 +298,7 @@ t0 = time.monotonic()
 for l in sys.stdin:
     sys.stdout.write("%.3f %s" % (time.monotonic() - t0, l))' >"$out" ||
 		die "dnsperf against $s: $(tail -3 "$out")"
+	b1=$(busy_ticks)
 	up1=$(upstream)
 	[[ $s == nfdns-* ]] && k1=$(kstats)
 	setup_stop "$s"
@@ -302,6 +308,7 @@ for l in sys.stdin:
 		--argjson answered "$(dnsperf_field "$out" 'Queries completed:')" \
 		--argjson lost "$(dnsperf_field "$out" 'Queries lost:')" \
 		--argjson run_s "$(dnsperf_field "$out" 'Run time (s):')" \
+		--argjson busy $((b1 - b0)) \
 		--argjson upstream $((up1 - up0)) --argjson k0 "$k0" --argjson k1 "$k1" \
 		--argjson prefetch_pct "$prefetch_pct" --arg note "$note" \
 		'{kind: "setup", setup: $setup, sent: $sent, answered: $answered, lost: $lost, run_s: $run_s,
@@ -311,10 +318,11 @@ for l in sys.stdin:
 		  p50_us: $figs.p50_us, p99_us: $figs.p99_us, not_noerror: $figs.not_noerror,
 		  near_threshold: $figs.near_threshold,
 		  upstream: $upstream, upstream_qps: (if $run_s > 0 then $upstream / $run_s * 10 | round / 10 else null end),
+		  vm_busy_cpus: (if $run_s > 0 then $busy / $run_s | round / 100 else null end),
 		  prefetch_pct: $prefetch_pct, note: (if $note == "" then null else $note end),
 		  kernel_before: $k0, kernel_after: $k1, series: $figs.series}' >"$out.result"
 	sed 's/^/BENCH-TTL /' "$out.result"
-	say "$(jq -r '"\(.setup): \(.sent) sent, \(.lost) lost, \(.waited_frac * 1000 | round / 10)% waited (\((.waited_repeat_frac // 0) * 1000 | round / 10)% of repeats), p50 \(.p50_us) us, p99 \(.p99_us) us, \(.upstream_qps) upstream qps" + (if .kernel_after then ", kernel \(.kernel_after)" else "" end)' "$out.result")"
+	say "$(jq -r '"\(.setup): \(.sent) sent, \(.lost) lost, \(.waited_frac * 1000 | round / 10)% waited (\((.waited_repeat_frac // 0) * 1000 | round / 10)% of repeats), p50 \(.p50_us) us, p99 \(.p99_us) us, \(.upstream_qps) upstream qps, VM \(.vm_busy_cpus) CPUs busy" + (if .kernel_after then ", kernel \(.kernel_after)" else "" end)' "$out.result")"
 }
 
 for s in $setups; do
