@@ -280,9 +280,15 @@ dnsperf_field() {
 	awk -v k="$2" 'i = index($0, k) { split(substr($0, i + length(k)), f, " "); print f[1] + 0; exit }' "$1"
 }
 
+# unbound_prefetches NAME: the prefetches an Unbound has made so far.
+unbound_prefetches() {
+	timeout 20 unbound-control -c "$work/$1.conf" stats_noreset 2>/dev/null |
+		awk -F= '$1 == "total.num.prefetch" { print $2 }'
+}
+
 # run_setup NAME: cold start, one dnsperf run of SECONDS at QPS, stop.
 run_setup() {
-	local s=$1 out=$work/run.$1 addr up0 up1 b0 b1 k0=null k1=null prefetch_pct=null note="" figs
+	local s=$1 out=$work/run.$1 addr up0 up1 b0 b1 k0=null k1=null ub_pf="" prefetch_pct=null note="" figs
 	say "$s: starting"
 	setup_start "$s"
 	wait_for 60 eval "ip netns exec $cli dig +time=1 +tries=1 @$addr bench SOA | grep -q 'status: NOERROR'" ||
@@ -301,6 +307,10 @@ for l in sys.stdin:
 	b1=$(busy_ticks)
 	up1=$(upstream)
 	[[ $s == nfdns-* ]] && k1=$(kstats)
+	case $s in
+	unbound-*) ub_pf=$(unbound_prefetches unbound || true) ;;
+	dnsdist-unbound) ub_pf=$(unbound_prefetches dd-unbound || true) ;;
+	esac
 	setup_stop "$s"
 	figs=$(analyse "$out" "$seconds")
 	jq -nc --arg setup "$s" --argjson figs "$figs" \
@@ -310,7 +320,7 @@ for l in sys.stdin:
 		--argjson run_s "$(dnsperf_field "$out" 'Run time (s):')" \
 		--argjson busy $((b1 - b0)) \
 		--argjson upstream $((up1 - up0)) --argjson k0 "$k0" --argjson k1 "$k1" \
-		--argjson prefetch_pct "$prefetch_pct" --arg note "$note" \
+		--argjson prefetch_pct "$prefetch_pct" --arg note "$note" --arg ub_pf "$ub_pf" \
 		'{kind: "setup", setup: $setup, sent: $sent, answered: $answered, lost: $lost, run_s: $run_s,
 		  waited: $figs.waited, waited_frac: (if $sent > 0 then $figs.waited / $sent else null end),
 		  repeat_queries: $figs.repeat,
@@ -319,7 +329,7 @@ for l in sys.stdin:
 		  near_threshold: $figs.near_threshold,
 		  upstream: $upstream, upstream_qps: (if $run_s > 0 then $upstream / $run_s * 10 | round / 10 else null end),
 		  vm_busy_cpus: (if $run_s > 0 then $busy / $run_s | round / 100 else null end),
-		  prefetch_pct: $prefetch_pct, note: (if $note == "" then null else $note end),
+		  prefetch_pct: $prefetch_pct, unbound_prefetches: ($ub_pf | tonumber? // null), note: (if $note == "" then null else $note end),
 		  kernel_before: $k0, kernel_after: $k1, series: $figs.series}' >"$out.result"
 	sed 's/^/BENCH-TTL /' "$out.result"
 	say "$(jq -r '"\(.setup): \(.sent) sent, \(.lost) lost, \(.waited_frac * 1000 | round / 10)% waited (\((.waited_repeat_frac // 0) * 1000 | round / 10)% of repeats), p50 \(.p50_us) us, p99 \(.p99_us) us, \(.upstream_qps) upstream qps, VM \(.vm_busy_cpus) CPUs busy" + (if .kernel_after then ", kernel \(.kernel_after)" else "" end)' "$out.result")"
