@@ -372,7 +372,7 @@ static void nfdns_cache_near_expiry_test(struct kunit *test)
 	struct cache_fixture *f = test->priv;
 	struct nfdns_key key = key_n(1);
 	struct nfdns_entry *e;
-	bool near[5] = {};
+	bool near[8] = {};
 	u64 now;
 
 	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
@@ -380,11 +380,17 @@ static void nfdns_cache_near_expiry_test(struct kunit *test)
 	e = nfdns_cache_lookup(&f->nn, &key);
 	if (e) {
 		now = e->stored;
-		near[0] = nfdns_entry_near_expiry(e, now, 10);
-		near[1] = nfdns_entry_near_expiry(e, now + 89 * HZ, 10);
-		near[2] = nfdns_entry_near_expiry(e, now + 91 * HZ, 10);
-		near[3] = nfdns_entry_near_expiry(e, now + 51 * HZ, 50);
-		near[4] = nfdns_entry_near_expiry(e, now + 99 * HZ, 0);
+		near[0] = nfdns_entry_near_expiry(e, now, 10, 0);
+		near[1] = nfdns_entry_near_expiry(e, now + 89 * HZ, 10, 0);
+		near[2] = nfdns_entry_near_expiry(e, now + 91 * HZ, 10, 0);
+		near[3] = nfdns_entry_near_expiry(e, now + 51 * HZ, 50, 0);
+		near[4] = nfdns_entry_near_expiry(e, now + 99 * HZ, 0, 0);
+		/* Adaptive: 40 s left, one hit in 60 s: the next comes too late. */
+		near[5] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 1);
+		/* Two hits in 60 s: one every 30 s, and 40 s are left. */
+		near[6] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 2);
+		/* Two in 70 s: 35 s apart, 30 s left. */
+		near[7] = nfdns_entry_near_expiry(e, now + 70 * HZ, 10, 2);
 	}
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, e);
@@ -393,6 +399,9 @@ static void nfdns_cache_near_expiry_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, near[2]);
 	KUNIT_EXPECT_TRUE(test, near[3]);
 	KUNIT_EXPECT_FALSE(test, near[4]);
+	KUNIT_EXPECT_TRUE(test, near[5]);
+	KUNIT_EXPECT_FALSE(test, near[6]);
+	KUNIT_EXPECT_TRUE(test, near[7]);
 }
 
 /*

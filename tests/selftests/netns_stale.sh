@@ -9,7 +9,8 @@
 #  - prefetch: a name asked every half second for three of its TTLs never
 #    misses once its first answer is in; with prefetch_pct=0 it misses again
 #    each time it expires.  An entry gets one PREFETCH however often it is
-#    hit, and keeps its mark while the refresh fails.
+#    hit, and keeps its mark while the refresh fails.  With the adaptive
+#    rule a name asked a few times per TTL is refreshed in time too.
 #  - the authorities go silent: an expired name is answered by the kernel from
 #    the stale entry with TTL 30, nfdnsd then pushes its own stale copy with
 #    TTL 30, and a name never cached gets SERVFAIL.
@@ -144,7 +145,7 @@ start_nfdnsd() {
 }
 
 # --- set up --------------------------------------------------------------------
-saved=$(ctl config | awk '$1 ~ /^(prefetch_pct|serve_stale|stale_answer_ms|stale_without_resolver|pending_timeout_ms)$/ { printf "%s=%s ", $1, $2 }')
+saved=$(ctl config | awk '$1 ~ /^(prefetch_pct|prefetch_adaptive|serve_stale|stale_answer_ms|stale_without_resolver|pending_timeout_ms)$/ { printf "%s=%s ", $1, $2 }')
 ns_add $cli
 ns_link "" "$server/24" $cli "$client/24" || exit 1
 ctl flush >/dev/null
@@ -162,6 +163,8 @@ one.stale.test.  20   A 192.0.2.3
 down.stale.test. 3    A 192.0.2.4
 kill.stale.test. 3    A 192.0.2.5
 once.stale.test. 3    A 192.0.2.6
+gap.stale.test.  10   A 192.0.2.7
+nogap.stale.test. 10  A 192.0.2.8
 EOF
 cat >"$work/nsd/nsd.conf" <<EOF
 server:
@@ -251,6 +254,36 @@ misses=$(rose misses)
 tap_check "prefetch_pct=0: a name with TTL 3 asked for 12 s misses again ($misses times)" \
 	[ "$misses" -ge 2 ]
 tap_check "prefetch_pct=0: no PREFETCH is sent" deltas prefetches=0
+
+# Adaptive: a name asked about every 4 s with TTL 10 is refreshed at the
+# last hit before it would expire, whatever prefetch_pct says; without
+# the adaptive rule (and a window of 1%) it expires and misses.
+keep_asking_every() {
+	local i
+	answered=0
+	for ((i = 0; i < $2; i++)); do
+		ask "$1"
+		[ "$status" = NOERROR ] && [ ${#answer[@]} = 1 ] && answered=$((answered + 1))
+		sleep 3.7
+	done
+}
+ctl config prefetch_pct=1 prefetch_adaptive=1 >/dev/null
+ask gap.stale.test
+sleep 3.7
+snap
+keep_asking_every gap.stale.test 4
+tap_check "adaptive: a name asked every 4 s with TTL 10 is a hit each time ($answered answers)" \
+	eval '[ $answered = 4 ] && deltas misses=0 upcalls=0 hits=4'
+tap_check "adaptive: refreshed with a PREFETCH ($(rose prefetches)), not 1% before expiry" \
+	eval '[ "$(rose prefetches)" -ge 1 ]'
+ctl config prefetch_adaptive=0 >/dev/null
+ask nogap.stale.test
+sleep 3.7
+snap
+keep_asking_every nogap.stale.test 4
+tap_check "adaptive off: the same name expires and misses ($(rose misses) misses)" \
+	eval '[ "$(rose misses)" -ge 1 ] && deltas prefetches=0'
+ctl config prefetch_adaptive=1 >/dev/null
 
 # One PREFETCH per entry, however many hits: the refresh cannot succeed
 # while the server is down, so the entry keeps its mark.
