@@ -69,22 +69,12 @@ cleanup() {
 		ctl config $saved >/dev/null 2>&1
 		ctl flush >/dev/null 2>&1
 	fi
-	if [ -n "${KEEP:-}" ]; then
-		echo "# work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
+	tap_work_done "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for prog in "$ctl_bin" "$nfdnsd"; do
-	if [ ! -x "$prog" ]; then
-		tap_fail "$prog is built" "run make -C userspace and make selftests"
-		tap_done
-		exit 1
-	fi
-done
+tap_need_built "$ctl_bin" "$nfdnsd"
 
 # ask NAME: the client's dig, parsed; the answer's TTL in $ttl.  One try,
 # so that counters stay exact.
