@@ -204,8 +204,8 @@ else
 fi
 
 # --- prefetch --------------------------------------------------------------------
-# keep_asking NAME N: ask NAME N times, half a second apart; $answered counts
-# the NOERROR answers with its address.
+# keep_asking NAME N [GAP]: ask NAME N times, GAP seconds apart (default
+# 0.5); $answered counts the NOERROR answers with its address.
 answered=0
 keep_asking() {
 	local i
@@ -213,7 +213,7 @@ keep_asking() {
 	for ((i = 0; i < $2; i++)); do
 		ask "$1"
 		[ "$status" = NOERROR ] && [ ${#answer[@]} = 1 ] && answered=$((answered + 1))
-		sleep 0.5
+		sleep "${3:-0.5}"
 	done
 }
 
@@ -248,20 +248,11 @@ tap_check "prefetch_pct=0: no PREFETCH is sent" deltas prefetches=0
 # Adaptive: a name asked about every 4 s with TTL 10 is refreshed at the
 # last hit before it would expire, whatever prefetch_pct says; without
 # the adaptive rule (and a window of 1%) it expires and misses.
-keep_asking_every() {
-	local i
-	answered=0
-	for ((i = 0; i < $2; i++)); do
-		ask "$1"
-		[ "$status" = NOERROR ] && [ ${#answer[@]} = 1 ] && answered=$((answered + 1))
-		sleep 3.7
-	done
-}
 ctl config prefetch_pct=1 prefetch_adaptive=1 >/dev/null
 ask gap.stale.test
 sleep 3.7
 snap
-keep_asking_every gap.stale.test 4
+keep_asking gap.stale.test 4 3.7
 tap_check "adaptive: a name asked every 4 s with TTL 10 is a hit each time ($answered answers)" \
 	eval '[ $answered = 4 ] && deltas misses=0 upcalls=0 hits=4'
 tap_check "adaptive: refreshed with a PREFETCH ($(rose prefetches)), not 1% before expiry" \
@@ -270,7 +261,7 @@ ctl config prefetch_adaptive=0 >/dev/null
 ask nogap.stale.test
 sleep 3.7
 snap
-keep_asking_every nogap.stale.test 4
+keep_asking nogap.stale.test 4 3.7
 tap_check "adaptive off: the same name expires and misses ($(rose misses) misses)" \
 	eval '[ "$(rose misses)" -ge 1 ] && deltas prefetches=0'
 ctl config prefetch_adaptive=1 >/dev/null
