@@ -377,6 +377,7 @@ int nfdns_cache_insert(struct nfdns_net *nn, const struct nfdns_key *key,
 	e->qtype = key->qtype;
 	e->qclass = key->qclass;
 	e->referenced = 0;
+	e->hits = 0;
 	e->refreshed = 0;
 	if (n_ttl)
 		memcpy(e->data, ttl_offs, n_ttl * sizeof(u16));

@@ -231,6 +231,12 @@ void nfdns_config_defaults(struct nfdns_config *c)
 	c->stale_without_resolver = true;
 	/* Unbound's rule: a hit in the last tenth of the TTL refreshes it. */
 	c->prefetch_pct = 10;
+	/*
+	 * And any entry whose next query, at the pace of its queries so far,
+	 * would come after it expires: what makes prefetch work for names
+	 * asked less often than every tenth of their TTL.
+	 */
+	c->prefetch_adaptive = true;
 	c->norecurse_pass = true;
 	c->enabled = true;
 	c->n_ports = 1;

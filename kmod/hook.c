@@ -239,7 +239,9 @@ static unsigned int nfdns_hook(void *priv, struct sk_buff *skb,
 			nfdns_stat_inc(nn, NFDNS_STAT_A_HITS);
 			/* The client has its answer: the refresh costs it nothing. */
 			if (cfg->prefetch_pct && !nfdns_entry_static(e) &&
-			    nfdns_entry_near_expiry(e, now, cfg->prefetch_pct) &&
+			    nfdns_entry_near_expiry(e, now, cfg->prefetch_pct,
+						    cfg->prefetch_adaptive ?
+						    nfdns_entry_count_hit(e) : 0) &&
 			    nfdns_resolver_ready(nn) &&
 			    nfdns_entry_claim_prefetch(e, now))
 				nfdns_send_prefetch(nn, &key);

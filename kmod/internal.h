@@ -74,6 +74,8 @@ struct nfdns_prefix6 {
  * @prefetch_pct: a hit with less than this percentage of the entry's TTL
  *	left prefetches it (0: never)
  * @stale_without_resolver: serve stale while no resolver is registered
+ * @prefetch_adaptive: also prefetch an entry whose remaining TTL is shorter
+ *	than the mean gap between its queries
  * @norecurse_pass: queries with RD=0 pass untouched
  * @enabled: the hooks act at all
  * @n_ports: entries used in @ports
@@ -112,6 +114,7 @@ struct nfdns_config {
 	u32 stale_answer_ms;
 	u32 prefetch_pct;
 	bool stale_without_resolver;
+	bool prefetch_adaptive;
 	bool norecurse_pass;
 	bool enabled;
 	u8 n_ports;
@@ -197,6 +200,8 @@ struct nfdns_key {
  * @qclass: question class
  * @referenced: answered from since the clock hand last passed; set on a
  *	hit only when clear, so a busy entry is not written by every hit
+ * @hits: hits while prefetch is on, saturating at NFDNS_ENTRY_HITS_MAX, so
+ *	that a popular entry is not written by its hits for long
  * @refreshed: when a PREFETCH was last sent for the entry (jiffies, low
  *	bit set; 0: never); written only by the one hit that wins its
  *	cmpxchg (the fresh answer is a new entry, with 0)
@@ -218,6 +223,7 @@ struct nfdns_entry {
 	u16 qtype;
 	u16 qclass;
 	u8 referenced;
+	u8 hits;
 	u32 refreshed;
 	u8 data[] __aligned(2);
 };
@@ -271,16 +277,33 @@ static inline bool nfdns_entry_claim_stale_refresh(struct nfdns_entry *e,
 	return cmpxchg(&e->refreshed, last, nfdns_refresh_stamp(now)) == last;
 }
 
+#define NFDNS_ENTRY_HITS_MAX	15
+
+/* Count a hit, while the count is below its cap: the count after it. */
+static inline u8 nfdns_entry_count_hit(struct nfdns_entry *e)
+{
+	u8 hits = READ_ONCE(e->hits);
+
+	if (hits < NFDNS_ENTRY_HITS_MAX)
+		WRITE_ONCE(e->hits, ++hits);
+	return hits;
+}
+
 /*
- * Is a fresh entry inside the last @pct percent of its TTL?  Integer
- * arithmetic on jiffies only: it runs on every hit.
+ * Should a hit on a fresh entry refresh it?  When it is inside the last
+ * @pct percent of its TTL; or, given @hits (0: not adaptive), when less
+ * of its TTL is left than the mean gap between the queries that found it
+ * (its age over its hits), so that the next one would find it expired.
+ * Integer arithmetic on jiffies only: it runs on every hit.
  */
 static inline bool nfdns_entry_near_expiry(const struct nfdns_entry *e,
-					   u64 now, u32 pct)
+					   u64 now, u32 pct, u8 hits)
 {
 	u64 left = e->stored + (u64)e->ttl * HZ - now;
 
-	return left * 100 < (u64)e->ttl * HZ * pct;
+	if (left * 100 < (u64)e->ttl * HZ * pct)
+		return true;
+	return hits && left * hits < now - e->stored;
 }
 
 /**

@@ -89,6 +89,7 @@ static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
 	[NFDNS_CONF_A_PREFETCH_PCT] = { .type = NLA_U32 },
 	[NFDNS_CONF_A_STALE_ANSWER_MS] = { .type = NLA_U32 },
 	[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NFDNS_CONF_A_PREFETCH_ADAPTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
@@ -250,7 +251,9 @@ static int nfdns_put_config(struct sk_buff *msg, const struct nfdns_config *c)
 	    nla_put_u32(msg, NFDNS_CONF_A_STALE_ANSWER_MS,
 			c->stale_answer_ms) ||
 	    nla_put_u8(msg, NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
-		       c->stale_without_resolver))
+		       c->stale_without_resolver) ||
+	    nla_put_u8(msg, NFDNS_CONF_A_PREFETCH_ADAPTIVE,
+		       c->prefetch_adaptive))
 		goto cancel;
 
 	list = nla_nest_start(msg, NFDNS_CONF_A_PORTS);
@@ -503,6 +506,9 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u8(tb[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER]);
 	if (tb[NFDNS_CONF_A_PREFETCH_PCT])
 		new->prefetch_pct = nla_get_u32(tb[NFDNS_CONF_A_PREFETCH_PCT]);
+	if (tb[NFDNS_CONF_A_PREFETCH_ADAPTIVE])
+		new->prefetch_adaptive =
+			nla_get_u8(tb[NFDNS_CONF_A_PREFETCH_ADAPTIVE]);
 	if (tb[NFDNS_CONF_A_NORECURSE_PASS])
 		new->norecurse_pass = nla_get_u8(tb[NFDNS_CONF_A_NORECURSE_PASS]);
 	if (tb[NFDNS_CONF_A_ENABLED])

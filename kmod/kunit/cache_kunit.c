@@ -363,25 +363,45 @@ static void nfdns_cache_serve_stale_keeps_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, present(f, 1));
 }
 
-/* Only the last prefetch_pct of the TTL is near expiry. */
+/*
+ * Only the last prefetch_pct of the TTL is near expiry.  What is read under
+ * RCU is checked after it: a failed expectation allocates, and may sleep.
+ */
 static void nfdns_cache_near_expiry_test(struct kunit *test)
 {
 	struct cache_fixture *f = test->priv;
 	struct nfdns_key key = key_n(1);
 	struct nfdns_entry *e;
+	bool near[8] = {};
 	u64 now;
 
 	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
 	rcu_read_lock();
 	e = nfdns_cache_lookup(&f->nn, &key);
-	KUNIT_ASSERT_NOT_NULL(test, e);
-	now = e->stored;
-	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now, 10));
-	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now + 89 * HZ, 10));
-	KUNIT_EXPECT_TRUE(test, nfdns_entry_near_expiry(e, now + 91 * HZ, 10));
-	KUNIT_EXPECT_TRUE(test, nfdns_entry_near_expiry(e, now + 51 * HZ, 50));
-	KUNIT_EXPECT_FALSE(test, nfdns_entry_near_expiry(e, now + 99 * HZ, 0));
+	if (e) {
+		now = e->stored;
+		near[0] = nfdns_entry_near_expiry(e, now, 10, 0);
+		near[1] = nfdns_entry_near_expiry(e, now + 89 * HZ, 10, 0);
+		near[2] = nfdns_entry_near_expiry(e, now + 91 * HZ, 10, 0);
+		near[3] = nfdns_entry_near_expiry(e, now + 51 * HZ, 50, 0);
+		near[4] = nfdns_entry_near_expiry(e, now + 99 * HZ, 0, 0);
+		/* Adaptive: 40 s left, one hit in 60 s: the next comes too late. */
+		near[5] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 1);
+		/* Two hits in 60 s: one every 30 s, and 40 s are left. */
+		near[6] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 2);
+		/* Two in 70 s: 35 s apart, 30 s left. */
+		near[7] = nfdns_entry_near_expiry(e, now + 70 * HZ, 10, 2);
+	}
 	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_FALSE(test, near[0]);
+	KUNIT_EXPECT_FALSE(test, near[1]);
+	KUNIT_EXPECT_TRUE(test, near[2]);
+	KUNIT_EXPECT_TRUE(test, near[3]);
+	KUNIT_EXPECT_FALSE(test, near[4]);
+	KUNIT_EXPECT_TRUE(test, near[5]);
+	KUNIT_EXPECT_FALSE(test, near[6]);
+	KUNIT_EXPECT_TRUE(test, near[7]);
 }
 
 /*
@@ -393,35 +413,45 @@ static void nfdns_cache_prefetch_claim_test(struct kunit *test)
 	struct cache_fixture *f = test->priv;
 	struct nfdns_key key = key_n(1);
 	struct nfdns_entry *e, *fresh;
+	bool again[3] = {};
+	u32 marked = 0, fresh_mark = 1;
 	int i, won = 0;
 	u64 now;
 
 	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
 	rcu_read_lock();
 	e = nfdns_cache_lookup(&f->nn, &key);
-	KUNIT_ASSERT_NOT_NULL(test, e);
-	now = e->stored + 95 * HZ;
-	for (i = 0; i < 100; i++)
-		won += nfdns_entry_claim_prefetch(e, now);
-	KUNIT_EXPECT_EQ(test, won, 1);
-	KUNIT_EXPECT_NE(test, READ_ONCE(e->refreshed), 0);
-	/* Past its TTL: a refresh may go again only after the interval. */
-	KUNIT_EXPECT_FALSE(test, nfdns_entry_claim_stale_refresh(e, now + HZ));
-	/* The stamp has its low bit set: it may be one jiffy late. */
-	KUNIT_EXPECT_TRUE(test, nfdns_entry_claim_stale_refresh(e, now +
-				NFDNS_STALE_REFRESH_INTERVAL + 1));
-	KUNIT_EXPECT_FALSE(test, nfdns_entry_claim_stale_refresh(e, now +
-				 NFDNS_STALE_REFRESH_INTERVAL + HZ));
+	if (e) {
+		now = e->stored + 95 * HZ;
+		for (i = 0; i < 100; i++)
+			won += nfdns_entry_claim_prefetch(e, now);
+		marked = READ_ONCE(e->refreshed);
+		/* Past its TTL: a refresh may go again only after the interval. */
+		again[0] = nfdns_entry_claim_stale_refresh(e, now + HZ);
+		/* The stamp has its low bit set: it may be one jiffy late. */
+		again[1] = nfdns_entry_claim_stale_refresh(e, now +
+				NFDNS_STALE_REFRESH_INTERVAL + 1);
+		again[2] = nfdns_entry_claim_stale_refresh(e, now +
+				NFDNS_STALE_REFRESH_INTERVAL + HZ);
+	}
 	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, won, 1);
+	KUNIT_EXPECT_NE(test, marked, 0);
+	KUNIT_EXPECT_FALSE(test, again[0]);
+	KUNIT_EXPECT_TRUE(test, again[1]);
+	KUNIT_EXPECT_FALSE(test, again[2]);
 
 	/* The fresh answer replaces the entry, with no mark. */
 	KUNIT_ASSERT_EQ(test, insert_n(f, 1, 100, 0), 0);
 	rcu_read_lock();
 	fresh = nfdns_cache_lookup(&f->nn, &key);
+	if (fresh)
+		fresh_mark = READ_ONCE(fresh->refreshed);
+	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, fresh);
 	KUNIT_EXPECT_PTR_NE(test, fresh, e);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(fresh->refreshed), 0);
-	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, fresh_mark, 0);
 	KUNIT_EXPECT_EQ(test, f->nn.cache.entries, 1);
 }
 

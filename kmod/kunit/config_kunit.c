@@ -198,6 +198,7 @@ static void nfdns_config_defaults_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->ports[0], 53);
 	KUNIT_EXPECT_TRUE(test, c->norecurse_pass);
 	KUNIT_EXPECT_EQ(test, c->prefetch_pct, 10);
+	KUNIT_EXPECT_TRUE(test, c->prefetch_adaptive);
 	KUNIT_EXPECT_EQ(test, c->stale_answer_ms, 1800);
 	KUNIT_EXPECT_TRUE(test, c->stale_without_resolver);
 	KUNIT_EXPECT_EQ(test, c->serve_stale, 0);

@@ -47,22 +47,12 @@ cleanup() {
 	stop_nfdnsd
 	ns_cleanup
 	nft delete table inet nfdns_bl 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then
-		echo "# work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
+	tap_work_done "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for prog in "$ctl_bin" "$nfdnsd"; do
-	if [ ! -x "$prog" ]; then
-		tap_fail "$prog is built" "run make -C userspace and make selftests"
-		tap_done
-		exit 1
-	fi
-done
+tap_need_built "$ctl_bin" "$nfdnsd"
 
 # ask NAME TYPE: the client's dig, parsed.  One try, so counters stay exact.
 ask() {

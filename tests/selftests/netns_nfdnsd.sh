@@ -60,22 +60,12 @@ cleanup() {
 			clients="$default_clients" >/dev/null 2>&1
 		"$ctl_bin" flush >/dev/null 2>&1
 	fi
-	if [ -n "${KEEP:-}" ]; then
-		echo "# work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
+	tap_work_done "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for prog in "$ctl_bin" "$nfdnsd"; do
-	if [ ! -x "$prog" ]; then
-		tap_fail "$prog is built" "run make -C userspace and make selftests"
-		tap_done
-		exit 1
-	fi
-done
+tap_need_built "$ctl_bin" "$nfdnsd"
 
 ctl() { "$ctl_bin" "$@"; }
 default_clients=127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10

@@ -44,22 +44,12 @@ cleanup() {
 	ns_cleanup
 	nft delete table inet nfdns_rc 2>/dev/null
 	ctl flush >/dev/null 2>&1
-	if [ -n "${KEEP:-}" ]; then
-		echo "# work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
+	tap_work_done "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for prog in "$ctl_bin" "$nfdnsctl" "$nfdnsd"; do
-	if [ ! -x "$prog" ]; then
-		tap_fail "$prog is built"
-		tap_done
-		exit 1
-	fi
-done
+tap_need_built "$ctl_bin" "$nfdnsctl" "$nfdnsd"
 
 ask() {
 	ip netns exec $cli dig +time=5 +tries=1 @$server "$@" >"$work/dig" 2>&1

@@ -122,6 +122,7 @@ static const struct {
 	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, 4 },
 	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, 4 },
 	{ "stale_without_resolver", NFDNS_CONF_A_STALE_WITHOUT_RESOLVER, 1 },
+	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, 1 },
 };
 
 #define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -49,6 +49,7 @@ static const struct setting settings[] = {
 	{ "stale_without_resolver", NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
 	  SETTING_BOOL },
 	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, SETTING_U32 },
+	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, SETTING_BOOL },
 	{ "pending_timeout_ms", NFDNS_CONF_A_PENDING_TIMEOUT_MS, SETTING_U32 },
 	{ "max_pending", NFDNS_CONF_A_MAX_PENDING, SETTING_U32 },
 	{ "max_waiters", NFDNS_CONF_A_MAX_WAITERS, SETTING_U32 },

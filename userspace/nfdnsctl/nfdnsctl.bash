@@ -14,7 +14,7 @@ _nfdnsctl_resolver_cmds='status stats flush flush-infra flush-negative dump-infr
 # Settings of `nfdnsctl config`.
 _nfdnsctl_config_keys='enabled max_bytes max_entries min_ttl max_ttl
 	neg_max_ttl serve_stale stale_answer_ms stale_without_resolver prefetch_pct
-	pending_timeout_ms max_pending max_waiters
+	prefetch_adaptive pending_timeout_ms max_pending max_waiters
 	norecurse_pass mark ports addrs clients ifaces rrl_rate rrl_slip
 	rrl_prefix4 rrl_prefix6'
 

@@ -450,6 +450,10 @@ enum nfdns_stat_attr {
  *	registered, an expired entry inside the serve-stale window is served
  *	stale rather than the query passed on (default 1); a query with no
  *	entry passes on either way
+ * @NFDNS_CONF_A_PREFETCH_ADAPTIVE: u8, 1: a hit also prefetches an entry
+ *	whose remaining TTL is shorter than the mean gap between the queries
+ *	that found it, so that the next query would find it expired (default
+ *	1; only while prefetch_pct is not 0)
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
@@ -485,6 +489,7 @@ enum nfdns_config_attr {
 	NFDNS_CONF_A_PREFETCH_PCT,
 	NFDNS_CONF_A_STALE_ANSWER_MS,
 	NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
+	NFDNS_CONF_A_PREFETCH_ADAPTIVE,
 
 	__NFDNS_CONF_A_MAX,
 	NFDNS_CONF_A_MAX = __NFDNS_CONF_A_MAX - 1
