@@ -198,6 +198,7 @@ start_nfdns() {
 	if "$nfdnsctl" config --json | jq -e 'has("prefetch_pct")' >/dev/null; then
 		"$nfdnsctl" config prefetch_pct="$1" >/dev/null || die "nfdnsctl config prefetch_pct=$1 failed"
 		prefetch_pct=$1
+		prefetch_adaptive=$("$nfdnsctl" config --json | jq '.prefetch_adaptive // null')
 	else
 		prefetch_pct=null
 		note="this module has no prefetch_pct setting: run without prefetch"
@@ -288,7 +289,7 @@ unbound_prefetches() {
 
 # run_setup NAME: cold start, one dnsperf run of SECONDS at QPS, stop.
 run_setup() {
-	local s=$1 out=$work/run.$1 addr up0 up1 b0 b1 k0=null k1=null ub_pf="" prefetch_pct=null note="" figs
+	local s=$1 out=$work/run.$1 addr up0 up1 b0 b1 k0=null k1=null ub_pf="" prefetch_adaptive=null prefetch_pct=null note="" figs
 	say "$s: starting"
 	setup_start "$s"
 	wait_for 60 eval "ip netns exec $cli dig +time=1 +tries=1 @$addr bench SOA | grep -q 'status: NOERROR'" ||
@@ -321,6 +322,7 @@ for l in sys.stdin:
 		--argjson busy $((b1 - b0)) \
 		--argjson upstream $((up1 - up0)) --argjson k0 "$k0" --argjson k1 "$k1" \
 		--argjson prefetch_pct "$prefetch_pct" --arg note "$note" --arg ub_pf "$ub_pf" \
+		--argjson prefetch_adaptive "$prefetch_adaptive" \
 		'{kind: "setup", setup: $setup, sent: $sent, answered: $answered, lost: $lost, run_s: $run_s,
 		  waited: $figs.waited, waited_frac: (if $sent > 0 then $figs.waited / $sent else null end),
 		  repeat_queries: $figs.repeat,
@@ -329,7 +331,7 @@ for l in sys.stdin:
 		  near_threshold: $figs.near_threshold,
 		  upstream: $upstream, upstream_qps: (if $run_s > 0 then $upstream / $run_s * 10 | round / 10 else null end),
 		  vm_busy_cpus: (if $run_s > 0 then $busy / $run_s | round / 100 else null end),
-		  prefetch_pct: $prefetch_pct, unbound_prefetches: ($ub_pf | tonumber? // null), note: (if $note == "" then null else $note end),
+		  prefetch_pct: $prefetch_pct, prefetch_adaptive: $prefetch_adaptive, unbound_prefetches: ($ub_pf | tonumber? // null), note: (if $note == "" then null else $note end),
 		  kernel_before: $k0, kernel_after: $k1, series: $figs.series}' >"$out.result"
 	sed 's/^/BENCH-TTL /' "$out.result"
 	say "$(jq -r '"\(.setup): \(.sent) sent, \(.lost) lost, \(.waited_frac * 1000 | round / 10)% waited (\((.waited_repeat_frac // 0) * 1000 | round / 10)% of repeats), p50 \(.p50_us) us, p99 \(.p99_us) us, \(.upstream_qps) upstream qps, VM \(.vm_busy_cpus) CPUs busy" + (if .kernel_after then ", kernel \(.kernel_after)" else "" end)' "$out.result")"
