@@ -198,7 +198,7 @@ start_nfdns() {
 	if "$nfdnsctl" config --json | jq -e 'has("prefetch_pct")' >/dev/null; then
 		"$nfdnsctl" config prefetch_pct="$1" >/dev/null || die "nfdnsctl config prefetch_pct=$1 failed"
 		prefetch_pct=$1
-		prefetch_adaptive=$("$nfdnsctl" config --json | jq '.prefetch_adaptive // null')
+		prefetch_adaptive=$("$nfdnsctl" config --json | jq 'if has("prefetch_adaptive") then .prefetch_adaptive else null end')
 	else
 		prefetch_pct=null
 		note="this module has no prefetch_pct setting: run without prefetch"
