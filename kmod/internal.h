@@ -292,9 +292,12 @@ static inline u8 nfdns_entry_count_hit(struct nfdns_entry *e)
 /*
  * Should a hit on a fresh entry refresh it?  When it is inside the last
  * @pct percent of its TTL; or, given @hits (0: not adaptive), when less
- * of its TTL is left than the mean gap between the queries that found it
- * (its age over its hits), so that the next one would find it expired.
- * Integer arithmetic on jiffies only: it runs on every hit.
+ * of its TTL is left than one and a half times the mean gap between the
+ * queries that found it (its age over its hits): the next one would find
+ * it expired, or nearly.  The half is the margin for a gap longer than
+ * the mean, and for the age of a refreshed entry, which starts when its
+ * answer landed rather than at a query.  Integer arithmetic on jiffies
+ * only: it runs on every hit.
  */
 static inline bool nfdns_entry_near_expiry(const struct nfdns_entry *e,
 					   u64 now, u32 pct, u8 hits)
@@ -303,7 +306,7 @@ static inline bool nfdns_entry_near_expiry(const struct nfdns_entry *e,
 
 	if (left * 100 < (u64)e->ttl * HZ * pct)
 		return true;
-	return hits && left * hits < now - e->stored;
+	return hits && left * hits * 2 < (now - e->stored) * 3;
 }
 
 /**

@@ -387,10 +387,10 @@ static void nfdns_cache_near_expiry_test(struct kunit *test)
 		near[4] = nfdns_entry_near_expiry(e, now + 99 * HZ, 0, 0);
 		/* Adaptive: 40 s left, one hit in 60 s: the next comes too late. */
 		near[5] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 1);
-		/* Two hits in 60 s: one every 30 s, and 40 s are left. */
-		near[6] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 2);
-		/* Two in 70 s: 35 s apart, 30 s left. */
-		near[7] = nfdns_entry_near_expiry(e, now + 70 * HZ, 10, 2);
+		/* Three hits in 60 s: 20 s apart (30 with the margin), 40 left. */
+		near[6] = nfdns_entry_near_expiry(e, now + 60 * HZ, 10, 3);
+		/* Three in 70 s: 23 s apart, 30 s left: the margin decides. */
+		near[7] = nfdns_entry_near_expiry(e, now + 70 * HZ, 10, 3);
 	}
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, e);

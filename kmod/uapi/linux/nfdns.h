@@ -451,9 +451,9 @@ enum nfdns_stat_attr {
  *	stale rather than the query passed on (default 1); a query with no
  *	entry passes on either way
  * @NFDNS_CONF_A_PREFETCH_ADAPTIVE: u8, 1: a hit also prefetches an entry
- *	whose remaining TTL is shorter than the mean gap between the queries
- *	that found it, so that the next query would find it expired (default
- *	1; only while prefetch_pct is not 0)
+ *	whose remaining TTL is shorter than 1.5 times the mean gap between the
+ *	queries that found it, so that the next query would find it expired
+ *	(default 1; only while prefetch_pct is not 0)
  * @__NFDNS_CONF_A_MAX: internal
  * @NFDNS_CONF_A_MAX: highest setting
  */
