@@ -5,7 +5,9 @@
 # order, of each setup in turn, each from a cold cache:
 #
 #   nfdns-prefetch-off              the module with prefetch_pct=0, nfdnsd its resolver
-#   nfdns-prefetch-on               the same with prefetch_pct=10
+#   nfdns-prefetch-on               the same with prefetch_pct=10 (the default,
+#                                   with the adaptive rule)
+#   nfdns-prefetch-10pct            prefetch_pct=10 alone: prefetch_adaptive=no
 #   unbound-prefetch                Unbound, prefetch: yes, serve-expired: no
 #   unbound-prefetch-serve-expired  Unbound, prefetch: yes, serve-expired: yes
 #   dnsdist-unbound                 dnsdist's packet cache before Unbound with prefetch
@@ -34,7 +36,7 @@
 #   NFDNS_BENCH_TTL_DELAY_MS=30       netem delay on NSD's side of its veth
 #   NFDNS_BENCH_TTL_THRESHOLD_MS=25   an answer this slow (or lost) waited
 #   NFDNS_BENCH_TTL_BUCKET=10         seconds per point of the plot
-#   NFDNS_BENCH_TTL_SETUPS="nfdns-prefetch-off nfdns-prefetch-on unbound-prefetch
+#   NFDNS_BENCH_TTL_SETUPS="nfdns-prefetch-off nfdns-prefetch-on nfdns-prefetch-10pct unbound-prefetch
 #                           unbound-prefetch-serve-expired dnsdist-unbound"
 #   NFDNS_BENCH_TTL_MEM=2G            VM memory
 #   NFDNS_BENCH_TTL_OUT=bench/results where the results go
@@ -47,7 +49,7 @@ cd "$NFDNS_TOP"
 out=${NFDNS_BENCH_TTL_OUT:-$NFDNS_TOP/bench/results}
 logdir=$NFDNS_TOP/build/bench-ttl
 mkdir -p "$out" "$logdir"
-setups=${NFDNS_BENCH_TTL_SETUPS:-nfdns-prefetch-off nfdns-prefetch-on unbound-prefetch unbound-prefetch-serve-expired dnsdist-unbound}
+setups=${NFDNS_BENCH_TTL_SETUPS:-nfdns-prefetch-off nfdns-prefetch-on nfdns-prefetch-10pct unbound-prefetch unbound-prefetch-serve-expired dnsdist-unbound}
 nsetups=$(wc -w <<<"$setups")
 
 "$NFDNS_TOP/scripts/deps.sh"

@@ -31,7 +31,7 @@ seconds=${NFDNS_BENCH_TTL_SECONDS:-300}
 delay_ms=${NFDNS_BENCH_TTL_DELAY_MS:-30}
 threshold_ms=${NFDNS_BENCH_TTL_THRESHOLD_MS:-25}
 bucket=${NFDNS_BENCH_TTL_BUCKET:-10}
-setups=${NFDNS_BENCH_TTL_SETUPS:-nfdns-prefetch-off nfdns-prefetch-on unbound-prefetch unbound-prefetch-serve-expired dnsdist-unbound}
+setups=${NFDNS_BENCH_TTL_SETUPS:-nfdns-prefetch-off nfdns-prefetch-on nfdns-prefetch-10pct unbound-prefetch unbound-prefetch-serve-expired dnsdist-unbound}
 
 nfdnsctl=$top/userspace/nfdnsctl/nfdnsctl
 nfdnsd_bin=$top/userspace/nfdnsd/nfdnsd
@@ -187,7 +187,8 @@ start_dnsdist() {
 	pid[dnsdist]=$!
 }
 
-# nfdns with prefetch_pct=PCT: the module, nfdnsd registered as its
+# nfdns with prefetch_pct=PCT (and prefetch_adaptive=no with a second
+# argument no): the module, nfdnsd registered as its
 # resolver with a cache of its own that keeps a name no longer than its TTL
 # (nfdnsd serves nothing stale; the module's serve_stale is 0).  A module
 # without the prefetch_pct setting is run as it is, with a note.
@@ -197,6 +198,9 @@ start_nfdns() {
 		serve_stale=0 min_ttl=0 >/dev/null
 	if "$nfdnsctl" config --json | jq -e 'has("prefetch_pct")' >/dev/null; then
 		"$nfdnsctl" config prefetch_pct="$1" >/dev/null || die "nfdnsctl config prefetch_pct=$1 failed"
+		if [ "${2:-}" = no ]; then
+			"$nfdnsctl" config prefetch_adaptive=no >/dev/null || die "nfdnsctl config prefetch_adaptive=no failed"
+		fi
 		prefetch_pct=$1
 		prefetch_adaptive=$("$nfdnsctl" config --json | jq 'if has("prefetch_adaptive") then .prefetch_adaptive else null end')
 	else
@@ -227,6 +231,7 @@ setup_start() {
 	case $1 in
 	nfdns-prefetch-off) start_nfdns 0; addr=$nfdns_addr ;;
 	nfdns-prefetch-on) start_nfdns 10; addr=$nfdns_addr ;;
+	nfdns-prefetch-10pct) start_nfdns 10 no; addr=$nfdns_addr ;;
 	unbound-prefetch) start_unbound unbound $unbound_addr "prefetch: yes" "serve-expired: no"; addr=$unbound_addr ;;
 	unbound-prefetch-serve-expired)
 		start_unbound unbound $unbound_addr "prefetch: yes" "serve-expired: yes"; addr=$unbound_addr ;;
