@@ -22,6 +22,8 @@ packages=(
 	# nfdnsctl --prometheus is checked with promtool; DKMS install is tested
 	prometheus dkms
 	bind9-dnsutils nsd unbound dnsmasq-base dnsdist dnsperf
+	# kxdpgun: the benchmark's AF_XDP load generator
+	knot-dnsutils
 	# fstrm_capture collects the test servers' dnstap query logs
 	fstrm-bin
 	# DNSSEC: the signed test hierarchy is made with ldns-keygen and

@@ -83,6 +83,8 @@ stage host-unit make -s -C tests/unit check
 [ -x tests/resolver/signed-oracle.sh ] && stage host-signed-oracle tests/resolver/signed-oracle.sh
 [ -x tests/resolver/dnssec.sh ] && stage host-dnssec tests/resolver/dnssec.sh
 [ -x tests/resolver/localdata.sh ] && stage host-localdata tests/resolver/localdata.sh
+# The benchmark's statistics, on made-up runs.
+stage host-bench-report tests/bench/report.sh
 # make install and uninstall into a DESTDIR, for the stock 6.12 headers.
 stage host-install tests/install/host.sh
 

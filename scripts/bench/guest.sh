@@ -1,25 +1,41 @@
 #!/bin/bash
 # Inside the VM (scripts/bench.sh boots it): the hit path of nfdns against
-# its peers, one server at a time, with the same client throughout.
+# its peers, one server at a time, with the same clients throughout, and
+# the hit path's own cost from a kernel microbenchmark.
 #
-# A client namespace runs dnsperf over a veth pair to this namespace, where
-# the servers listen, each on its own address of the veth, and where the
-# module hooks.  The names are NSD's: a root zone and a zone bench. holding
-# h<i>.bench. 86400 A 192.0.2.1, on loopback addresses.  Every cache is
-# warm before it is measured: the query file went through it once.  For
-# nfdns the responses nfdnsd would push are pushed with CACHE_PUT instead
+# A client namespace asks over a veth pair of this namespace, where the
+# servers listen, each on its own address of the veth, and where the module
+# hooks.  The VM's CPUs are split: the server's CPU (0) does the server's
+# work and nothing else (receive packet steering sends every packet that
+# reaches the server end of the veth there, and every userspace server is
+# pinned to it), the client's CPU (the last) runs the clients.  The busy
+# time of the server's CPU per answer is then the server's cost, whatever
+# the client costs; the floor (no server: an nftables rule turns each query
+# around at the veth) is what a packet in and a packet out cost there.
+#
+# The client that measures is kxdpgun (Knot's AF_XDP generator, native XDP
+# on the veth), which costs the client's CPU little per query; dnsperf
+# remains for the latency percentiles, which kxdpgun does not give.
+#
+# The names are NSD's: a root zone and a zone bench. holding h<i>.bench.
+# 86400 A 192.0.2.1, on loopback addresses.  Every cache is warm before it
+# is measured: the query file went through it once.  For nfdns the
+# responses nfdnsd would push are pushed with CACHE_PUT instead
 # (tests/selftests/nfdns_fill), which takes seconds where resolving a
 # million names takes a quarter of an hour under TCG; the first round
 # checks that such an entry answers exactly as one nfdnsd stored, and a
 # sample of names against NSD.  NFDNS_BENCH_FILL_ABOVE=N sends sizes up to
 # N through nfdnsd instead.
 #
-# One measurement of one server is two dnsperf runs: a throughput run at
-# full speed (qps, and the whole VM's busy CPU per answer)
-# and a latency run at a fixed offered rate, verbose, whose per-answer
-# latencies give p50 and p99.  Each prints one line
+# One measurement of one server is three runs: kxdpgun at full speed (the
+# answers per second one server CPU gives), kxdpgun at a fixed rate that
+# every server keeps up with (the server CPU per answer), and dnsperf at a
+# low fixed rate, verbose, whose per-answer latencies give p50 and p99.
+# Each measurement prints one line
 #   BENCH-RUN {json}
-# for the host to aggregate (scripts/bench/report.sh), and a line for people.
+# for the host to aggregate (scripts/bench/report.py), and a line for
+# people.  The host's load outside the VM during each measurement comes
+# from scripts/bench/hostload.sh, through the VM's run directory.
 #
 #   guest.sh MODDIR        settings: NFDNS_BENCH_* (see scripts/bench.sh)
 set -euo pipefail
@@ -31,19 +47,22 @@ moddir=${1:?usage: guest.sh MODDIR}
 n_peer=${NFDNS_BENCH_N:-100000}
 sizes=${NFDNS_BENCH_NFDNS_SIZES:-1000 100000 1000000}
 servers=${NFDNS_BENCH_SERVERS:-nfdns nfdnsd unbound dnsmasq dnsdist floor}
-repeats=${NFDNS_BENCH_REPEATS:-3}
+repeats=${NFDNS_BENCH_REPEATS:-5}
+tput_seconds=${NFDNS_BENCH_TPUT_SECONDS:-5}
+gun_max=${NFDNS_BENCH_GUN_QPS:-2000000}
 seconds=${NFDNS_BENCH_SECONDS:-10}
+rate=${NFDNS_BENCH_RATE:-3000}
 lat_qps=${NFDNS_BENCH_LAT_QPS:-500}
-lat_seconds=${NFDNS_BENCH_LAT_SECONDS:-6}
+lat_seconds=${NFDNS_BENCH_LAT_SECONDS:-5}
 fill_above=${NFDNS_BENCH_FILL_ABOVE:-0}
 clients=${NFDNS_BENCH_CLIENTS:-2}
 threads=${NFDNS_BENCH_THREADS:-1}
 outstanding=${NFDNS_BENCH_OUTSTANDING:-200}
 warm_limit=${NFDNS_BENCH_WARM_LIMIT:-900}
-triples=${NFDNS_BENCH_TRIPLES:-4}
-pair_seconds=${NFDNS_BENCH_TRIPLE_SECONDS:-5}
-ct_parts=${NFDNS_BENCH_CT_PARTS:-0}
 block_names=${NFDNS_BENCH_BLOCK_NAMES:-200000}
+micro_sizes=${NFDNS_BENCH_MICRO_SIZES-1000 100000 1000000 4000000}
+micro_ops=${NFDNS_BENCH_MICRO_OPS:-200000}
+micro_passes=${NFDNS_BENCH_MICRO_PASSES:-7}
 
 sel=$top/tests/selftests
 ctl=$sel/nfdns_testctl
@@ -56,7 +75,7 @@ client_addr=198.18.1.2
 declare -A addr=(
 	[nfdns]=198.18.1.1 [nfdnsd]=198.18.1.11 [unbound]=198.18.1.12
 	[dnsmasq]=198.18.1.13 [dnsdist]=198.18.1.14 [floor]=198.18.1.15
-	[nfdns_ct]=198.18.1.1 [nfdns_block]=198.18.1.1
+	[nfdns_ct]=198.18.1.1 [nfdns_rrl]=198.18.1.1 [nfdns_block]=198.18.1.1
 )
 root_ns=127.53.0.1
 bench_ns=127.53.9.1
@@ -87,23 +106,37 @@ has() { [[ " $servers " == *" $1 "* ]]; }
 # nfdns is compared with the peers at their N: it is always one of its sizes.
 [[ " $sizes " == *" $n_peer "* ]] || sizes="$sizes $n_peer"
 
+# The server's CPU and the client's: see above.
+ncpus=$(nproc)
+[ "$ncpus" -ge 2 ] || die "the bench needs 2 CPUs (one for the server, one for the clients), not $ncpus"
+server_cpu=0
+client_cpu=$((ncpus - 1))
+# Everything this script starts runs on the client's CPU (NSD, nfdnsd as the
+# module's resolver, the tools), unless it is the server being measured.
+taskset -cp "$client_cpu" $$ >/dev/null
+
 # The run's metadata, for the results.
 if dmesg | grep -q 'Hypervisor detected: KVM'; then accel=kvm; else accel=tcg; fi
 [ -n "${NFDNS_BENCH_ICOUNT:-}" ] && accel="tcg with -icount shift=$NFDNS_BENCH_ICOUNT (CPU time counts instructions)"
 jq -nc --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" --arg accel "$accel" \
 	--argjson mem_mib "$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)" \
 	--arg dnsperf "$(dnsperf -h 2>&1 | awk '/^Version/ { print $2 }')" \
+	--arg kxdpgun "$(kxdpgun -V 2>&1 | awk '{ print $NF; exit }')" \
 	--arg unbound "$(unbound -V | awk '/^Version/ { print $2 }')" \
 	--arg dnsmasq "$(dnsmasq --version | awk 'NR == 1 { print $3 }')" \
 	--arg dnsdist "$(dnsdist --version | awk 'NR == 1 { print $2 }')" \
 	--arg nsd "$(nsd -v 2>&1 | awk 'NR == 1 { print $3 }')" \
 	--argjson n "$n_peer" --arg sizes "$sizes" --argjson repeats "$repeats" \
 	--argjson seconds "$seconds" --argjson lat_qps "$lat_qps" --argjson lat_seconds "$lat_seconds" \
+	--argjson tput_seconds "$tput_seconds" --argjson rate "$rate" --argjson gun_max "$gun_max" \
+	--argjson server_cpu "$server_cpu" --argjson client_cpu "$client_cpu" \
 	--argjson clients "$clients" --argjson threads "$threads" --argjson outstanding "$outstanding" \
 	--argjson fill_above "$fill_above" \
 	'{kernel: $kernel, cpus: $cpus, accel: $accel, mem_mib: $mem_mib, n: $n,
 	  nfdns_sizes: ($sizes | split(" ") | map(select(length > 0) | tonumber)), repeats: $repeats,
 	  seconds: $seconds, latency_qps: $lat_qps, latency_seconds: $lat_seconds,
+	  tput_seconds: $tput_seconds, rate: $rate, gun_max: $gun_max,
+	  server_cpu: $server_cpu, client_cpu: $client_cpu, kxdpgun: $kxdpgun,
 	  dnsperf: {version: $dnsperf, clients: $clients, threads: $threads, outstanding: $outstanding},
 	  fill_above: $fill_above,
 	  versions: {unbound: $unbound, dnsmasq: $dnsmasq, dnsdist: $dnsdist, nsd: $nsd}}' |
@@ -165,6 +198,13 @@ ip link set bsrv up
 ip -n $cli addr add $client_addr/24 dev bcli
 ip -n $cli link set bcli up
 ip netns exec $cli ping -c1 -W5 198.18.1.1 >/dev/null || die "no path over the veth"
+# Every packet into the server end is handled on the server's CPU; every
+# packet into the client's end (one kxdpgun does not take with XDP) on the
+# client's.  Both are one-queue devices: rx-0 is all of them.
+printf '%x' $((1 << server_cpu)) >/sys/class/net/bsrv/queues/rx-0/rps_cpus
+ip netns exec $cli sh -c "printf '%x' $((1 << client_cpu)) >/sys/class/net/bcli/queues/rx-0/rps_cpus"
+cli_mac=$(ip netns exec $cli cat /sys/class/net/bcli/address)
+srv_mac=$(cat /sys/class/net/bsrv/address)
 # dnsperf opens with a burst of every query it may have in flight; with the
 # default receive buffer a userspace server drops part of it.  The module
 # has no socket; the others get room for the burst.
@@ -173,12 +213,35 @@ sysctl -qw net.core.rmem_default=4194304 net.core.rmem_max=4194304
 # ---- measuring ------------------------------------------------------------------
 
 clk_tck=$(getconf CLK_TCK)
+# The server CPU's clock and idle time so far, "now_ns idle_ns".  The
+# kernel takes a CPU's idle time exactly, at each idle entry and exit,
+# but /proc/stat rounds it to 10 ms, which is more than a hit's share of
+# a run at the fixed rate.  /proc/timer_list has it in nanoseconds, as the
+# idle periods ended so far and the start of the current one: read from
+# the client's CPU while the server's is idle (the runs are over), the
+# current period is now less its start.
+server_clock() {
+	taskset -c "$client_cpu" awk -v c="$server_cpu" '
+		/^now at / { now = $3 }
+		/^cpu: / { cpu = $2 }
+		cpu == c && $1 == ".idle_entrytime" { ent = $3 }
+		cpu == c && $1 == ".idle_sleeptime" { sl = $3 }
+		cpu == c && $1 == ".iowait_sleeptime" { io = $3 }
+		END { printf "%.0f %.0f\n", now, sl + io + (now > ent ? now - ent : 0) }' /proc/timer_list
+}
+# The server CPU's busy time split as "user system softirq" (nice in user,
+# irq in softirq), sampled at the tick, to tell where the time goes; and
+# its busy time as /proc/stat has it (all but idle, exact but rounded to
+# the tick), to check the exact figure by.  In clock ticks.
+server_ticks() {
+	awk -v c="cpu$server_cpu" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print $2 + $3, $4, $7 + $8, t - $5 - $6 }' /proc/stat
+}
 # Busy CPU time of the whole VM so far, in hundredths of a second: the time
 # elapsed on every CPU less their idle time.  With NO_HZ the kernel takes
 # idle time exactly, at each idle entry and exit, where /proc/stat's busy
 # fields are samples at the tick: a few thousand of them, a 10 s run's
 # worth, are 2% off, more than what conntrack adds to a hit.
-ncpus=$(nproc)
 busy_ticks() { awk -v n="$ncpus" '{ printf "%d\n", ($1 * n - $2) * 100 + 0.5 }' /proc/uptime; }
 busy_hz=100
 # The same, split: "user system softirq" (nice in user, irq in softirq).
@@ -192,19 +255,20 @@ dnsperf_field() {
 	awk -v k="$2" 'i = index($0, k) { split(substr($0, i + length(k)), f, " "); print f[1] + 0; exit }' "$1"
 }
 
-# dnsperf_run LIMIT OUT ARGS...: dnsperf in the client namespace for at most
-# LIMIT seconds (-l), killed if it overstays that by a minute.
+# dnsperf_run LIMIT OUT ARGS...: dnsperf in the client namespace, on the
+# client's CPU, for at most LIMIT seconds (-l), killed if it overstays that
+# by a minute.
 dnsperf_run() {
 	local limit=$1 out=$2
 	shift 2
-	timeout $((limit + 60)) ip netns exec $cli dnsperf -l "$limit" "$@" >"$out" 2>&1 ||
+	timeout $((limit + 60)) ip netns exec $cli taskset -c "$client_cpu" dnsperf -l "$limit" "$@" >"$out" 2>&1 ||
 		die "dnsperf $*: $(tail -3 "$out")"
 }
 
 # Upstream queries a server has sent so far: a cache miss shows here.
 upstream_count() {
 	case $1 in
-	nfdns | nfdns_ct | nfdns_block) "$ctl" stats misses ;;
+	nfdns | nfdns_ct | nfdns_rrl | nfdns_block) "$ctl" stats misses ;;
 	nfdnsd) nfdnsd_counter "$work/nfdnsd.log" upstream_queries ;;
 	unbound) timeout 20 unbound-control -c "$work/unbound.conf" stats_noreset |
 		awk -F= '$1 == "total.num.cachemiss" { print $2 }' ;;
@@ -269,56 +333,81 @@ settle() {
 	say "the VM did not go idle: measuring anyway"
 }
 
-# measure SERVER N REP: one throughput run and one latency run.
+# The host's load outside the VM (scripts/bench/hostload.sh): a mark
+# before a measurement, then the mean over the seconds since the mark of
+# the host CPUs busy with anything else, or null when nobody samples.
+hostload_file=${NFDNS_VM_RUNDIR:-/nonexistent}/hostload
+hostload_mark() { if [ -r "$hostload_file" ]; then wc -l <"$hostload_file"; else echo -1; fi; }
+hostload_since() {
+	[ "$1" -ge 0 ] && [ -r "$hostload_file" ] || { echo null; return; }
+	awk -v from="$1" 'NR > from { o += $2; k++ } END { if (k) printf "%.3f\n", o / k; else print "null" }' "$hostload_file"
+}
+
+# gun SECONDS QPS SERVER QUERIES OUT: kxdpgun in the client namespace, on
+# the client's CPU, sending the query file to SERVER at QPS (it sends as
+# fast as it can below that), and counting the answers.
+gun() {
+	local t=$1 qps=$2 s=$3 q=$4 out=$5
+	timeout $((t + 60)) ip netns exec $cli kxdpgun -t "$t" -Q "$qps" -i "$q" -I bcli \
+		-F "$client_cpu" -L "$cli_mac" -R "$srv_mac" "${addr[$s]}" >"$out" 2>&1 ||
+		die "kxdpgun against $s: $(tail -3 "$out")"
+}
+
+# measure SERVER N REP: the server's capacity, its CPU per answer and its
+# latency; see the top of this file.
 measure() {
-	local s=$1 n=$2 rep=$3 q out=$work/run.$1.$2.$3 b0 b1 up0 up1 rb0 rb1 rbc0 rbc1
-	local sent done_q lost qps avg run_s busy cpu_m p50 p99 lat_done lat_lost u0 u1 split upstream
+	local s=$1 n=$2 rep=$3 q out=$work/run.$1.$2.$3 up0 up1 rb0 rb1 h0 host
+	local t_sent t_done run_s n0 n1 i0 i1 u0 u1 sent done_q busy cpu_m split p50 p99 lat_done lat_lost upstream
 	q=$(queries "$n")
 	settle
 	up0=$(upstream_count "$s" || true)
+	h0=$(hostload_mark)
+	gun "$tput_seconds" "$gun_max" "$s" "$q" "$out.tput"
+	settle
 	rb0=$(rcvbuf_errors "")
-	rbc0=$(rcvbuf_errors $cli)
-	u0=$(split_ticks)
-	b0=$(busy_ticks)
-	dnsperf_run "$seconds" "$out.tput" -s "${addr[$s]}" -d "$q" \
-		-c "$clients" -T "$threads" -q "$outstanding" -t 5
-	b1=$(busy_ticks)
-	u1=$(split_ticks)
+	u0=$(server_ticks)
+	read -r n0 i0 < <(server_clock)
+	gun "$seconds" "$rate" "$s" "$q" "$out.cpu"
+	sleep 0.2
+	read -r n1 i1 < <(server_clock)
+	u1=$(server_ticks)
 	rb1=$(rcvbuf_errors "")
-	rbc1=$(rcvbuf_errors $cli)
 	dnsperf_run "$lat_seconds" "$out.lat" -s "${addr[$s]}" -d "$q" \
 		-c "$clients" -T "$threads" -Q "$lat_qps" -t 5 -v
 	up1=$(upstream_count "$s" || true)
+	host=$(hostload_since "$h0")
 	# A counter that could not be read is unknown, not zero.
 	upstream=null
 	[ -n "$up0" ] && [ -n "$up1" ] && upstream=$((up1 - up0))
-	sent=$(dnsperf_field "$out.tput" 'Queries sent:')
-	done_q=$(dnsperf_field "$out.tput" 'Queries completed:')
-	lost=$(dnsperf_field "$out.tput" 'Queries lost:')
-	qps=$(dnsperf_field "$out.tput" 'Queries per second:')
-	run_s=$(dnsperf_field "$out.tput" 'Run time (s):')
-	avg=$(dnsperf_field "$out.tput" 'Average Latency (s):')
-	busy=$(awk -v t=$((b1 - b0)) -v hz="$busy_hz" 'BEGIN { printf "%.2f", t / hz }')
-	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x); split(b, y)
+	t_sent=$(dnsperf_field "$out.tput" 'total queries:')
+	t_done=$(dnsperf_field "$out.tput" 'total replies:')
+	sent=$(dnsperf_field "$out.cpu" 'total queries:')
+	done_q=$(dnsperf_field "$out.cpu" 'total replies:')
+	run_s=$(dnsperf_field "$out.cpu" 'duration:')
+	busy=$(awk -v t=$(((n1 - n0) - (i1 - i0))) 'BEGIN { printf "%.6f", t / 1e9 }')
+	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x, " "); split(b, y, " ")
 		printf "{\"user\":%.2f,\"system\":%.2f,\"softirq\":%.2f}", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')
-	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.2f", b / d * 1e6; else print "null" }')
+	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.3f", b / d * 1e6; else print "null" }')
 	read -r p50 p99 lat_done lat_lost < <(percentiles "$out.lat")
 	jq -nc --arg server "$s" --argjson n "$n" --argjson rep "$rep" \
-		--argjson qps "$qps" --argjson sent "$sent" --argjson answered "$done_q" --argjson lost "$lost" \
+		--argjson qps "$(awk -v d="$t_done" -v t="$tput_seconds" 'BEGIN { printf "%.0f", d / t }')" \
+		--argjson tput_sent "$t_sent" --argjson tput_answered "$t_done" \
+		--argjson sent "$sent" --argjson answered "$done_q" \
 		--argjson run_s "$run_s" --argjson busy_s "$busy" --argjson cpu "$cpu_m" \
-		--argjson split "$split" --argjson avg "$avg" \
+		--argjson split "$split" --argjson host "$host" \
+		--argjson busy_ticks_s "$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x, " "); split(b, y, " ")
+			printf "%.2f", (y[4] - x[4]) / hz }')" \
 		--argjson p50 "$p50" --argjson p99 "$p99" --argjson lat_answered "$lat_done" \
 		--argjson lat_lost "$lat_lost" --argjson upstream "$upstream" \
-		--argjson srv_drops "$((rb1 - rb0))" --argjson cli_drops "$((rbc1 - rbc0))" \
-		'{server: $server, n: $n, rep: $rep, qps: $qps, sent: $sent, answered: $answered,
-		  lost: $lost, run_s: $run_s, busy_s: $busy_s, cpu_s_per_million: $cpu,
-		  busy_split_s: $split,
-		  sat_avg_us: ($avg * 1e6 | round), p50_us: $p50, p99_us: $p99,
-		  lat_answered: $lat_answered, lat_lost: $lat_lost, upstream: $upstream,
-		  server_rcvbuf_drops: $srv_drops, client_rcvbuf_drops: $cli_drops}' |
+		--argjson srv_drops "$((rb1 - rb0))" \
+		'{server: $server, n: $n, rep: $rep, qps: $qps, tput_sent: $tput_sent, tput_answered: $tput_answered,
+		  sent: $sent, answered: $answered, lost: ($sent - $answered), run_s: $run_s,
+		  server_busy_s: $busy_s, server_busy_ticks_s: $busy_ticks_s, cpu_s_per_million: $cpu, server_busy_split_s: $split,
+		  p50_us: $p50, p99_us: $p99, lat_answered: $lat_answered, lat_lost: $lat_lost,
+		  upstream: $upstream, server_rcvbuf_drops: $srv_drops, host_other_cpus: $host}' |
 		sed 's/^/BENCH-RUN /'
-	say "$(printf '%-8s N=%-8s run %d: %8.0f qps, %7s CPU-s/M, p50 %s us, p99 %s us at %s qps, %d lost, %s upstream' \
-		"$s" "$n" "$rep" "$qps" "$cpu_m" "$p50" "$p99" "$lat_qps" "$lost" "$upstream")"
+	say "$(printf '%-11s N=%-8s run %d: %6s qps at full speed, %6s CPU-s/M at %s qps (%d lost), p50 %s us, p99 %s us, %s upstream, host %s' \
+		"$s" "$n" "$rep" "$((t_done / tput_seconds))" "$cpu_m" "$rate" "$((sent - done_q))" "$p50" "$p99" "$upstream" "$host")"
 }
 
 # warm SERVER N: send the query file once through the server; once more
@@ -384,17 +473,9 @@ fill_nfdns() {
 }
 
 # Conntrack on in this namespace, as on a host with a stateful firewall (a
-# ct rule turns it on: every conntrack hook, for every packet), and the rate
-# limit on, above the bench's rate (the client is one /24).  The rule sits
-# where a stateful ruleset's does; answered queries never reach it.
-ct_on() {
-	conntrack_on
-	rrl_on
-}
-ct_off() {
-	rrl_off
-	conntrack_off
-}
+# ct rule turns it on: every conntrack hook, for every packet); the rule
+# sits where a stateful ruleset's does, and answered queries never reach
+# it.  The rate limit on, above the bench's rate (the client is one /24).
 conntrack_on() {
 	nft -f - <<-EOF
 		table inet nfdns_ct {
@@ -405,47 +486,6 @@ conntrack_on() {
 conntrack_off() { nft delete table inet nfdns_ct; }
 rrl_on() { "$ctl" config rrl_rate=1000000 >/dev/null; }
 rrl_off() { "$ctl" config rrl_rate=0 >/dev/null; }
-
-# tput_cpu ADDR N: one short run at full speed; VM CPU-seconds per million
-# answers.
-tput_cpu() {
-	local out=$work/triple b0 b1
-	b0=$(busy_ticks)
-	dnsperf_run "$pair_seconds" "$out" -s "$1" -d "$(queries "$2")" \
-		-c "$clients" -T "$threads" -q "$outstanding" -t 5
-	b1=$(busy_ticks)
-	awk -v t=$((b1 - b0)) -v hz="$busy_hz" -v d="$(dnsperf_field "$out" 'Queries completed:')" \
-		'BEGIN { if (d > 0) printf "%.2f", t / hz / d * 1e6; else print "null" }'
-}
-
-# ct_triples N REP: what conntrack and the rate limit add to a hit, from
-# short runs of nfdns, nfdns with both on, and the floor, one right after
-# the other, NFDNS_BENCH_TRIPLES times: the host is shared, and its load
-# drifts more between the rows of a round than within a triple.  With
-# NFDNS_BENCH_CT_PARTS=1 each triple also measures conntrack alone and the
-# rate limit alone, to tell their costs apart.
-ct_triples() {
-	local n=$1 rep=$2 i plain ct floor ct_alone=null rrl_alone=null
-	for i in $(seq 1 "$triples"); do
-		plain=$(tput_cpu "${addr[nfdns]}" "$n")
-		ct_on
-		ct=$(tput_cpu "${addr[nfdns]}" "$n")
-		ct_off
-		if [ "$ct_parts" = 1 ]; then
-			conntrack_on
-			ct_alone=$(tput_cpu "${addr[nfdns]}" "$n")
-			conntrack_off
-			rrl_on
-			rrl_alone=$(tput_cpu "${addr[nfdns]}" "$n")
-			rrl_off
-		fi
-		resume floor
-		floor=$(tput_cpu "${addr[floor]}" "$n")
-		pause floor
-		echo "BENCH-TRIPLE {\"n\":$n,\"rep\":$rep,\"i\":$i,\"plain\":$plain,\"ct\":$ct,\"floor\":$floor,\"conntrack_alone\":$ct_alone,\"rrl_alone\":$rrl_alone}"
-		say "triple $rep.$i: nfdns $plain, conntrack and RRL $ct, floor $floor CPU-s/M$([ "$ct_parts" = 1 ] && echo "; conntrack alone $ct_alone, RRL alone $rrl_alone")"
-	done
-}
 
 # start_nfdnsd_kernel [ARGS...]: nfdnsd as the module's resolver, registered.
 start_nfdnsd_kernel() {
@@ -503,11 +543,14 @@ nfdns_round() {
 		measure nfdns "$n" "$rep"
 	done
 	# The same hits, largest cache, on a host as it usually is.
-	ct_on
+	conntrack_on
 	measure nfdns_ct "$n" "$rep"
-	say "nfdns with conntrack: $(cat /proc/sys/net/netfilter/nf_conntrack_count) conntrack entries, $("$ctl" stats rrl_dropped) limited"
-	ct_off
-	has floor && ct_triples "$n" "$rep"
+	say "nfdns with conntrack: $(cat /proc/sys/net/netfilter/nf_conntrack_count) conntrack entries"
+	conntrack_off
+	rrl_on
+	measure nfdns_rrl "$n" "$rep"
+	say "nfdns with the rate limit: $("$ctl" stats rrl_dropped) dropped, $("$ctl" stats rrl_slipped) slipped"
+	rrl_off
 	if [ "$block_names" -gt 0 ]; then
 		block_on
 		measure nfdns_block "$n" "$rep"
@@ -517,10 +560,35 @@ nfdns_round() {
 	rmmod nfdns
 }
 
+# ---- the hit path's own cost: the kernel microbenchmark ------------------------
+
+# micro REP: nfdns_hitbench.ko (kmod/bench/) at each of
+# NFDNS_BENCH_MICRO_SIZES entries: the nanoseconds per operation of each
+# part of a hit, and of an empty hook on the same skbs, on one CPU and on
+# every CPU at once.  Each of its "key=value ..." lines becomes a
+# BENCH-MICRO line.
+micro() {
+	local rep=$1 n ko=$moddir/nfdns_hitbench.ko
+	[ -e "$ko" ] || die "no $ko: the module tree was built without the microbenchmark"
+	for n in $micro_sizes; do
+		dmesg -C
+		insmod "$ko" entries="$n" ops="$micro_ops" passes="$micro_passes" ||
+			die "nfdns_hitbench at $n entries: $(dmesg | tail -3)"
+		rmmod nfdns_hitbench
+		dmesg | sed -n 's/.*nfdns_hitbench: //p' | grep '=' | while read -r line; do
+			jq -nc --argjson rep "$rep" --arg l "$line" \
+				'$l | split(" ") | map(select(test("=")) | split("=") | {(.[0]): (.[1] | tonumber? // .)}) | add + {rep: $rep}'
+		done | sed 's/^/BENCH-MICRO /'
+		say "nfdns_hitbench: $n entries: $(dmesg | sed -n 's/.*nfdns_hitbench: //p' | grep -E 'empty|cpus=1 op=hook' | tr '\n' ' ' | cut -c1-300)"
+	done
+}
+
 # ---- 2. the peers ----------------------------------------------------------------
 
+# Every server has the server's CPU, and one thread: the figures are those
+# of one CPU each.
 start_nfdnsd() {
-	"$nfdnsd_bin" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/root.hints" \
+	taskset -c $server_cpu "$nfdnsd_bin" --config /dev/null --dnssec-validation no --no-kernel --root-hints "$work/root.hints" \
 		--do-not-query-localhost no --access-control "198.18.0.0/15 allow" \
 		--listen "${addr[nfdnsd]}:53" --cache-size $((n_peer + 1000)) >"$work/nfdnsd.log" 2>&1 &
 	pid[nfdnsd]=$!
@@ -529,15 +597,15 @@ start_nfdnsd() {
 start_unbound() {
 	# Room for every name of the run.
 	unbound_conf "$work" ${addr[unbound]} 198.18.0.0/15 "$work/root.hints" \
-		"num-threads: 2" "so-reuseport: yes" "do-ip6: no" \
+		"num-threads: 1" "do-ip6: no" \
 		"msg-cache-size: 256m" "rrset-cache-size: 256m" >"$work/unbound.conf"
-	unbound -d -c "$work/unbound.conf" >"$work/unbound.out" 2>&1 &
+	taskset -c $server_cpu unbound -d -c "$work/unbound.conf" >"$work/unbound.out" 2>&1 &
 	pid[unbound]=$!
 }
 
 start_dnsmasq() {
 	# dnsmasq forwards; its upstream is the authoritative server itself.
-	dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces \
+	taskset -c $server_cpu dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces \
 		--listen-address="${addr[dnsmasq]}" --server=$bench_ns --cache-size=$((n_peer + 1000)) \
 		--user=root --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" &
 	pid[dnsmasq]=$!
@@ -545,9 +613,7 @@ start_dnsmasq() {
 
 start_dnsdist() {
 	cat >"$work/dnsdist.conf" <<-EOF
-	-- Two listening threads, as Unbound has two.
-	setLocal("${addr[dnsdist]}:53", {reusePort=true})
-	addLocal("${addr[dnsdist]}:53", {reusePort=true})
+	setLocal("${addr[dnsdist]}:53")
 	addACL("198.18.0.0/15")
 	setSecurityPollSuffix("")
 	newServer({address="$bench_ns:53", checkInterval=60})
@@ -556,7 +622,7 @@ start_dnsdist() {
 	controlSocket("127.0.0.1:5199")
 	setKey("$(head -c 32 /dev/urandom | base64)")
 	EOF
-	dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" >"$work/dnsdist.log" 2>&1 &
+	taskset -c $server_cpu dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" >"$work/dnsdist.log" 2>&1 &
 	pid[dnsdist]=$!
 }
 
@@ -625,6 +691,7 @@ echo "BENCH-IDLE {\"busy_cpus\":$idle}"
 # loaded for the nfdns measurements only, and its cache filled anew.
 for rep in $(seq 1 "$repeats"); do
 	say "round $rep of $repeats"
+	[ -n "$micro_sizes" ] && micro "$rep"
 	has nfdns && nfdns_round "$rep"
 	for s in "${peers[@]}"; do
 		resume "$s"

@@ -1,8 +1,8 @@
-# The benchmark's plot: VM CPU per million answers and p99 latency per
-# server, medians with min-max bars.  Called by report.sh with datafile
-# (label cpu cpu_min cpu_max p99 p99_min p99_max per line), outfile and
-# subtitle set.
-set terminal svg size 1100,480 dynamic font "sans,12" background "white"
+# The benchmark's plot: server CPU per million answers and answers per
+# second of one server CPU, per server, medians with 95% bootstrap
+# intervals.  Called by report.py with datafile (label cpu lo hi qps lo hi
+# per line), outfile and subtitle set.
+set terminal svg size 1100,520 dynamic font "sans,12" background "white"
 set output outfile
 set datafile missing "NaN"
 set style data histograms
@@ -13,10 +13,10 @@ set grid ytics
 set yrange [0:*]
 set xtics rotate by -30 left nomirror
 set key off
-set bmargin 7
-set multiplot layout 1,2 title "nfdns hit path and its peers\n".subtitle font "sans,13"
-set title "VM CPU-seconds per million answers (lower is better)"
+set bmargin 9
+set multiplot layout 1,2 title "nfdns hit path and its peers, measured at the server\n".subtitle font "sans,13"
+set title "server CPU-seconds per million answers (lower is better)"
 plot datafile using 2:3:4:xtic(1) linecolor rgb "#3b75af"
-set title "latency p99, ms, at a fixed offered rate (lower is better)"
-plot datafile using ($5 / 1000):($6 / 1000):($7 / 1000):xtic(1) linecolor rgb "#c44e52"
+set title "answers per second of one server CPU, thousands (higher is better)"
+plot datafile using ($5 / 1000):($6 / 1000):($7 / 1000):xtic(1) linecolor rgb "#55a868"
 unset multiplot
