@@ -587,7 +587,7 @@ static const char *hb_ns(char *buf, u64 ps)
 static int hb_measure(enum hb_op op, u64 *median_ps)
 {
 	unsigned int bad = 0, i, warm = min(ops, hb.nq);
-	char med[HB_DEC_LEN], min[HB_DEC_LEN];
+	char med[HB_DEC_LEN], fast[HB_DEC_LEN];
 	u64 ps[HB_MAX_PASSES];
 
 	hb_run(op, &hb.sets[0], warm, &bad);
@@ -604,7 +604,7 @@ static int hb_measure(enum hb_op op, u64 *median_ps)
 	*median_ps = hb_median(ps, passes);
 	pr_info("entries=%u cpus=1 op=%s ns_per_op=%s min_ns_per_op=%s ops=%u\n",
 		entries, hb_op_name[op], hb_ns(med, *median_ps),
-		hb_ns(min, ps[0]), ops);
+		hb_ns(fast, ps[0]), ops);
 	return 0;
 }
 
@@ -768,9 +768,9 @@ static int hb_check_replies(void)
 		if (v != NF_STOLEN)
 			consume_skb(skb);
 		if (err || v != NF_STOLEN || READ_ONCE(hb_reply_bad)) {
-			pr_err("query %u: reply %d, hook verdict %u, %s\n", i,
-			       err, v, READ_ONCE(hb_reply_bad) ?
-			       "a wrong reply" : "no reply");
+			pr_err("query %u: reply %d, hook verdict %u (not 0 and %u)%s\n",
+			       i, err, v, NF_STOLEN, READ_ONCE(hb_reply_bad) ?
+			       ", a reply not for it" : "");
 			WRITE_ONCE(hb_expect, NULL);
 			return -EINVAL;
 		}
@@ -808,7 +808,6 @@ static int hb_bench(void)
 {
 	char x[HB_NR_OPS][HB_DEC_LEN];
 	u64 ps[HB_NR_OPS];
-	unsigned int n = cpus ? min(cpus, num_online_cpus()) : num_online_cpus();
 	enum hb_op op;
 	int err;
 
@@ -820,8 +819,9 @@ static int hb_bench(void)
 		if (err)
 			return err;
 	}
-	if (n > 1) {
-		err = hb_scale(n, ps[HB_HOOK]);
+	/* A set of queries was made for each CPU that runs the hook. */
+	if (hb.nsets > 1) {
+		err = hb_scale(hb.nsets, ps[HB_HOOK]);
 		if (err)
 			return err;
 	}
