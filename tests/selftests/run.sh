@@ -33,6 +33,61 @@ if [ -e "$moddir/nfdns_kunit.ko" ]; then
 	fi
 fi
 
+# The hit path microbenchmark, briefly: that it runs, prints every figure
+# and leaves the kernel quiet.  Its timings are not judged here.
+if [ -e "$moddir/nfdns_hitbench.ko" ]; then
+	echo "# nfdns_hitbench"
+	# Its replies are routed, to a client in the benchmarking range.
+	hb_client=198.18.255.2
+	hb_route=
+	ip route add $hb_client dev lo 2>/dev/null && hb_route=$hb_client
+	hb_mark="nfdns_hitbench test $$ $RANDOM"
+	echo "$hb_mark" >/dev/kmsg
+	if insmod "$moddir/nfdns_hitbench.ko" entries=1000 ops=2000 passes=2; then
+		tap_ok "nfdns_hitbench loads"
+	else
+		tap_fail "nfdns_hitbench loads" "$(dmesg | grep nfdns_hitbench | tail -5)"
+		rc=1
+	fi
+	hb_log=$(dmesg | awk -v m="$hb_mark" 'index($0, m) { n = NR } { l[NR] = $0 }
+		END { for (i = n + 1; n && i <= NR; i++) print l[i] }')
+	hb_ops="empty lookup parse build reply hook"
+	for op in $hb_ops; do
+		if grep -Eq "nfdns_hitbench: entries=1000 cpus=1 op=$op ns_per_op=([1-9][0-9]*|0)\.[0-9] " <<<"$hb_log" &&
+		   ! grep -q "op=$op ns_per_op=0\.0 " <<<"$hb_log"; then
+			tap_ok "nfdns_hitbench: op=$op, a positive ns_per_op"
+		else
+			tap_fail "nfdns_hitbench: op=$op, a positive ns_per_op" "$(grep "op=$op " <<<"$hb_log")"
+			rc=1
+		fi
+	done
+	if [ "$(nproc)" -gt 1 ]; then
+		if grep -Eq "nfdns_hitbench: entries=1000 cpus=$(nproc) op=hook ns_per_op=[0-9]+\.[0-9] .* aggregate_mops=[0-9.]+ speedup=[0-9.]+$" <<<"$hb_log"; then
+			tap_ok "nfdns_hitbench: the hook on $(nproc) CPUs at once"
+		else
+			tap_fail "nfdns_hitbench: the hook on $(nproc) CPUs at once" "$hb_log"
+			rc=1
+		fi
+	fi
+	if grep -Eq "nfdns_hitbench: entries=1000 hook/empty=[0-9.]+ lookup/empty=[0-9.]+ parse/empty=[0-9.]+ build/empty=[0-9.]+ reply/empty=[0-9.]+$" <<<"$hb_log"; then
+		tap_ok "nfdns_hitbench: the ratios to the empty hook"
+	else
+		tap_fail "nfdns_hitbench: the ratios to the empty hook" "$hb_log"
+		rc=1
+	fi
+	hb_bad=$(grep -E 'KASAN|WARNING|lockdep|BUG:|circular locking|suspicious RCU|rcu.*stall|soft lockup|blocked for more' <<<"$hb_log")
+	if [ -z "$hb_bad" ]; then
+		tap_ok "nfdns_hitbench: no kernel warning"
+	else
+		tap_fail "nfdns_hitbench: no kernel warning" "$hb_bad"
+		rc=1
+	fi
+	if lsmod | grep -q '^nfdns_hitbench '; then
+		tap_check "rmmod nfdns_hitbench" rmmod nfdns_hitbench
+	fi
+	[ -n "$hb_route" ] && ip route del $hb_route dev lo
+fi
+
 echo "# kselftest: netlink ABI"
 if ! insmod "$moddir/nfdns.ko"; then
 	tap_fail "insmod nfdns.ko"
