@@ -55,7 +55,7 @@
 #                                     such row)
 #   NFDNS_BENCH_MICRO_SIZES="1000 100000 1000000 4000000"
 #                                     cache sizes of the microbenchmark ("": none)
-#   NFDNS_BENCH_MICRO_OPS=200000, NFDNS_BENCH_MICRO_PASSES=7
+#   NFDNS_BENCH_MICRO_OPS=100000, NFDNS_BENCH_MICRO_PASSES=5
 #                                     its operations per pass, and passes
 #   NFDNS_BENCH_BUSY_MAX=0.25         a round in which any measurement saw the
 #                                     host busier than this outside the VM (in

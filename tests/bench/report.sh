@@ -30,7 +30,7 @@ work=$(mktemp -d /tmp/nfdns-report.XXXXXX)
 				'BEGIN { if (w > 1 && s != "floor") c *= w; printf "%.3f", c + j * 0.02 }')
 			jq -nc --arg s "$1" --argjson n "$2" --argjson rep "$rep" --argjson cpu "$cpu" --argjson busy "$busy" \
 				'{kind: "run", server: $s, n: $n, rep: $rep, qps: 1000, sent: 30000, answered: 30000, lost: 0,
-				  cpu_s_per_million: $cpu, p50_us: 300, p99_us: 900, lat_lost: 0, upstream: 0,
+				  cpu_s_per_million: $cpu, cpu_s_per_million_full_speed: ($cpu / 2), p50_us: 300, p99_us: 900, lat_lost: 0, upstream: 0,
 				  server_busy_split_s: {user: 0.1, system: 0.2, softirq: 0.3}, host_other_cpus: $busy}'
 		done
 		for e in 1000 4000000; do
