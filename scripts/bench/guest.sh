@@ -213,6 +213,10 @@ sysctl -qw net.core.rmem_default=4194304 net.core.rmem_max=4194304
 # ---- measuring ------------------------------------------------------------------
 
 clk_tck=$(getconf CLK_TCK)
+# Busy time of the whole VM so far, in hundredths of a second: the time
+# elapsed on every CPU less their idle time (to tell when the VM is idle).
+busy_ticks() { awk -v n="$ncpus" '{ printf "%d\n", ($1 * n - $2) * 100 + 0.5 }' /proc/uptime; }
+busy_hz=100
 # The server CPU's busy time so far, "busy user system softirq" in clock
 # ticks.  The kernel takes a CPU's idle time exactly, at each idle entry
 # and exit, and /proc/stat gives it rounded to the tick: busy is all but
