@@ -128,7 +128,11 @@ def main():
         if h is not None:
             round_load[r["rep"]] = max(round_load.get(r["rep"], 0), h)
     dropped = [r for r in all_rounds if round_load.get(r, 0) > a.busy_max]
-    kept = [r for r in all_rounds if r not in dropped]
+    # A round the VM did not finish (it failed) is not compared with others.
+    all_rows = {(r["server"], r["n"]) for r in runs}
+    incomplete = [r for r in all_rounds if r not in dropped and
+                  {(x["server"], x["n"]) for x in runs if x["rep"] == r} != all_rows]
+    kept = [r for r in all_rounds if r not in dropped and r not in incomplete]
     if not kept:
         sys.exit(f"report.py: every round was taken on a busy host (more than {a.busy_max} CPUs outside the VM)")
     boot = Bootstrap(kept)
@@ -280,6 +284,7 @@ def main():
         "meta": {**{k: v for k, v in meta.items() if k != "kind"}, **host,
                  "idle_busy_cpus": idle.get("busy_cpus"), "rounds": all_rounds, "rounds_kept": kept,
                  "rounds_dropped": [{"round": r, "host_other_cpus": round_load.get(r)} for r in dropped],
+                 "rounds_incomplete": incomplete,
                  "round_host_other_cpus": {str(r): round_load.get(r) for r in all_rounds},
                  "busy_max": a.busy_max, "bootstrap": BOOTSTRAP},
         "servers": servers, "goals": goals, "micro": micro_out, "scaling": scaling,
@@ -314,6 +319,8 @@ def write_md(res, path):
                + (f"Dropped, the host busy outside the VM: "
                   + ", ".join(f"round {d['round']} ({d['host_other_cpus']} CPUs)" for d in dropped) + ". "
                   if dropped else f"No round dropped (none saw the host busier than {m['busy_max']} CPUs outside the VM). ")
+               + (f"Left out, not finished: round {', '.join(map(str, m['rounds_incomplete']))}. "
+                  if m.get("rounds_incomplete") else "")
                + f"{human(m.get('n', 0))} distinct names asked of every server; nfdns also with "
                + ", ".join(human(x) for x in m.get("nfdns_sizes", [])) + f" entries. {m.get('date')}, "
                + f"make bench {m.get('make_bench_wall_s', 0) // 60} min.")
