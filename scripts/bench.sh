@@ -95,10 +95,11 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
 
 echo "bench: running in the VM; its log: $log"
 # The whole run is bounded by the VM's timeout; the guest bounds each step.
-NFDNS_VM_ICOUNT=${NFDNS_BENCH_ICOUNT:-} TMPDIR=$vmrun NFDNS_VM_TIMEOUT=${NFDNS_VM_TIMEOUT:-5400} \
+NFDNS_VM_ICOUNT=${NFDNS_BENCH_ICOUNT:-} vm_status=0
+TMPDIR=$vmrun NFDNS_VM_TIMEOUT=${NFDNS_VM_TIMEOUT:-5400} \
 	scripts/vm.sh --kernel 6.12 --smp "${NFDNS_BENCH_SMP:-2}" --mem "${NFDNS_BENCH_MEM:-4G}" -- \
-	scripts/bench/guest.sh "$moddir" 2>&1 | sed -u 's/\r$//' | tee "$log" | grep --line-buffered -v '^BENCH-'
-vm_status=${PIPESTATUS[0]}
+	scripts/bench/guest.sh "$moddir" 2>&1 | sed -u 's/\r$//' | tee "$log" | grep --line-buffered -v '^BENCH-' ||
+	vm_status=${PIPESTATUS[0]}
 kill $sampler 2>/dev/null || true
 # The rounds finished before a failure are still reported, and the run
 # still fails.
