@@ -235,6 +235,9 @@ dnsperf_field() {
 	awk -v k="$2" 'i = index($0, k) { split(substr($0, i + length(k)), f, " "); print f[1] + 0; exit }' "$1"
 }
 
+# json_num VALUE: VALUE if it is a number, else null.
+json_num() { if [[ $1 =~ ^-?[0-9]+([.][0-9]+)?$ ]]; then echo "$1"; else echo null; fi; }
+
 # dnsperf_run LIMIT OUT ARGS...: dnsperf in the client namespace, on the
 # client's CPU, for at most LIMIT seconds (-l), killed if it overstays that
 # by a minute.
@@ -363,14 +366,21 @@ measure() {
 	sent=$(dnsperf_field "$out.cpu" 'total queries:')
 	done_q=$(dnsperf_field "$out.cpu" 'total replies:')
 	run_s=$(dnsperf_field "$out.cpu" 'duration:')
+	# A figure a run did not print is unknown (null), and said so; the
+	# round is then incomplete, and the report leaves it out.
+	[ -n "$t_done" ] && [ -n "$done_q" ] && [ -n "$run_s" ] ||
+		say "$s N=$n run $rep: kxdpgun printed no summary: $(tail -3 "$out.tput" "$out.cpu" | tr '\n' ' ')"
+	t_sent=$(json_num "$t_sent") t_done=$(json_num "$t_done")
+	sent=$(json_num "$sent") done_q=$(json_num "$done_q") run_s=$(json_num "$run_s")
 	busy=$(awk -v t=$((c1 - c0)) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
 	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x, " "); split(b, y, " ")
 		printf "{\"user\":%.2f,\"system\":%.2f,\"softirq\":%.2f}", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')
 	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.3f", b / d * 1e6; else print "null" }')
 	cpu_full=$(awk -v t=$((f1 - f0)) -v hz="$clk_tck" -v d="$t_done" 'BEGIN { if (d > 0) printf "%.3f", t / hz / d * 1e6; else print "null" }')
 	read -r p50 p99 lat_done lat_lost < <(percentiles "$out.lat")
+	lat_done=$(json_num "$lat_done") lat_lost=$(json_num "$lat_lost")
 	jq -nc --arg server "$s" --argjson n "$n" --argjson rep "$rep" \
-		--argjson qps "$(awk -v d="$t_done" -v t="$tput_seconds" 'BEGIN { printf "%.0f", d / t }')" \
+		--argjson qps "$(awk -v d="$t_done" -v t="$tput_seconds" 'BEGIN { if (d == "null") print d; else printf "%.0f", d / t }')" \
 		--argjson tput_sent "$t_sent" --argjson tput_answered "$t_done" \
 		--argjson sent "$sent" --argjson answered "$done_q" \
 		--argjson run_s "$run_s" --argjson busy_s "$busy" --argjson cpu "$cpu_m" \
@@ -380,14 +390,16 @@ measure() {
 		--argjson lat_lost "$lat_lost" --argjson upstream "$upstream" \
 		--argjson srv_drops "$((rb1 - rb0))" \
 		'{server: $server, n: $n, rep: $rep, qps: $qps, tput_sent: $tput_sent, tput_answered: $tput_answered,
-		  sent: $sent, answered: $answered, lost: ($sent - $answered), run_s: $run_s,
+		  sent: $sent, answered: $answered,
+		  lost: (if $sent != null and $answered != null then $sent - $answered else null end), run_s: $run_s,
 		  tput_server_busy_s: $tput_busy_s, cpu_s_per_million_full_speed: $cpu_full,
 		  server_busy_s: $busy_s, cpu_s_per_million: $cpu, server_busy_split_s: $split,
 		  p50_us: $p50, p99_us: $p99, lat_answered: $lat_answered, lat_lost: $lat_lost,
 		  upstream: $upstream, server_rcvbuf_drops: $srv_drops, host_other_cpus: $host}' |
 		sed 's/^/BENCH-RUN /'
 	say "$(printf '%-11s N=%-8s run %d: %6s qps at full speed, %6s CPU-s/M at %s qps (%d lost), p50 %s us, p99 %s us, %s upstream, host %s' \
-		"$s" "$n" "$rep" "$((t_done / tput_seconds))" "$cpu_m" "$rate" "$((sent - done_q))" "$p50" "$p99" "$upstream" "$host")"
+		"$s" "$n" "$rep" "$(awk -v d="$t_done" -v t="$tput_seconds" 'BEGIN { printf "%d", d / t }')" "$cpu_m" "$rate" \
+		"$(awk -v a="$sent" -v b="$done_q" 'BEGIN { printf "%d", a - b }')" "$p50" "$p99" "$upstream" "$host")"
 }
 
 # warm SERVER N: send the query file once through the server; once more
