@@ -23,7 +23,8 @@
 # with QEMU's instruction counting (-icount shift=SHIFT,sleep=off): its
 # clocks advance 2^SHIFT ns per guest instruction, not with the host's time,
 # so the guest's CPU time counts its instructions, whatever else the host
-# runs (slower, one host thread for all vCPUs).  The guest can keep files for the host in
+# runs (slower, one host thread for all vCPUs).  NFDNS_VM_CPU=MODEL[,FEATURES]
+# is TCG's -cpu (default max).  The guest can keep files for the host in
 # $NFDNS_VM_RUNDIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -129,7 +130,7 @@ trap 'exit 130' INT TERM
 # interpreter's loop timeout under TCG, leaving virtio without interrupts.
 run_qemu() {
 	local accel=$1 dir=$2 limit=$3 cpu icount=()
-	[ "$accel" = kvm ] && cpu=host || cpu=max
+	[ "$accel" = kvm ] && cpu=host || cpu=${NFDNS_VM_CPU:-max}
 	[ -n "${NFDNS_VM_ICOUNT:-}" ] && icount=(-icount "shift=$NFDNS_VM_ICOUNT,sleep=off")
 	timeout -k 5 "$limit" \
 	$qemu -nodefaults -no-user-config -display none -no-reboot \

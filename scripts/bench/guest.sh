@@ -375,8 +375,8 @@ measure() {
 	busy=$(awk -v t=$((c1 - c0)) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
 	split=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN { split(a, x, " "); split(b, y, " ")
 		printf "{\"user\":%.2f,\"system\":%.2f,\"softirq\":%.2f}", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }')
-	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d > 0) printf "%.3f", b / d * 1e6; else print "null" }')
-	cpu_full=$(awk -v t=$((f1 - f0)) -v hz="$clk_tck" -v d="$t_done" 'BEGIN { if (d > 0) printf "%.3f", t / hz / d * 1e6; else print "null" }')
+	cpu_m=$(awk -v b="$busy" -v d="$done_q" 'BEGIN { if (d + 0 > 0) printf "%.3f", b / d * 1e6; else print "null" }')
+	cpu_full=$(awk -v t=$((f1 - f0)) -v hz="$clk_tck" -v d="$t_done" 'BEGIN { if (d + 0 > 0) printf "%.3f", t / hz / d * 1e6; else print "null" }')
 	read -r p50 p99 lat_done lat_lost < <(percentiles "$out.lat")
 	lat_done=$(json_num "$lat_done") lat_lost=$(json_num "$lat_lost")
 	jq -nc --arg server "$s" --argjson n "$n" --argjson rep "$rep" \
