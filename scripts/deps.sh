@@ -10,6 +10,11 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libmnl-dev libldns-dev libuv1-dev
 	# nfdnsd: the metrics endpoint (HTTP) and the control channel (JSON)
 	libmicrohttpd-dev libjson-c-dev
+	# nfdnsd: the shared cache (cachedb) in Redis, and the Redis the
+	# tests run
+	libhiredis-dev redis-server
+	# the netlink spec: the kernel's ynl generator and ynl client
+	python3-yaml python3-jsonschema
 	clang llvm libclang-rt-14-dev sparse
 	# kernels: source for the debug test kernel, stock images and headers
 	linux-source-6.12
