@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/un.h>
 
 #include "localdata.h"
 #include "log.h"
@@ -54,6 +55,7 @@ void options_defaults(struct options *o)
 	o->harden_algo_downgrade = true;
 	o->aggressive_nsec = true;
 	o->log_queries_rate = 100;
+	o->redis_timeout_ms = 50;
 }
 
 static int add_default_access(struct options *o)
@@ -74,7 +76,12 @@ void options_free(struct options *o)
 	free(o->control_socket);
 	free(o->control_group);
 	free(o->metrics);
+	free(o->redis_server);
+	free(o->redis_replica);
+	free(o->redis_user);
+	free(o->redis_password);
 	o->config_file = o->root_hints = o->control_socket = o->control_group = o->metrics = NULL;
+	o->redis_server = o->redis_replica = o->redis_user = o->redis_password = NULL;
 	for (size_t i = 0; i < o->n_trust_anchor_files; i++) {
 		free(o->trust_anchor_files[i]);
 		o->trust_anchor_files[i] = NULL;
@@ -188,6 +195,15 @@ int parse_address(const char *text, uint16_t default_port, struct sockaddr_stora
 	return -EINVAL;
 }
 
+bool redis_address_valid(const char *text)
+{
+	struct sockaddr_storage ss;
+
+	if (strncmp(text, "unix:", 5) == 0)
+		return text[5] == '/' && strlen(text + 5) < sizeof(((struct sockaddr_un *)0)->sun_path);
+	return parse_address(text, 6379, &ss) == 0;
+}
+
 static int set_string(char **dst, const char *value)
 {
 	char *copy = strdup(value);
@@ -229,6 +245,8 @@ static const struct u32_setting u32_settings[] = {
 	U32("cache-max-bytes", cache_max_bytes, 1u << 16, UINT32_MAX),
 	U32("max-upstream-sockets", max_upstream_sockets, 4, 1000000),
 	U32("log-queries-rate", log_queries_rate, 1, 1000000),
+	U32("redis-db", redis_db, 0, 65535),
+	U32("redis-timeout-ms", redis_timeout_ms, 1, 10000),
 };
 
 struct bool_setting {
@@ -300,6 +318,22 @@ int options_set(struct options *o, const char *key, const char *value, const cha
 	}
 	if (strcmp(key, "metrics") == 0)
 		return set_string(&o->metrics, value);
+	if (strcmp(key, "redis-server") == 0 || strcmp(key, "redis-replica") == 0) {
+		/*
+		 * An address, never a host name: hiredis would resolve it with a
+		 * blocking getaddrinfo(), maybe through this very resolver.
+		 */
+		if (!redis_address_valid(value)) {
+			fprintf(stderr, "nfdnsd: %s: %s wants ADDR[:PORT], [ADDR]:PORT or unix:/PATH, not \"%s\"\n", where,
+				key, value);
+			return -EINVAL;
+		}
+		return set_string(strcmp(key, "redis-server") == 0 ? &o->redis_server : &o->redis_replica, value);
+	}
+	if (strcmp(key, "redis-user") == 0)
+		return set_string(&o->redis_user, value);
+	if (strcmp(key, "redis-password") == 0)
+		return set_string(&o->redis_password, value);
 	if (strcmp(key, "log-level") == 0) {
 		err = log_level_parse(value);
 		if (err < 0) {
@@ -513,6 +547,12 @@ static const struct option long_options[] = {
 	{ "local-data", required_argument, NULL, OPT_GENERIC },
 	{ "local-zone", required_argument, NULL, OPT_GENERIC },
 	{ "blocklist", required_argument, NULL, OPT_GENERIC },
+	{ "redis-server", required_argument, NULL, OPT_GENERIC },
+	{ "redis-replica", required_argument, NULL, OPT_GENERIC },
+	{ "redis-user", required_argument, NULL, OPT_GENERIC },
+	{ "redis-password", required_argument, NULL, OPT_GENERIC },
+	{ "redis-db", required_argument, NULL, OPT_GENERIC },
+	{ "redis-timeout-ms", required_argument, NULL, OPT_GENERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -604,6 +644,16 @@ void options_usage(FILE *out)
 		"      --blocklist \"FILE [null|nxdomain|refuse]\"  block the names of FILE (hosts\n"
 		"                           file or domain list); repeatable (default answer null:\n"
 		"                           0.0.0.0 and ::)\n"
+		"      --redis-server ADDR[:PORT]|unix:PATH  share answers with other nfdnsd\n"
+		"                           through this Redis (cachedb; default off)\n"
+		"      --redis-replica ADDR[:PORT]|unix:PATH  read the shared answers from this\n"
+		"                           replica instead; writes still go to redis-server\n"
+		"      --redis-user NAME    ACL user for AUTH (with redis-password)\n"
+		"      --redis-password PASSWORD  AUTH with this password\n"
+		"      --redis-db N         SELECT this database (default 0)\n"
+		"      --redis-timeout-ms N  the longest a Redis lookup delays a resolution\n"
+		"                           (default 50)\n"
+		"      --cachedb-key NAME TYPE [DO]  print the Redis key of a question and exit\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            the version\n"
 		"\n"
@@ -679,6 +729,14 @@ int options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->kernel_min_ttl > o->kernel_max_ttl) {
 		fprintf(stderr, "nfdnsd: kernel-min-ttl is above kernel-max-ttl\n");
+		return -EINVAL;
+	}
+	if (o->redis_replica && !o->redis_server) {
+		fprintf(stderr, "nfdnsd: redis-replica needs redis-server: writes go to the primary\n");
+		return -EINVAL;
+	}
+	if (o->redis_user && !o->redis_password) {
+		fprintf(stderr, "nfdnsd: redis-user needs redis-password\n");
 		return -EINVAL;
 	}
 	if (o->access.n == 0 && add_default_access(o))

@@ -81,6 +81,13 @@ struct options {
 	bool log_json;			/* log-format json */
 	bool log_queries;		/* the query log (querylog.c) */
 	uint32_t log_queries_rate;	/* its lines per second at most */
+	/* cachedb: answers shared through Redis (cachedb.c); off while redis_server is NULL */
+	char *redis_server;		/* "ADDR[:PORT]" or "unix:PATH": reads and writes */
+	char *redis_replica;		/* the same, for reads only; NULL: reads go to redis_server */
+	char *redis_user;		/* ACL user (AUTH user password); NULL: AUTH password alone */
+	char *redis_password;		/* NULL: no AUTH */
+	uint32_t redis_db;		/* SELECT */
+	uint32_t redis_timeout_ms;	/* the longest a lookup delays a resolution */
 };
 
 void options_defaults(struct options *o);
@@ -102,6 +109,8 @@ int parse_address(const char *text, uint16_t default_port, struct sockaddr_stora
 /* Decimal, 0x hex or 0 octal, within [min, max]. */
 int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 int parse_bool(const char *text, bool *out);
+/* A redis-server or redis-replica value: an address with an optional port, or unix:/PATH. */
+bool redis_address_valid(const char *text);
 /* YYYYMMDDhhmmss, UTC, as an RRSIG's dates. */
 int parse_date(const char *text, time_t *out);
 

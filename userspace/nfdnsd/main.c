@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include "cachedb.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -32,7 +33,10 @@ static void stop(struct daemon *d)
 	d->metrics = NULL;
 	kernel_stop(d->kernel);
 	service_stop(d->service);
+	/* The resolutions go first: they let go of their Redis lookups. */
 	resolver_destroy(&d->resolver);
+	cachedb_stop(d->resolver.cachedb);
+	d->resolver.cachedb = NULL;
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigusr1, NULL);
@@ -96,11 +100,37 @@ static void fit_descriptors(struct options *o)
 	}
 }
 
+/*
+ * nfdnsd --cachedb-key NAME TYPE [DO]: the Redis key of a question, for
+ * operators and tests.  DO defaults to 1, the key nfdnsd reads and writes.
+ */
+static int print_cachedb_key(int argc, char **argv)
+{
+	ldns_rdf *name = argc > 2 ? ldns_dname_new_frm_str(argv[2]) : NULL;
+	ldns_rr_type type = argc > 3 ? ldns_get_rr_type_by_name(argv[3]) : 0;
+	char key[CACHEDB_KEY_MAX];
+	bool dnssec_ok = true;
+
+	if (argc > 4 && (parse_bool(argv[4], &dnssec_ok) || argc > 5))
+		type = 0;
+	if (!name || !type ||
+	    cachedb_key(key, sizeof(key), ldns_rdf_data(name), ldns_rdf_size(name), type, LDNS_RR_CLASS_IN, dnssec_ok)) {
+		fprintf(stderr, "usage: nfdnsd --cachedb-key NAME TYPE [DO: 1 or 0, default 1]\n");
+		ldns_rdf_deep_free(name);
+		return 2;
+	}
+	printf("%s\n", key);
+	ldns_rdf_deep_free(name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d;
 	int err;
 
+	if (argc > 1 && strcmp(argv[1], "--cachedb-key") == 0)
+		return print_cachedb_key(argc, argv);
 	memset(&d, 0, sizeof(d));
 	d.argc = argc;
 	d.argv = argv;
@@ -128,9 +158,14 @@ int main(int argc, char **argv)
 		options_free(&d.opt);
 		return 1;
 	}
+	/* Never fatal: without Redis, nfdnsd resolves alone. */
+	err = cachedb_start(&d.resolver.cachedb, d.loop, &d.opt);
+	if (err)
+		log_warn("cachedb: cannot start (%s); resolving without it", strerror(-err));
 	err = service_start(&d.service, d.loop, &d.resolver, &d.opt);
 	if (err) {
 		resolver_destroy(&d.resolver);
+		cachedb_stop(d.resolver.cachedb);
 		uv_run(d.loop, UV_RUN_DEFAULT);
 		uv_loop_close(d.loop);
 		options_free(&d.opt);

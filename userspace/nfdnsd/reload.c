@@ -77,6 +77,12 @@ static void keep_restart_only(struct options *next, struct options *cur, char *w
 	keep_string(&next->control_group, &cur->control_group, "control-group", warn, warnlen);
 	keep_string(&next->root_hints, &cur->root_hints, "root-hints", warn, warnlen);
 	keep_string(&next->metrics, &cur->metrics, "metrics", warn, warnlen);
+	keep_string(&next->redis_server, &cur->redis_server, "redis-server", warn, warnlen);
+	keep_string(&next->redis_replica, &cur->redis_replica, "redis-replica", warn, warnlen);
+	keep_string(&next->redis_user, &cur->redis_user, "redis-user", warn, warnlen);
+	keep_string(&next->redis_password, &cur->redis_password, "redis-password", warn, warnlen);
+	KEEP(redis_db, "redis-db");
+	KEEP(redis_timeout_ms, "redis-timeout-ms");
 	for (size_t i = 0; anchors_same && i < cur->n_trust_anchor_files; i++)
 		anchors_same = same_string(next->trust_anchor_files[i], cur->trust_anchor_files[i]);
 	if (!anchors_same)

@@ -20,11 +20,14 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "cachedb.h"
 #include "dname.h"
 #include "histogram.h"
 #include "localdata.h"
 #include "log.h"
+#include "response.h"
 #include "roothints.h"
 #include "stats.h"
 #include "trace.h"
@@ -136,6 +139,12 @@ struct task {
 	enum task_state resume;		/* a sub-task: the state its parent resumes in when it is done */
 	bool cache_only;		/* answering from the cache alone: validation fetches nothing */
 	bool refresh;			/* a prefetch: the answer is fetched again, never taken from the cache */
+	bool stale;			/* the result is expired data (serve-stale) */
+
+	/* cachedb (client tasks) */
+	struct cachedb_lookup *cachedb_lookup;	/* Redis asked, answer awaited */
+	bool cachedb_asked;		/* once per task, before the first upstream query */
+	bool from_cachedb;		/* the result is a Redis value, checked but not yet believed */
 
 	/* DNSSEC validation of the result (client tasks). */
 	bool validated;
@@ -155,6 +164,8 @@ struct task {
 };
 
 static void task_step(struct task *t);
+static void cachedb_store(struct task *t, const struct resolve_result *res);
+static void cachedb_forget(struct task *t);
 static bool val_worse(int a, int b);
 static bool answer_from_nsec_store(struct task *t);
 static void step_validate(struct task *t);
@@ -460,6 +471,7 @@ static void fetched_clear(struct fetched *f)
 
 static void task_free(struct task *t)
 {
+	cachedb_cancel(t->cachedb_lookup);
 	if (t->child) {
 		t->child->parent = NULL;
 		task_free(t->child);
@@ -567,6 +579,13 @@ static void task_deliver(struct task *t)
 	res.authority = authority;
 	res.queries = t->budget->queries;
 	res.from_cache = t->budget->queries == 0;
+	res.from_cachedb = t->from_cachedb;
+	if (t->is_client && t->r->cachedb) {
+		if (t->from_cachedb)
+			stats.cachedb_hits++;
+		else
+			cachedb_store(t, &res);
+	}
 	/* Answered: later askers start afresh (from the cache). */
 	if (t->is_client)
 		unindex(t);
@@ -624,6 +643,7 @@ static bool answer_stale(struct task *t)
 	      ldns_rr_list_rr_count(rrs), STALE_TTL);
 	stats.stale_answers++;
 	/* Not validated again: nothing can be fetched now, so no AD either. */
+	t->stale = true;
 	t->validated = true;
 	t->verdict.status = VAL_INDETERMINATE;
 	t->verdict.ede = VAL_EDE_NONE;
@@ -1311,6 +1331,296 @@ static void minimise_fall_back(struct task *t)
 	minimise_further(t);
 }
 
+/* ---- cachedb: the answers of other resolvers, through Redis ---- */
+
+/*
+ * Client questions only, never the priming of the root (whose point is
+ * to hear the root servers themselves), nor ANY.
+ */
+static bool cachedb_applies(const struct task *t)
+{
+	return t->r->cachedb && t->is_client && !t->cache_only && t->qtype != LDNS_RR_TYPE_ANY &&
+	       !(t->qtype == LDNS_RR_TYPE_NS && ldns_dname_label_count(t->qname_orig) == 0);
+}
+
+/*
+ * Every value nfdnsd writes holds the answer with its RRSIG and NSEC or
+ * NSEC3 records, as a DO client gets it: nfdnsd always asks with DO, the
+ * same value serves clients without DO once filtered (response.c), and
+ * only such a value can be validated again.  So its key is the DO=1 one.
+ */
+static int task_cachedb_key(const struct task *t, char key[CACHEDB_KEY_MAX])
+{
+	return cachedb_key(key, CACHEDB_KEY_MAX, ldns_rdf_data(t->qname_orig), ldns_rdf_size(t->qname_orig), t->qtype,
+			   t->qclass, true);
+}
+
+static void cachedb_store(struct task *t, const struct resolve_result *res)
+{
+	struct resolver *r = t->r;
+	char key[CACHEDB_KEY_MAX];
+	uint8_t *wire = NULL, *value = NULL;
+	size_t wire_len = 0, value_len = 0;
+	uint32_t ttl = 0;
+	uint8_t flags = 0;
+
+	/*
+	 * Only what was resolved here, now: never a failure, expired data,
+	 * a value read from Redis, nor bogus data; with validation on, only
+	 * what validated secure or provably insecure.
+	 */
+	if (!cachedb_applies(t) || t->stale || !t->budget->queries || res->bogus ||
+	    (res->rcode != LDNS_RCODE_NOERROR && res->rcode != LDNS_RCODE_NXDOMAIN))
+		return;
+	if (r->validating) {
+		if (!t->validated || (t->verdict.status != VAL_SECURE && t->verdict.status != VAL_INSECURE))
+			return;
+		flags = CACHEDB_F_VALIDATED | (res->secure ? CACHEDB_F_SECURE : 0);
+	}
+	if (task_cachedb_key(t, key) ||
+	    response_for_cachedb(t->qname_orig, t->qtype, t->qclass, res, &wire, &wire_len, &ttl) || !ttl)
+		goto out;
+	if (!cachedb_value_encode(&value, &value_len, wire, wire_len, (uint64_t)time(NULL), ttl, flags))
+		cachedb_put(r->cachedb, key, value, value_len, ttl);
+out:
+	free(wire);
+	free(value);
+}
+
+/* A TTL read from Redis: aged by the value's time there, within this resolver's bounds. */
+static void cachedb_age(ldns_rr *rr, uint32_t age, uint32_t max_ttl)
+{
+	uint32_t ttl = ldns_rr_ttl(rr);
+
+	ttl = ttl > age ? ttl - age : 0;
+	ldns_rr_set_ttl(rr, ttl < max_ttl ? ttl : max_ttl);
+}
+
+/* The task's work so far is dropped: it starts again from its question. */
+static bool task_restart(struct task *t)
+{
+	ldns_rdf *qname = ldns_rdf_clone(t->qname_orig);
+	ldns_rr_list *chain = ldns_rr_list_new(), *sigs = ldns_rr_list_new();
+
+	if (!qname || !chain || !sigs) {
+		ldns_rdf_deep_free(qname);
+		ldns_rr_list_free(chain);
+		ldns_rr_list_free(sigs);
+		return false;
+	}
+	ldns_rdf_deep_free(t->qname);
+	t->qname = qname;
+	ldns_rr_list_deep_free(t->chain);
+	t->chain = chain;
+	ldns_rr_list_deep_free(t->sigs);
+	t->sigs = sigs;
+	ldns_rr_list_deep_free(t->proof);
+	t->proof = NULL;
+	ldns_rr_list_deep_free(t->final);
+	t->final = NULL;
+	ldns_rr_free(t->soa);
+	t->soa = NULL;
+	t->qmin_labels = t->qmin_sent = 0;
+	t->qmin_off = false;
+	t->validated = false;
+	t->verdict_unknown = false;
+	t->verdict_cached = VERDICT_NONE;
+	memset(&t->verdict, 0, sizeof(t->verdict));
+	fetched_clear(&t->fetched);
+	t->from_cachedb = false;
+	return true;
+}
+
+/*
+ * The task's result rebuilt from a response read from Redis, the way a
+ * resolution builds it: the CNAME and DNAME chain followed from the
+ * question (with the same bounds), the RRset reached, the signatures, the
+ * SOA and the denial proof.  A record that has no place there means the
+ * value does not answer this question: false, and why.
+ */
+static bool result_from_cachedb(struct task *t, const ldns_pkt *pkt, uint32_t age, const char **why)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(pkt), *ns = ldns_pkt_authority(pkt);
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+	uint32_t max_ttl = t->r->opt->max_ttl, neg_max_ttl = t->r->opt->neg_max_ttl;
+	ldns_rr_list *final = NULL;
+	ldns_rr *soa = NULL;
+
+	if (ldns_rr_list_rr_count(ldns_pkt_additional(pkt))) {
+		*why = "additional records";
+		return false;
+	}
+	if (!task_restart(t)) {
+		*why = "out of memory";
+		return false;
+	}
+	final = ldns_rr_list_new();
+	for (size_t i = 0; final && i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr *rr = ldns_rr_clone(ldns_rr_list_rr(an, i));
+		ldns_rr_type type = rr ? ldns_rr_get_type(rr) : 0;
+		bool taken = false;
+
+		if (!rr || ldns_rr_get_class(rr) != t->qclass) {
+			ldns_rr_free(rr);
+			*why = "a record of another class";
+			goto refuse;
+		}
+		cachedb_age(rr, age, max_ttl);
+		if (type == LDNS_RR_TYPE_RRSIG) {
+			taken = ldns_rr_list_push_rr(t->sigs, rr);
+		} else if (type == t->qtype && name_equal(ldns_rr_owner(rr), t->qname)) {
+			taken = ldns_rr_list_push_rr(final, rr);
+		} else if (!ldns_rr_list_rr_count(final) &&
+			   ((type == LDNS_RR_TYPE_CNAME && name_equal(ldns_rr_owner(rr), t->qname)) ||
+			    (type == LDNS_RR_TYPE_DNAME && !name_equal(ldns_rr_owner(rr), t->qname) &&
+			     name_under(t->qname, ldns_rr_owner(rr))))) {
+			/* follow_cname() copies: the loop and length bounds hold as for a resolution. */
+			if (!follow_cname(t, rr)) {
+				ldns_rr_free(rr);
+				*why = "a CNAME loop or a chain too long";
+				goto refuse;
+			}
+			ldns_rr_free(rr);
+			continue;
+		} else {
+			ldns_rr_free(rr);
+			*why = "an answer record that does not answer the question";
+			goto refuse;
+		}
+		if (!taken) {
+			ldns_rr_free(rr);
+			*why = "out of memory";
+			goto refuse;
+		}
+	}
+	if (!final) {
+		*why = "out of memory";
+		goto refuse;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
+		ldns_rr *rr = ldns_rr_clone(ldns_rr_list_rr(ns, i));
+		ldns_rr_type type = rr ? ldns_rr_get_type(rr) : 0;
+
+		if (!rr || ldns_rr_get_class(rr) != t->qclass) {
+			ldns_rr_free(rr);
+			*why = "an authority record of another class";
+			goto refuse;
+		}
+		if (type == LDNS_RR_TYPE_SOA && !soa && !ldns_rr_list_rr_count(final)) {
+			cachedb_age(rr, age, neg_max_ttl);
+			soa = rr;
+			continue;
+		}
+		if (type != LDNS_RR_TYPE_NSEC && type != LDNS_RR_TYPE_NSEC3 && type != LDNS_RR_TYPE_RRSIG) {
+			ldns_rr_free(rr);
+			*why = "an authority record that is neither the SOA nor a denial proof";
+			goto refuse;
+		}
+		cachedb_age(rr, age, max_ttl);
+		if (!t->proof)
+			t->proof = ldns_rr_list_new();
+		if (!t->proof || !ldns_rr_list_push_rr(t->proof, rr)) {
+			ldns_rr_free(rr);
+			*why = "out of memory";
+			goto refuse;
+		}
+	}
+	if (rcode == LDNS_RCODE_NXDOMAIN && ldns_rr_list_rr_count(final)) {
+		*why = "NXDOMAIN with an answer";
+		goto refuse;
+	}
+	if (!ldns_rr_list_rr_count(final)) {
+		ldns_rr_list_free(final);
+		final = NULL;
+	}
+	/* Whatever the writer decided, the verdict is this resolver's own (step_validate). */
+	t->verdict_unknown = true;
+	t->from_cachedb = true;
+	task_finish(t, rcode, final, soa);
+	return true;
+refuse:
+	ldns_rr_list_deep_free(final);
+	ldns_rr_free(soa);
+	task_restart(t);
+	return false;
+}
+
+static void cachedb_refused(struct task *t, const char *why)
+{
+	static time_t last_warned;
+	time_t now = time(NULL);
+	char n[NAME_STRLEN], ty[16];
+
+	stats.cachedb_bad_values++;
+	TRACE("cachedb: %s %s: value refused: %s", name_str(t->qname_orig, n), type_str(t->qtype, ty), why);
+	/* Someone may be planting values: worth a line, but not one per query. */
+	if (now - last_warned >= 10) {
+		last_warned = now;
+		log_warn("cachedb: refused the value for %s %s: %s", name_str(t->qname_orig, n), type_str(t->qtype, ty),
+			 why);
+	}
+}
+
+/* What Redis held for the question, or NULL: the task goes on either way. */
+static void on_cachedb_value(void *arg, const uint8_t *value, size_t len)
+{
+	struct task *t = arg;
+	char n[NAME_STRLEN], ty[16];
+	struct cachedb_value v;
+	const char *why = NULL;
+	ldns_pkt *pkt = NULL;
+	int err;
+
+	t->cachedb_lookup = NULL;
+	t->state = TASK_INIT;
+	if (value) {
+		err = cachedb_value_decode(value, len, ldns_rdf_data(t->qname_orig), ldns_rdf_size(t->qname_orig),
+					   t->qtype, t->qclass, (uint64_t)time(NULL), &v, &why);
+		if (!err && ldns_wire2pkt(&pkt, v.wire, v.wire_len) != LDNS_STATUS_OK) {
+			why = "not a DNS message";
+			err = -EBADMSG;
+		}
+		if (err == -ESTALE) {
+			stats.cachedb_misses++;
+			TRACE("cachedb: %s %s: expired in redis", name_str(t->qname_orig, n), type_str(t->qtype, ty));
+		} else if (err || !result_from_cachedb(t, pkt, v.age, &why)) {
+			cachedb_refused(t, why ? why : "malformed");
+		} else {
+			TRACE("cachedb: %s %s -> %s from redis, %u s old", name_str(t->qname_orig, n),
+			      type_str(t->qtype, ty), rcode_str(v.rcode, ty), v.age);
+		}
+		ldns_pkt_free(pkt);
+	} else {
+		TRACE("cachedb: %s %s: nothing in redis", name_str(t->qname_orig, n), type_str(t->qtype, ty));
+	}
+	task_step(t);
+}
+
+/* TASK_INIT, after the cache missed: true when Redis was asked (the task waits in TASK_CACHEDB). */
+static bool cachedb_lookup_start(struct task *t)
+{
+	char key[CACHEDB_KEY_MAX];
+
+	if (t->refresh || t->cachedb_asked || !cachedb_applies(t))
+		return false;
+	t->cachedb_asked = true;
+	if (task_cachedb_key(t, key) || cachedb_get(t->r->cachedb, key, on_cachedb_value, t, &t->cachedb_lookup))
+		return false;
+	t->state = TASK_CACHEDB;
+	return true;
+}
+
+/* A value read from Redis validated bogus: refused like a malformed one, and the question is resolved. */
+static void cachedb_forget(struct task *t)
+{
+	cachedb_refused(t, "bogus (DNSSEC)");
+	if (!task_restart(t)) {
+		task_fail(t, "out of memory");
+		return;
+	}
+	t->state = TASK_INIT;
+}
+
 /* TASK_INIT: the cache, else the closest zone whose servers to ask. */
 static void step_init(struct task *t)
 {
@@ -1318,6 +1628,8 @@ static void step_init(struct task *t)
 	if (!t->refresh && answer_from_cache(t))
 		return;
 	if (!t->refresh && answer_from_nsec_store(t))
+		return;
+	if (cachedb_lookup_start(t))
 		return;
 	if (find_delegation(t)) {
 		task_fail(t, "no delegation found, not even the root hints");
@@ -2403,6 +2715,12 @@ static void validation_done(struct task *t, const struct val_result *res, const 
 {
 	char n[NAME_STRLEN], ty[16];
 
+	if (t->from_cachedb && res->status == VAL_BOGUS) {
+		val_note(t->r, res->status);
+		fetched_clear(&t->fetched);
+		cachedb_forget(t);
+		return;
+	}
 	t->verdict = *res;
 	t->validated = true;
 	val_note(t->r, res->status);
@@ -2422,6 +2740,9 @@ static void keep_verdict(struct task *t, const ldns_rdf *owner, ldns_rr_type typ
 {
 	struct cache_verdict v = { .status = res->status, .ede = res->ede };
 
+	/* Data read from Redis is not in the cache: a verdict on it must not land on what is. */
+	if (t->from_cachedb)
+		return;
 	if (res->status == VAL_BOGUS && ttl > VAL_BOGUS_TTL)
 		ttl = VAL_BOGUS_TTL;
 	cache_set_verdict(&t->r->cache, owner, type, t->qclass, v, ttl, now_s(t->r));
@@ -2571,6 +2892,7 @@ static void task_step(struct task *t)
 			step_validate(t);
 			break;
 		case TASK_WAIT_REPLY:
+		case TASK_CACHEDB:
 		case TASK_NONE:
 			return;
 		case TASK_FINISHED:
@@ -2612,6 +2934,8 @@ const char *task_state_name(enum task_state s)
 	switch (s) {
 	case TASK_INIT:
 		return "INIT";
+	case TASK_CACHEDB:
+		return "CACHEDB";
 	case TASK_QUERY_TARGETS:
 		return "QUERY_TARGETS";
 	case TASK_WAIT_REPLY:

@@ -16,6 +16,7 @@
 #include "validate.h"
 
 struct task;
+struct cachedb;
 /* One caller waiting for a resolution; several may wait for the same one. */
 struct resolution;
 
@@ -36,6 +37,7 @@ struct resolver {
 	bool validating;		/* dnssec-validation */
 	struct validator val;
 	struct lru zone_keys;		/* zones' proven keys, or why they have none, by name */
+	struct cachedb *cachedb;	/* answers shared through Redis; NULL: off */
 };
 
 /* How long a bogus verdict is kept (Unbound's val-bogus-ttl). */
@@ -47,6 +49,7 @@ struct resolve_result {
 	ldns_rr_list *authority;	/* SOA of a negative answer */
 	uint32_t queries;		/* upstream queries spent */
 	bool from_cache;
+	bool from_cachedb;		/* the answer came from Redis (cachedb.c) */
 	/*
 	 * The answer and authority hold the RRSIGs and NSEC/NSEC3 proofs as
 	 * received; response.c leaves them out for clients without DO.
@@ -105,6 +108,7 @@ void resolve_cancel(struct resolution *w);
  */
 enum task_state {
 	TASK_INIT,		/* answer from the cache, or find the zone to ask */
+	TASK_CACHEDB,		/* a client question missed the cache: Redis is asked first */
 	TASK_QUERY_TARGETS,	/* pick a server and ask, chase an NS name, or give up */
 	TASK_WAIT_REPLY,	/* queries in the air: resumed by an answer or a timeout */
 	TASK_QUERY_RESPONSE,	/* act on the answer received */

@@ -2,6 +2,7 @@
 #include "response.h"
 
 #include <errno.h>
+#include <linux/nfdns.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,49 @@ int response_for_kernel(const uint8_t *qname, size_t qname_len, uint16_t qtype, 
 			*ttl = min_ttl;
 		if (*ttl > max_ttl)
 			*ttl = max_ttl;
+	}
+	ldns_pkt_free(resp);
+	ldns_rr_free(question);
+	return err;
+}
+
+int response_for_cachedb(const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+			 const struct resolve_result *res, uint8_t **wire, size_t *len, uint32_t *ttl)
+{
+	ldns_rdf *owner = ldns_rdf_clone(qname);
+	ldns_rr *question = ldns_rr_new();
+	ldns_pkt *resp = NULL;
+	int err = -ENOMEM;
+	bool any;
+
+	*wire = NULL;
+	*ttl = 0;
+	if (!owner || !question) {
+		ldns_rdf_deep_free(owner);
+		ldns_rr_free(question);
+		return -ENOMEM;
+	}
+	/* Lower-cased: the first asker's 0x20 spelling is nobody else's business. */
+	ldns_dname2canonical(owner);
+	ldns_rr_set_owner(question, owner);
+	ldns_rr_set_type(question, qtype);
+	ldns_rr_set_class(question, qclass);
+	ldns_rr_set_question(question, true);
+	resp = response_build(question, 0, true, res, true);
+	if (resp)
+		ldns_pkt_set_ad(resp, res->secure);
+	if (resp && ldns_pkt2wire(wire, resp, len) == LDNS_STATUS_OK) {
+		err = 0;
+		if (*len > NFDNS_ENTRY_RESPONSE_MAX) {
+			free(*wire);
+			*wire = NULL;
+			err = -EMSGSIZE;
+		}
+	}
+	if (!err) {
+		*ttl = smallest_ttl(resp, &any);
+		if (!any)
+			*ttl = 0;
 	}
 	ldns_pkt_free(resp);
 	ldns_rr_free(question);

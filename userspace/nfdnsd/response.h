@@ -39,4 +39,13 @@ int response_for_kernel(const uint8_t *qname, size_t qname_len, uint16_t qtype, 
 			const struct resolve_result *res, bool dnssec_ok, uint32_t min_ttl, uint32_t max_ttl, uint8_t **wire,
 			size_t *len, uint32_t *ttl);
 
+/*
+ * The response written to Redis for a question (cachedb.c): as for the
+ * kernel, but with every DNSSEC record (a DO=1 response) and the question
+ * lower-cased.  *ttl: its smallest TTL (0 when it has no record).  *wire
+ * is malloc'd; -EMSGSIZE over NFDNS_ENTRY_RESPONSE_MAX.
+ */
+int response_for_cachedb(const ldns_rdf *qname, ldns_rr_type qtype, ldns_rr_class qclass,
+			 const struct resolve_result *res, uint8_t **wire, size_t *len, uint32_t *ttl);
+
 #endif

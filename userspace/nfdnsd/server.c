@@ -118,9 +118,9 @@ void trace_answered(const char *via, const struct sockaddr *client, const ldns_r
 	querylog_answer(via, client, question, res->rcode, res->answer ? ldns_rr_list_rr_count(res->answer) : 0,
 			res->from_cache, now_ms, now_ms - start_ms);
 	if (res->from_cache)
-		TRACE("answered %s %s %s (%zu records) from cache [%s]", name_str(ldns_rr_owner(question), n),
+		TRACE("answered %s %s %s (%zu records) from %s [%s]", name_str(ldns_rr_owner(question), n),
 		      type_str(ldns_rr_get_type(question), ty), rcode_str((unsigned)res->rcode, rc),
-		      res->answer ? ldns_rr_list_rr_count(res->answer) : 0, via);
+		      res->answer ? ldns_rr_list_rr_count(res->answer) : 0, res->from_cachedb ? "cachedb" : "cache", via);
 	else
 		TRACE("answered %s %s %s (%zu records) after %u upstream queries in %llu ms [%s]",
 		      name_str(ldns_rr_owner(question), n), type_str(ldns_rr_get_type(question), ty),

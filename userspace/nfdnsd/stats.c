@@ -43,7 +43,7 @@ static void kernel_series(FILE *f)
 
 void stats_log(void)
 {
-	char line[2048];
+	char line[4096];
 	size_t off = 0;
 
 #define STATS_PRINT(name, help)                                                                          \

@@ -65,7 +65,13 @@
 	X(local_answers, "Answers from local data, a local zone or a block list.")      \
 	X(local_pushes, "Local rule sets the kernel took.")                             \
 	X(local_push_errors, "Local data the kernel refused.")                                   \
-	X(querylog_dropped, "Query log lines dropped over log-queries-rate.")
+	X(querylog_dropped, "Query log lines dropped over log-queries-rate.")            \
+	X(cachedb_hits, "Answers served from Redis (cachedb).")                         \
+	X(cachedb_misses, "Redis lookups that found nothing usable: no key, or expired.") \
+	X(cachedb_errors, "Redis lookups and writes that failed or timed out.")         \
+	X(cachedb_skipped, "Redis lookups and writes not sent: no connection, backing off, too busy.") \
+	X(cachedb_bad_values, "Redis values refused: malformed, another question, too large, or bogus.") \
+	X(cachedb_writes, "Answers written to Redis.")
 
 struct stats {
 #define STATS_DECLARE(name, help) uint64_t name;
