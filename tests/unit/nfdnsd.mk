@@ -7,7 +7,7 @@ NFDNSD_TEST_LIBS := $(shell pkg-config --libs ldns 2>/dev/null || echo -lldns) $
 UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
 UNIT_TESTS += nfdnsd_config_test nfdnsd_resolver_test nfdnsd_kernel_test nfdnsd_resolve_test \
-	nfdnsd_validate_test nfdnsd_localdata_test nfdnsd_control_test nfdnsd_histogram_test
+	nfdnsd_validate_test nfdnsd_localdata_test nfdnsd_control_test nfdnsd_histogram_test nfdnsd_cachedb_test
 
 NFDNSD_CONFIG_SRCS := $(addprefix $(NFDNSD_DIR)/,config.c acl.c log.c localdata.c zones.c)
 NFDNSD_RESOLVER_SRCS := $(addprefix $(NFDNSD_DIR)/,classify.c cache.c infra.c lru.c dname.c util.c)
@@ -24,12 +24,25 @@ nfdnsd_kernel_test: nfdnsd_kernel_test.c $(NFDNSD_KERNEL_SRCS) $(wildcard $(NFDN
 	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -I../../kmod -o $@ $< $(NFDNSD_KERNEL_SRCS) $(NFDNSD_TEST_LIBS) \
 		$(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
+# cachedb (Redis through hiredis) and the module's DNS wire checks it uses.
+NFDNSD_CACHEDB_SRCS := $(NFDNSD_DIR)/cachedb.c ../../kmod/dnswire.c
+NFDNSD_CACHEDB_FLAGS := -I../../kmod $(shell pkg-config --cflags hiredis 2>/dev/null)
+NFDNSD_CACHEDB_LIBS := $(shell pkg-config --libs hiredis 2>/dev/null || echo -lhiredis)
+
 # The state machine with a scripted upstream in place of upstream.c.
 NFDNSD_RESOLVE_SRCS := $(addprefix $(NFDNSD_DIR)/,resolve.c classify.c cache.c infra.c lru.c dname.c util.c acl.c \
-	roothints.c trace.c stats.c histogram.c log.c config.c validate.c localdata.c zones.c)
+	roothints.c trace.c stats.c histogram.c log.c config.c validate.c localdata.c zones.c response.c) \
+	$(NFDNSD_CACHEDB_SRCS)
 nfdnsd_resolve_test: nfdnsd_resolve_test.c $(NFDNSD_RESOLVE_SRCS) $(wildcard $(NFDNSD_DIR)/*.h)
-	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) $(NFDNSD_TEST_LIBS) \
-		$(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) $(NFDNSD_CACHEDB_FLAGS) -o $@ $< $(NFDNSD_RESOLVE_SRCS) \
+		$(NFDNSD_TEST_LIBS) $(NFDNSD_CACHEDB_LIBS) $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+
+# cachedb's keys and values, malformed ones above all.
+NFDNSD_CACHEDB_TEST_SRCS := $(addprefix $(NFDNSD_DIR)/,stats.c histogram.c log.c) $(NFDNSD_CONFIG_SRCS:$(NFDNSD_DIR)/log.c=) \
+	$(NFDNSD_CACHEDB_SRCS)
+nfdnsd_cachedb_test: nfdnsd_cachedb_test.c $(NFDNSD_CACHEDB_TEST_SRCS) $(NFDNSD_DIR)/cachedb.h tap.h
+	$(CC) $(UNIT_CFLAGS) $(NFDNSD_TEST_CFLAGS) $(NFDNSD_CACHEDB_FLAGS) -o $@ $< $(NFDNSD_CACHEDB_TEST_SRCS) \
+		$(NFDNSD_TEST_LIBS) $(NFDNSD_CACHEDB_LIBS) $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
 
 # DNSSEC validation against a signed hierarchy that the test generates.
 NFDNSD_VALIDATE_SRCS := $(NFDNSD_DIR)/validate.c

@@ -372,13 +372,62 @@ static void test_qname_minimisation(void)
 	options_free(&o);
 }
 
+static void test_redis(void)
+{
+	struct options o;
+	char *path;
+
+	options_defaults(&o);
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", NULL };
+
+		ok(parse(&o, 3, argv) == 0 && !o.redis_server && o.redis_timeout_ms == 50 && o.redis_db == 0,
+		   "cachedb: off by default, redis-timeout-ms 50, redis-db 0");
+	}
+	path = write_file("redis-server 10.0.0.7\nredis-replica [::1]:6380\nredis-user fleet\n"
+			  "redis-password pw with spaces\nredis-db 3\nredis-timeout-ms 20\n");
+	if (path) {
+		const char *argv[] = { "nfdnsd", "--config", path, NULL };
+
+		ok(parse(&o, 3, argv) == 0 && !strcmp(o.redis_server, "10.0.0.7") &&
+			   !strcmp(o.redis_replica, "[::1]:6380") && !strcmp(o.redis_user, "fleet") &&
+			   !strcmp(o.redis_password, "pw with spaces") && o.redis_db == 3 && o.redis_timeout_ms == 20,
+		   "redis-server, -replica, -user, -password, -db and -timeout-ms read from the file");
+		unlink(path);
+	}
+	{
+		const char *argv[] = { "nfdnsd", "--config", "/dev/null", "--redis-server", "unix:/run/redis/redis.sock", NULL };
+
+		ok(parse(&o, 5, argv) == 0 && !strcmp(o.redis_server, "unix:/run/redis/redis.sock"),
+		   "redis-server unix:/PATH");
+	}
+	{
+		const char *host[] = { "nfdnsd", "--config", "/dev/null", "--redis-server", "redis.example:6379", NULL };
+		const char *relative[] = { "nfdnsd", "--config", "/dev/null", "--redis-server", "unix:redis.sock", NULL };
+		const char *port[] = { "nfdnsd", "--config", "/dev/null", "--redis-server", "10.0.0.7:70000", NULL };
+
+		ok(parse(&o, 5, host) < 0 && parse(&o, 5, relative) < 0 && parse(&o, 5, port) < 0,
+		   "redis-server: a host name, a relative socket path or a bad port refused");
+	}
+	{
+		const char *replica[] = { "nfdnsd", "--config", "/dev/null", "--redis-replica", "10.0.0.8", NULL };
+		const char *user[] = { "nfdnsd", "--config", "/dev/null", "--redis-server", "10.0.0.7", "--redis-user", "u", NULL };
+		const char *timeout[] = { "nfdnsd", "--config", "/dev/null", "--redis-timeout-ms", "0", NULL };
+
+		ok(parse(&o, 5, replica) < 0 && parse(&o, 7, user) < 0 && parse(&o, 5, timeout) < 0,
+		   "redis-replica without redis-server, redis-user without a password, timeout 0: refused");
+	}
+	options_free(&o);
+}
+
 int main(void)
 {
-	tap_plan(110);
+	tap_plan(115);
 	test_access_control();
 	test_addresses();
 	test_numbers();
 	test_command_line();
 	test_qname_minimisation();
+	test_redis();
 	return tap_done();
 }
