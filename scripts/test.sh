@@ -80,6 +80,7 @@ stage host-unit make -s -C tests/unit check
 [ -x tests/resolver/run.sh ] && stage host-resolver tests/resolver/run.sh
 [ -x tests/resolver/minimise.sh ] && stage host-resolver-minimise tests/resolver/minimise.sh
 [ -x tests/resolver/forward.sh ] && stage host-resolver-forward tests/resolver/forward.sh
+[ -x tests/resolver/cachedb.sh ] && stage host-resolver-cachedb tests/resolver/cachedb.sh
 [ -x tests/resolver/signed-oracle.sh ] && stage host-signed-oracle tests/resolver/signed-oracle.sh
 [ -x tests/resolver/dnssec.sh ] && stage host-dnssec tests/resolver/dnssec.sh
 [ -x tests/resolver/localdata.sh ] && stage host-localdata tests/resolver/localdata.sh
