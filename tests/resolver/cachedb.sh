@@ -17,6 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 nfdnsd=${NFDNSD:-$top/userspace/nfdnsd/nfdnsd}
 hierarchy=$top/tests/zones/hierarchy.sh
+signed=$top/tests/zones/signed.sh
 # The fleet: A reads from the primary, B and C from the replica; all write to the primary.
 addr_A=127.53.255.51
 addr_B=127.53.255.52
@@ -24,6 +25,8 @@ addr_C=127.53.255.53
 addr_D=127.53.255.54	# AUTH with a password
 addr_E=127.53.255.58	# AUTH as an ACL user
 addr_F=127.53.255.59	# a wrong password
+addr_V=127.53.255.60	# validating, on the signed hierarchy
+addr_W=127.53.255.61	# the same, reading what V wrote
 primary=127.53.255.55
 replica=127.53.255.56
 authed=127.53.255.57	# Redis with requirepass and an ACL user
@@ -45,6 +48,7 @@ cleanup() {
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	"$hierarchy" stop "$work/hier" >/dev/null 2>&1
+	"$signed" stop "$work/signed" >/dev/null 2>&1
 	nft delete table inet nfdnsd_cachedb 2>/dev/null
 	if [ -n "${KEEP:-}" ]; then
 		echo "# work directory kept: $work"
@@ -421,6 +425,43 @@ ask B x.y.deep.g.example.com A
 check "after the restart a new name resolved by A ($((n1 - n0)) queries) is answered by B with none at the servers" \
 	bash -c "[ '$(rcode "$out")' = NOERROR ] && [ $n1 -gt $n0 ] && [ $(at_servers) = $n1 ] && grep -q 'answered x.y.deep.g.example.com. A .* from cachedb' '$work/B.log'"
 
+# ---- DNSSEC: values validated again ----
+
+# V and W validate against the signed hierarchy's own root; W reads what V wrote.
+# No AD ever comes from a value: W validates it itself, and a forged one is
+# bogus (refused, then resolved) or, in an unsigned zone, insecure (no AD).
+if ! "$signed" start "$work/signed" >"$work/signed.log" 2>&1; then
+	not_ok "signed hierarchy starts" "$(tail -5 "$work/signed.log")"
+else
+	ok "signed hierarchy started"
+	vopts=(--dnssec-validation yes --root-hints "$work/signed/root.hints" --trust-anchor-file "$work/signed/root.ds"
+		--redis-server $primary)
+	nfdnsd_start V 0x6e77 "${vopts[@]}" && nfdnsd_start W 0x6e78 "${vopts[@]}" && connected V && connected W
+	check "nfdnsd V and W (validating) answer and use Redis" [ $? = 0 ]
+	ask V www.a.sec A +dnssec
+	v_ad=$(flags "$out")
+	for _ in $(seq 1 50); do [ "$(rcli $primary exists "$(key www.a.sec A)")" = 1 ] && break; sleep 0.1; done
+	secure0=$(counter W val_secure)
+	ask W www.a.sec A +dnssec
+	check "www.a.sec A: V validated it secure, W served V's value validated again: AD ($v_ad / $(flags "$out"))" \
+		bash -c "grep -qw ad <<<'$v_ad' && grep -qw ad <<<'$(flags "$out")' &&
+			grep -q 'answered www.a.sec. A .* from cachedb' '$work/W.log' && [ $(counter W val_secure) -gt $secure0 ]"
+	ask V www.badsig A +dnssec
+	sleep 0.2
+	check "www.badsig A (bogus): SERVFAIL at V, and never written to Redis" \
+		bash -c "[ '$(rcode "$out")' = SERVFAIL ] && [ '$(rcli $primary exists "$(key www.badsig A)")' = 0 ]"
+	bad0=$(counter W cachedb_bad_values)
+	plant $primary "$(key www.sec A)" good www.sec 192.0.2.66
+	ask W www.sec A +dnssec
+	check "a forged value (AD, secure flag) for www.sec A, a signed zone: bogus when validated, refused, and the real answer served with AD" \
+		bash -c "[ '$(answers "$out" | grep -v RRSIG)' = 'www.sec. IN A 192.0.2.1' ] && grep -qw ad <<<'$(flags "$out")' &&
+			[ $(counter W cachedb_bad_values) -gt $bad0 ]"
+	plant $primary "$(key www.insec A)" good www.insec 192.0.2.66
+	ask W www.insec A +dnssec
+	check "a forged value (AD, secure flag) for www.insec A, an unsigned zone: insecure, so never AD=1 ($(flags "$out"))" \
+		bash -c "! grep -qw ad <<<'$(flags "$out")'"
+fi
+
 # ---- AUTH ----
 
 printf 'user default on >%s ~* &* +@all\nuser %s on >%s ~* &* +@all\n' "$redis_password" "$acl_user" "$acl_password" >"$work/users.acl"
@@ -448,11 +489,11 @@ check "F is still running and answers" bash -c "kill -0 ${pid[F]} && [ '$(answer
 # ---- no crash anywhere ----
 
 alive=1
-for node in A B C D E F; do
+for node in A B C D E F V W; do
 	kill -0 "${pid[$node]}" 2>/dev/null || alive=0
 done
 check "every nfdnsd is still running" [ $alive = 1 ]
-check "no nfdnsd logged an error" bash -c "! grep -h ' error: ' '$work'/[A-F].log"
+check "no nfdnsd logged an error" bash -c "! grep -h ' error: ' '$work'/[A-FVW].log"
 
 echo "1..$tests"
 [ $failures = 0 ]

@@ -1565,7 +1565,7 @@ static void cachedb_refused(struct task *t, const char *why)
 static void on_cachedb_value(void *arg, const uint8_t *value, size_t len)
 {
 	struct task *t = arg;
-	char n[NAME_STRLEN], ty[16];
+	char n[NAME_STRLEN], ty[16], rc[16];
 	struct cachedb_value v;
 	const char *why = NULL;
 	ldns_pkt *pkt = NULL;
@@ -1587,7 +1587,7 @@ static void on_cachedb_value(void *arg, const uint8_t *value, size_t len)
 			cachedb_refused(t, why ? why : "malformed");
 		} else {
 			TRACE("cachedb: %s %s -> %s from redis, %u s old", name_str(t->qname_orig, n),
-			      type_str(t->qtype, ty), rcode_str(v.rcode, ty), v.age);
+			      type_str(t->qtype, ty), rcode_str(v.rcode, rc), v.age);
 		}
 		ldns_pkt_free(pkt);
 	} else {

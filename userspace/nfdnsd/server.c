@@ -121,6 +121,12 @@ void trace_answered(const char *via, const struct sockaddr *client, const ldns_r
 		TRACE("answered %s %s %s (%zu records) from %s [%s]", name_str(ldns_rr_owner(question), n),
 		      type_str(ldns_rr_get_type(question), ty), rcode_str((unsigned)res->rcode, rc),
 		      res->answer ? ldns_rr_list_rr_count(res->answer) : 0, res->from_cachedb ? "cachedb" : "cache", via);
+	else if (res->from_cachedb)
+		/* The queries fetched what validating the value needed. */
+		TRACE("answered %s %s %s (%zu records) from cachedb, validated after %u upstream queries in %llu ms [%s]",
+		      name_str(ldns_rr_owner(question), n), type_str(ldns_rr_get_type(question), ty),
+		      rcode_str((unsigned)res->rcode, rc), res->answer ? ldns_rr_list_rr_count(res->answer) : 0,
+		      res->queries, (unsigned long long)(now_ms - start_ms), via);
 	else
 		TRACE("answered %s %s %s (%zu records) after %u upstream queries in %llu ms [%s]",
 		      name_str(ldns_rr_owner(question), n), type_str(ldns_rr_get_type(question), ty),
