@@ -404,6 +404,8 @@ static void link_connect(struct redis_link *l)
 		return;
 	}
 	if (redisLibuvAttach(ac, db->loop) != REDIS_OK) {
+		/* The adapter's hooks are half set up: hiredis must not call them on a context it never polled. */
+		memset(&ac->ev, 0, sizeof(ac->ev));
 		redisAsyncFree(ac);
 		link_fail(l, "cannot attach to the event loop");
 		return;
