@@ -174,6 +174,7 @@ int main(int argc, char **argv)
 	if (!d.opt.no_kernel)
 		kernel_start(&d.kernel, d.loop, &d.resolver, &d.opt);
 	stats_resolver = &d.resolver;
+	stats_cachedb_ready = cachedb_ready;
 	if (!d.opt.no_kernel)
 		stats_kernel_reader = kernel_stats_read;
 	if (control_start(&d.control, &d) || metrics_start(&d.metrics, d.loop, &d.opt)) {

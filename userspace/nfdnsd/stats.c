@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cachedb.h"
 #include "histogram.h"
 #include "kernel_stats.h"
 #include "log.h"
@@ -15,6 +14,7 @@
 struct stats stats;
 const struct resolver *stats_resolver;
 int (*stats_kernel_reader)(uint64_t *vals, size_t n);
+bool (*stats_cachedb_ready)(const struct cachedb *db);
 
 static const char *const how_labels[ANSWER_HOW_N] = {
 	[ANSWER_HOW_CACHE] = "how=\"cache\"",
@@ -75,9 +75,9 @@ int stats_prometheus(char **text)
 		      stats_resolver->infra.servers.count);
 		gauge(f, "nfdnsd_requests_in_flight", "Client questions being resolved.", stats_resolver->in_flight);
 		gauge(f, "nfdnsd_clients_waiting", "Clients waiting for an answer.", stats_resolver->waiting);
-		if (stats_resolver->cachedb)
+		if (stats_resolver->cachedb && stats_cachedb_ready)
 			gauge(f, "nfdnsd_cachedb_up", "1 when a Redis connection takes cachedb lookups.",
-			      cachedb_ready(stats_resolver->cachedb));
+			      stats_cachedb_ready(stats_resolver->cachedb));
 	}
 	fprintf(f, "# HELP nfdnsd_resolution_duration_seconds Time from a question to its answer, by how it was "
 		   "answered.\n# TYPE nfdnsd_resolution_duration_seconds histogram\n");

@@ -2,6 +2,7 @@
 #ifndef NFDNSD_STATS_H
 #define NFDNSD_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,5 +93,8 @@ struct resolver;
 /* What /metrics reads besides the counters: set by main(), NULL in tests. */
 extern const struct resolver *stats_resolver;
 extern int (*stats_kernel_reader)(uint64_t *vals, size_t n);
+struct cachedb;
+/* Whether cachedb has a connection, for /metrics: set by main(), NULL in tests (stats.c stays without hiredis). */
+extern bool (*stats_cachedb_ready)(const struct cachedb *db);
 
 #endif
