@@ -66,14 +66,6 @@ static const struct setting settings[] = {
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
-#define MAX_PORTS 8
-/* Per family; the kernel keeps up to 16 IPv4 and 16 IPv6 addresses. */
-#define MAX_ADDRS 16
-/* Per family, as the kernel keeps them. */
-#define MAX_CLIENTS 32
-#define MAX_IFACES 8
-/* IFNAMSIZ, without the kernel headers that define it. */
-#define IFNAMSIZ_ 16
 
 static const struct setting *find_setting(const char *key, size_t len)
 {
@@ -93,7 +85,7 @@ static void get_client(struct nfdnsctl_config *conf, const struct nlattr *a)
 	char addr[INET6_ADDRSTRLEN];
 	int family, alen;
 
-	if (conf->n_clients >= 2 * MAX_CLIENTS)
+	if (conf->n_clients >= 2 * NFDNS_MAX_CLIENTS)
 		return;
 	if (nla_type(a) == NFDNS_CONF_A_CLIENT4 && nla_len(a) == 5)
 		family = AF_INET, alen = 4;
@@ -135,7 +127,7 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 		case SETTING_IFACES:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_IFACES], rem)
 				if (nla_type(a) == NFDNS_CONF_A_IFNAME &&
-				    conf->n_ifaces < MAX_IFACES)
+				    conf->n_ifaces < NFDNS_MAX_IFACES)
 					nla_strlcpy(conf->ifaces[conf->n_ifaces++],
 						    a, sizeof(conf->ifaces[0]));
 			break;
@@ -151,13 +143,13 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 		case SETTING_PORTS:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_PORTS], rem)
 				if (nla_type(a) == NFDNS_CONF_A_PORT &&
-				    nla_len(a) >= 2 && conf->n_ports < MAX_PORTS)
+				    nla_len(a) >= 2 && conf->n_ports < NFDNS_MAX_PORTS)
 					conf->ports[conf->n_ports++] =
 						nla_get_u16(a);
 			break;
 		case SETTING_ADDRS:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_ADDRS], rem) {
-				if (conf->n_addrs >= 2 * MAX_ADDRS)
+				if (conf->n_addrs >= 2 * NFDNS_MAX_ADDRS)
 					break;
 				if (nla_type(a) == NFDNS_CONF_A_ADDR4 &&
 				    nla_len(a) == 4)
@@ -320,7 +312,7 @@ static int put_ports(struct nl_msg *msg, const char *value)
 	for (tok = strtok_r(copy, ",", &save); tok && !err;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (nfdnsctl_parse_u64(tok, 65535, &port) || !port ||
-		    ++n > MAX_PORTS)
+		    ++n > NFDNS_MAX_PORTS)
 			err = -EINVAL;
 		else if (nla_put_u16(msg, NFDNS_CONF_A_PORT, (uint16_t)port))
 			err = -ENOMEM;
@@ -348,10 +340,10 @@ static int put_addrs(struct nl_msg *msg, const char *value)
 		for (tok = strtok_r(copy, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (inet_pton(AF_INET, tok, addr) == 1)
-				err = ++n4 > MAX_ADDRS ? -EINVAL :
+				err = ++n4 > NFDNS_MAX_ADDRS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_ADDR4, 4, addr);
 			else if (inet_pton(AF_INET6, tok, addr) == 1)
-				err = ++n6 > MAX_ADDRS ? -EINVAL :
+				err = ++n6 > NFDNS_MAX_ADDRS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_ADDR6, 16, addr);
 			else
 				err = -EINVAL;
@@ -415,11 +407,11 @@ static int put_clients(struct nl_msg *msg, const char *value)
 				err = -EINVAL;
 			} else if (family == AF_INET) {
 				buf[4] = (unsigned char)len;
-				err = ++n4 > MAX_CLIENTS ? -EINVAL :
+				err = ++n4 > NFDNS_MAX_CLIENTS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_CLIENT4, 5, buf);
 			} else {
 				buf[16] = (unsigned char)len;
-				err = ++n6 > MAX_CLIENTS ? -EINVAL :
+				err = ++n6 > NFDNS_MAX_CLIENTS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_CLIENT6, 17, buf);
 			}
 		}
@@ -445,7 +437,7 @@ static int put_ifaces(struct nl_msg *msg, const char *value)
 	if (strcmp(copy, "any")) {
 		for (tok = strtok_r(copy, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (strlen(tok) >= IFNAMSIZ_ || ++n > MAX_IFACES)
+			if (strlen(tok) > NFDNS_IFNAME_MAX || ++n > NFDNS_MAX_IFACES)
 				err = -EINVAL;
 			else if (nla_put_string(msg, NFDNS_CONF_A_IFNAME, tok))
 				err = -ENOMEM;
@@ -486,13 +478,13 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		err = put_ports(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "ports takes 1 to %d ports, comma-separated, not '%s'",
-					      MAX_PORTS, value);
+					      NFDNS_MAX_PORTS, value);
 		return err;
 	case SETTING_ADDRS:
 		err = put_addrs(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "addrs takes 'any' or up to %d IPv4 and %d IPv6 addresses, comma-separated, not '%s'",
-					      MAX_ADDRS, MAX_ADDRS, value);
+					      NFDNS_MAX_ADDRS, NFDNS_MAX_ADDRS, value);
 		return err;
 	case SETTING_U8:
 		if (nfdnsctl_parse_u64(value, UINT8_MAX, &v))
@@ -503,13 +495,13 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		err = put_clients(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "clients takes 'any', 'none' or up to %d IPv4 and %d IPv6 prefixes (ADDR/LEN), comma-separated, not '%s'",
-					      MAX_CLIENTS, MAX_CLIENTS, value);
+					      NFDNS_MAX_CLIENTS, NFDNS_MAX_CLIENTS, value);
 		return err;
 	case SETTING_IFACES:
 		err = put_ifaces(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "ifaces takes 'any' or up to %d interface names, comma-separated, not '%s'",
-					      MAX_IFACES, value);
+					      NFDNS_MAX_IFACES, value);
 		return err;
 	}
 	return -EINVAL;
