@@ -134,17 +134,19 @@ if jq -e --arg q "$qname" --arg r "$response" \
 else
 	tap_fail "--do cache-get: the entry stored, response byte for byte" "$out"
 fi
+# A static entry, which nfdnsctl stores with and without DO.
 nctl add static.ynl.test A 10.99.0.2 >/dev/null 2>&1
 out=$(ynl --dump cache-get 2>&1)
 want=$(nctl dump --json 2>&1 | jq 'length' 2>/dev/null)
 if jq -e --arg q "$qname" --argjson n "${want:-0}" \
-	'length == $n and length == 2 and
+	'length == $n and length == 3 and
 	 ([.[].entry | select(.qname == $q and .qtype == 1)] | length) == 1 and
-	 ([.[].entry.flags // [] | select(index("static"))] | length) == 1' \
+	 ([.[].entry | select(.do) | select(.flags | index("static"))] | length) == 1 and
+	 ([.[].entry.flags | select(index("static"))] | length) == 2' \
 	<<<"$out" >/dev/null 2>&1; then
-	tap_ok "--dump cache-get: both entries, as many as nfdnsctl dumps, the static one flagged"
+	tap_ok "--dump cache-get: every entry nfdnsctl dumps, the static ones (with and without DO) flagged"
 else
-	tap_fail "--dump cache-get: both entries, as many as nfdnsctl dumps, the static one flagged" \
+	tap_fail "--dump cache-get: every entry nfdnsctl dumps, the static ones (with and without DO) flagged" \
 		"ynl: $out; nfdnsctl count: $want"
 fi
 out=$(ynl_nobody --dump cache-get 2>&1)
