@@ -6,16 +6,15 @@
 #ifndef _NFDNS_COMPAT_H
 #define _NFDNS_COMPAT_H
 
-#include <linux/version.h>
 #include <net/netlink.h>
 
 /*
  * Before 6.2 a policy's range pointer is not const, though the kernel
  * only reads through it, and the code generated from the spec makes its
  * ranges const.  The generated file is built with this header included
- * first (kmod/Kbuild).
+ * first (kmod/Kbuild).  NL_SET_ERR_MSG_FMT() came in the same release.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#ifndef NL_SET_ERR_MSG_FMT
 #undef NLA_POLICY_FULL_RANGE
 #define NLA_POLICY_FULL_RANGE(tp, _range) {				\
 	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
