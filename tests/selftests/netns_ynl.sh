@@ -28,13 +28,22 @@ tap_need_built "$nfdnsctl"
 ynl() {
 	ip netns exec $rtr "$top/scripts/ynl.sh" cli --output-json "$@"
 }
+# nobody cannot read the kernel tree under root's home, nor perhaps the
+# checkout: it runs a copy of cli.py and the spec.
 ynl_nobody() {
 	ip netns exec $rtr setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$top/scripts/ynl.sh" cli --output-json "$@"
+		/usr/bin/python3 "$work/ynl/cli.py" --spec "$work/nfdns.yaml" \
+		--schema "$work/genetlink-legacy.yaml" --output-json "$@"
 }
 nctl() {
 	ip netns exec $rtr "$nfdnsctl" "$@"
 }
+
+ksrc=${NFDNS_KSRC:-$(dirname "$("$top/scripts/test-kernel.sh" --path 2>/dev/null)")/src}
+cp -r "$ksrc/tools/net/ynl" "$work/ynl" &&
+	cp "$ksrc/Documentation/netlink/genetlink-legacy.yaml" "$top/kmod/nfdns.yaml" "$work/" ||
+	{ tap_fail "copy cli.py and the spec for nobody"; tap_done; exit 1; }
+chmod -R a+rX "$work"
 
 ns_add $cli && ns_add $rtr || { tap_fail "create namespaces"; tap_done; exit 1; }
 ns_link $cli "10.53.1.2/24" $rtr "$rtr4/24"
@@ -151,7 +160,7 @@ else
 fi
 out=$(ynl_nobody --dump cache-get 2>&1)
 rc=$?
-if [ $rc != 0 ] && [[ $out == *"Operation not permitted"* || $out == *"EPERM"* || $out == *"-1"* ]]; then
+if [ $rc != 0 ] && [[ $out == *"Operation not permitted"* ]]; then
 	tap_ok "--dump cache-get as nobody: refused"
 else
 	tap_fail "--dump cache-get as nobody: refused" "rc=$rc; $out"

@@ -30,39 +30,52 @@ enum setting_kind {
  * @key: its name on the command line and in output
  * @attr: %NFDNS_CONF_A_*
  * @kind: how it is typed and shown
+ * @min: the lowest value the kernel's policy takes (numbers only)
+ * @max: the highest, 0 for the type's own limit
  */
 struct setting {
 	const char *key;
 	unsigned int attr;
 	enum setting_kind kind;
+	uint64_t min, max;
 };
 
+/* The limits are the policy's, from the uapi header the spec is checked against. */
 static const struct setting settings[] = {
-	{ "enabled", NFDNS_CONF_A_ENABLED, SETTING_BOOL },
-	{ "max_bytes", NFDNS_CONF_A_MAX_BYTES, SETTING_SIZE },
-	{ "max_entries", NFDNS_CONF_A_MAX_ENTRIES, SETTING_U32 },
-	{ "min_ttl", NFDNS_CONF_A_MIN_TTL, SETTING_U32 },
-	{ "max_ttl", NFDNS_CONF_A_MAX_TTL, SETTING_U32 },
-	{ "neg_max_ttl", NFDNS_CONF_A_NEG_MAX_TTL, SETTING_U32 },
-	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, SETTING_U32 },
-	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, SETTING_U32 },
+	{ "enabled", NFDNS_CONF_A_ENABLED, SETTING_BOOL, 0, 0 },
+	{ "max_bytes", NFDNS_CONF_A_MAX_BYTES, SETTING_SIZE,
+	  NFDNS_MAX_BYTES_MIN, NFDNS_MAX_BYTES_MAX },
+	{ "max_entries", NFDNS_CONF_A_MAX_ENTRIES, SETTING_U32,
+	  1, NFDNS_MAX_ENTRIES_MAX },
+	{ "min_ttl", NFDNS_CONF_A_MIN_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "max_ttl", NFDNS_CONF_A_MAX_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "neg_max_ttl", NFDNS_CONF_A_NEG_MAX_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, SETTING_U32,
+	  0, NFDNS_STALE_ANSWER_MS_MAX },
 	{ "stale_without_resolver", NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
-	  SETTING_BOOL },
-	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, SETTING_U32 },
-	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, SETTING_BOOL },
-	{ "pending_timeout_ms", NFDNS_CONF_A_PENDING_TIMEOUT_MS, SETTING_U32 },
-	{ "max_pending", NFDNS_CONF_A_MAX_PENDING, SETTING_U32 },
-	{ "max_waiters", NFDNS_CONF_A_MAX_WAITERS, SETTING_U32 },
-	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, SETTING_BOOL },
-	{ "mark", NFDNS_CONF_A_MARK, SETTING_MARK },
-	{ "ports", NFDNS_CONF_A_PORTS, SETTING_PORTS },
-	{ "addrs", NFDNS_CONF_A_ADDRS, SETTING_ADDRS },
-	{ "clients", NFDNS_CONF_A_CLIENTS, SETTING_CLIENTS },
-	{ "ifaces", NFDNS_CONF_A_IFACES, SETTING_IFACES },
-	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, SETTING_U32 },
-	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, SETTING_U32 },
-	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, SETTING_U8 },
-	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, SETTING_U8 },
+	  SETTING_BOOL, 0, 0 },
+	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, SETTING_U32,
+	  0, NFDNS_PREFETCH_PCT_MAX },
+	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, SETTING_BOOL, 0, 0 },
+	{ "pending_timeout_ms", NFDNS_CONF_A_PENDING_TIMEOUT_MS, SETTING_U32,
+	  NFDNS_PENDING_TIMEOUT_MS_MIN, NFDNS_PENDING_TIMEOUT_MS_MAX },
+	{ "max_pending", NFDNS_CONF_A_MAX_PENDING, SETTING_U32,
+	  1, NFDNS_MAX_PENDING_MAX },
+	{ "max_waiters", NFDNS_CONF_A_MAX_WAITERS, SETTING_U32,
+	  1, NFDNS_MAX_WAITERS_MAX },
+	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, SETTING_BOOL, 0, 0 },
+	{ "mark", NFDNS_CONF_A_MARK, SETTING_MARK, 0, 0 },
+	{ "ports", NFDNS_CONF_A_PORTS, SETTING_PORTS, 0, 0 },
+	{ "addrs", NFDNS_CONF_A_ADDRS, SETTING_ADDRS, 0, 0 },
+	{ "clients", NFDNS_CONF_A_CLIENTS, SETTING_CLIENTS, 0, 0 },
+	{ "ifaces", NFDNS_CONF_A_IFACES, SETTING_IFACES, 0, 0 },
+	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, SETTING_U32, 0, NFDNS_RRL_RATE_MAX },
+	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, SETTING_U32, 0, NFDNS_RRL_SLIP_MAX },
+	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, SETTING_U8,
+	  NFDNS_RRL_PREFIX4_MIN, 32 },
+	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, SETTING_U8,
+	  NFDNS_RRL_PREFIX6_MIN, 128 },
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -450,6 +463,20 @@ static int put_ifaces(struct nl_msg *msg, const char *value)
 	return err;
 }
 
+/*
+ * A value out of range is refused here, with the limits, before anything
+ * is sent: the kernel's refusal would only say "integer out of range".
+ */
+static int check_range(struct nfdnsctl *ctl, const struct setting *s,
+		       uint64_t v)
+{
+	if (!s->max || (v >= s->min && v <= s->max))
+		return 0;
+	return nfdnsctl_error(ctl, -ERANGE, "%s must be between %llu and %llu",
+			      s->key, (unsigned long long)s->min,
+			      (unsigned long long)s->max);
+}
+
 static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		       const struct setting *s, const char *value)
 {
@@ -468,11 +495,17 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		if (nfdnsctl_parse_u64(value, UINT32_MAX, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
 					      s->key, UINT32_MAX, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u32(msg, s->attr, (uint32_t)v) ? -ENOMEM : 0;
 	case SETTING_SIZE:
 		if (parse_size(value, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number of bytes (suffix K, M, G or T allowed), not '%s'",
 					      s->key, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u64(msg, s->attr, v) ? -ENOMEM : 0;
 	case SETTING_PORTS:
 		err = put_ports(msg, value);
@@ -490,6 +523,9 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		if (nfdnsctl_parse_u64(value, UINT8_MAX, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
 					      s->key, UINT8_MAX, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u8(msg, s->attr, (uint8_t)v) ? -ENOMEM : 0;
 	case SETTING_CLIENTS:
 		err = put_clients(msg, value);
