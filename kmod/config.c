@@ -13,11 +13,6 @@
 
 #include "internal.h"
 
-#define NFDNS_TTL_CEILING	604800U		/* one week */
-#define NFDNS_RRL_RATE_MAX	1000000U
-#define NFDNS_RRL_SLIP_MAX	10U
-#define NFDNS_PREFETCH_PCT_MAX	90U
-
 /*
  * What a host or a home router serves: itself, the private, CGNAT and
  * link-local ranges, and their IPv6 counterparts.  Anything beyond needs
@@ -101,9 +96,6 @@ int nfdns_config_add_client6(struct nfdns_config *c,
 	p->len = len;
 	return 0;
 }
-
-#define NFDNS_MAX_BYTES_MIN	4096ULL
-#define NFDNS_MAX_BYTES_MAX	(1ULL << 40)
 
 /*
  * A namespace's own administrator may be root in an unprivileged user
@@ -259,6 +251,10 @@ void nfdns_config_defaults(struct nfdns_config *c)
  * @c: configuration to check
  * @why: set to a human-readable reason on failure
  *
+ * CONFIG_SET's attribute policy has refused any value out of its range
+ * already; this checks a whole configuration, the settings that depend on
+ * each other (min_ttl and max_ttl) and the lengths of the lists.
+ *
  * Return: 0, or -EINVAL with @why set.
  */
 int nfdns_config_check(const struct nfdns_config *c, const char **why)
@@ -270,11 +266,11 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 		*why = "max_bytes must be between 4096 and 2^40";
 		return -EINVAL;
 	}
-	if (c->max_entries < 1 || c->max_entries > (1U << 24)) {
+	if (c->max_entries < 1 || c->max_entries > NFDNS_MAX_ENTRIES_MAX) {
 		*why = "max_entries must be between 1 and 2^24";
 		return -EINVAL;
 	}
-	if (c->max_ttl > NFDNS_TTL_CEILING || c->neg_max_ttl > NFDNS_TTL_CEILING) {
+	if (c->max_ttl > NFDNS_TTL_MAX || c->neg_max_ttl > NFDNS_TTL_MAX) {
 		*why = "TTL limits must not exceed 604800 seconds";
 		return -EINVAL;
 	}
@@ -282,7 +278,8 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 		*why = "min_ttl must not exceed max_ttl";
 		return -EINVAL;
 	}
-	if (c->pending_timeout_ms < 100 || c->pending_timeout_ms > 60000) {
+	if (c->pending_timeout_ms < NFDNS_PENDING_TIMEOUT_MS_MIN ||
+	    c->pending_timeout_ms > NFDNS_PENDING_TIMEOUT_MS_MAX) {
 		*why = "pending_timeout_ms must be between 100 and 60000";
 		return -EINVAL;
 	}
@@ -294,11 +291,11 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 		*why = "max_waiters must be between 1 and 4096";
 		return -EINVAL;
 	}
-	if (c->serve_stale > NFDNS_TTL_CEILING) {
+	if (c->serve_stale > NFDNS_TTL_MAX) {
 		*why = "serve_stale must not exceed 604800 seconds";
 		return -EINVAL;
 	}
-	if (c->stale_answer_ms > 60000) {
+	if (c->stale_answer_ms > NFDNS_STALE_ANSWER_MS_MAX) {
 		*why = "stale_answer_ms must not exceed 60000";
 		return -EINVAL;
 	}
@@ -328,11 +325,11 @@ int nfdns_config_check(const struct nfdns_config *c, const char **why)
 		*why = "rrl_slip must be between 0 and 10";
 		return -EINVAL;
 	}
-	if (c->rrl_prefix4 < 8 || c->rrl_prefix4 > 32) {
+	if (c->rrl_prefix4 < NFDNS_RRL_PREFIX4_MIN || c->rrl_prefix4 > 32) {
 		*why = "rrl_prefix4 must be between 8 and 32";
 		return -EINVAL;
 	}
-	if (c->rrl_prefix6 < 16 || c->rrl_prefix6 > 128) {
+	if (c->rrl_prefix6 < NFDNS_RRL_PREFIX6_MIN || c->rrl_prefix6 > 128) {
 		*why = "rrl_prefix6 must be between 16 and 128";
 		return -EINVAL;
 	}

@@ -25,14 +25,9 @@
 
 #include "dnswire.h"
 
-#define NFDNS_MAX_PORTS		8
-#define NFDNS_MAX_ADDRS		16
 /* TTL fields one stored response may have (one per record). */
 #define NFDNS_MAX_RRS		2048
 #define NFDNS_PENDING_BUCKETS	1024
-/* Client prefixes per family, and interfaces, a namespace may list. */
-#define NFDNS_MAX_CLIENTS	32
-#define NFDNS_MAX_IFACES	8
 
 /**
  * struct nfdns_prefix4 - an IPv4 client prefix
@@ -53,9 +48,6 @@ struct nfdns_prefix6 {
 	struct in6_addr addr;
 	u8 len;
 };
-/* The highest values of the pending limits (enum nfdns_config_attr). */
-#define NFDNS_MAX_PENDING_MAX	65536
-#define NFDNS_MAX_WAITERS_MAX	4096
 
 /**
  * struct nfdns_config - the settings of one network namespace

@@ -13,7 +13,9 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "internal.h"
+#include "nfdns-nl-gen.h"
 
 static struct genl_family nfdns_genl_family;
 
@@ -24,124 +26,6 @@ static struct genl_family nfdns_genl_family;
 	 NLA_ALIGN(NLA_HDRLEN + NFDNS_ENTRY_RESPONSE_MAX) +		\
 	 3 * NLA_ALIGN(NLA_HDRLEN + sizeof(u32)))
 #define NFDNS_ENTRY_MSG_MAX	(NLMSG_HDRLEN + GENL_HDRLEN + NFDNS_ENTRY_NEST_MAX)
-
-/*
- * The wire parser, the cache and the settings check explain a refusal
- * with a string they choose at run time, which NL_SET_ERR_MSG() cannot
- * take.  NL_SET_ERR_MSG_FMT() copies it; 6.1 has no such macro, and there
- * the string is set as 6.1's own NL_SET_ERR_MSG() sets one: the reasons
- * are static strings, which outlive the ack.
- */
-#ifdef NL_SET_ERR_MSG_FMT
-#define nfdns_set_reason(extack, why) NL_SET_ERR_MSG_FMT(extack, "%s", why)
-#else
-static void nfdns_set_reason(struct netlink_ext_ack *extack, const char *why)
-{
-	do_trace_netlink_extack(why);
-	if (extack)
-		extack->_msg = why;
-}
-#endif
-
-/* Commands that carry no attributes refuse any. */
-static const struct nla_policy nfdns_no_attrs_policy[NFDNS_A_MAX + 1] = {
-};
-
-static const struct nla_policy nfdns_ports_policy[NFDNS_CONF_A_MAX + 1] = {
-	[NFDNS_CONF_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-};
-
-static const struct nla_policy nfdns_addrs_policy[NFDNS_CONF_A_MAX + 1] = {
-	[NFDNS_CONF_A_ADDR4] = { .type = NLA_BE32 },
-	[NFDNS_CONF_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-};
-
-static const struct nla_policy nfdns_clients_policy[NFDNS_CONF_A_MAX + 1] = {
-	[NFDNS_CONF_A_CLIENT4] = NLA_POLICY_EXACT_LEN(sizeof(__be32) + 1),
-	[NFDNS_CONF_A_CLIENT6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr) + 1),
-};
-
-static const struct nla_policy nfdns_ifaces_policy[NFDNS_CONF_A_MAX + 1] = {
-	[NFDNS_CONF_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
-static const struct nla_policy nfdns_config_policy[NFDNS_CONF_A_MAX + 1] = {
-	[NFDNS_CONF_A_MAX_BYTES] = { .type = NLA_U64 },
-	[NFDNS_CONF_A_MAX_ENTRIES] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_MIN_TTL] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_MAX_TTL] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_NEG_MAX_TTL] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_PENDING_TIMEOUT_MS] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_MAX_PENDING] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_MAX_WAITERS] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_MARK] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_SERVE_STALE] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_NORECURSE_PASS] = NLA_POLICY_MAX(NLA_U8, 1),
-	[NFDNS_CONF_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[NFDNS_CONF_A_PORTS] = NLA_POLICY_NESTED(nfdns_ports_policy),
-	[NFDNS_CONF_A_ADDRS] = NLA_POLICY_NESTED(nfdns_addrs_policy),
-	[NFDNS_CONF_A_CLIENTS] = NLA_POLICY_NESTED(nfdns_clients_policy),
-	[NFDNS_CONF_A_IFACES] = NLA_POLICY_NESTED(nfdns_ifaces_policy),
-	[NFDNS_CONF_A_RRL_RATE] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_RRL_SLIP] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_RRL_PREFIX4] = { .type = NLA_U8 },
-	[NFDNS_CONF_A_RRL_PREFIX6] = { .type = NLA_U8 },
-	[NFDNS_CONF_A_PREFETCH_PCT] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_STALE_ANSWER_MS] = { .type = NLA_U32 },
-	[NFDNS_CONF_A_STALE_WITHOUT_RESOLVER] = NLA_POLICY_MAX(NLA_U8, 1),
-	[NFDNS_CONF_A_PREFETCH_ADAPTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-static const struct nla_policy nfdns_config_set_policy[NFDNS_A_MAX + 1] = {
-	[NFDNS_A_CONFIG] = NLA_POLICY_NESTED(nfdns_config_policy),
-};
-
-#define NFDNS_QUESTION_POLICY						\
-	[NFDNS_A_QNAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },	\
-	[NFDNS_A_QTYPE] = { .type = NLA_U16 },				\
-	[NFDNS_A_QCLASS] = { .type = NLA_U16 },				\
-	[NFDNS_A_DO] = { .type = NLA_FLAG },				\
-	[NFDNS_A_CD] = { .type = NLA_FLAG }
-
-static const struct nla_policy nfdns_put_policy[NFDNS_A_MAX + 1] = {
-	NFDNS_QUESTION_POLICY,
-	/* Larger would overflow the entry's nest in CACHE_GET replies. */
-	[NFDNS_A_RESPONSE] = { .type = NLA_BINARY,
-			       .len = NFDNS_ENTRY_RESPONSE_MAX },
-	[NFDNS_A_TTL] = { .type = NLA_U32 },
-	[NFDNS_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, NFDNS_ENTRY_F_STATIC),
-};
-
-static const struct nla_policy nfdns_fail_policy[NFDNS_A_MAX + 1] = {
-	NFDNS_QUESTION_POLICY,
-	[NFDNS_A_RCODE] = NLA_POLICY_MAX(NLA_U8, 15),
-	[NFDNS_A_TTL] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy nfdns_get_policy[NFDNS_A_MAX + 1] = {
-	NFDNS_QUESTION_POLICY,
-};
-
-static const struct nla_policy nfdns_del_policy[NFDNS_A_MAX + 1] = {
-	[NFDNS_A_QNAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },
-	[NFDNS_A_QTYPE] = { .type = NLA_U16 },
-	[NFDNS_A_SUBTREE] = { .type = NLA_FLAG },
-};
-
-#define NFDNS_LOCAL_TTL_MAX	604800
-
-static const struct nla_policy nfdns_local_rule_policy[NFDNS_LOCAL_A_MAX + 1] = {
-	[NFDNS_LOCAL_A_NAME] = { .type = NLA_BINARY, .len = NFDNS_NAME_MAX },
-	[NFDNS_LOCAL_A_MATCH] = NLA_POLICY_MAX(NLA_U8, NFDNS_LOCAL_SUBTREE),
-	[NFDNS_LOCAL_A_ACTION] = NLA_POLICY_MAX(NLA_U8, NFDNS_LOCAL_ACTION_MAX),
-	[NFDNS_LOCAL_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
-	[NFDNS_LOCAL_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[NFDNS_LOCAL_A_TTL] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy nfdns_local_add_policy[NFDNS_A_MAX + 1] = {
-	[NFDNS_A_LOCAL] = NLA_POLICY_NESTED(nfdns_local_rule_policy),
-};
 
 /*
  * The family's GENL_UNS_ADMIN_PERM check refuses without a message; doing
@@ -294,7 +178,14 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int nfdns_cmd_config_get(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_config_get_doit() - NFDNS_CMD_CONFIG_GET: the settings
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 or a negative errno.
+ */
+int nfdns_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	struct nfdns_config *copy;
@@ -448,7 +339,17 @@ static int nfdns_parse_ifaces(struct nfdns_config *c, const struct nlattr *list,
 	return 0;
 }
 
-static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_config_set_doit() - NFDNS_CMD_CONFIG_SET: change settings, all or none
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * The policy checked each value's range; here the lists are read and the
+ * settings checked together.
+ *
+ * Return: 0 or a negative errno, with the reason in the extended ack.
+ */
+int nfdns_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	struct nlattr *tb[NFDNS_CONF_A_MAX + 1];
@@ -464,7 +365,7 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* The policy already validated the nest; this only indexes it. */
 	err = nla_parse_nested(tb, NFDNS_CONF_A_MAX, info->attrs[NFDNS_A_CONFIG],
-			       nfdns_config_policy, info->extack);
+			       nfdns_config_nl_policy, info->extack);
 	if (err)
 		return err;
 
@@ -546,7 +447,7 @@ static int nfdns_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	err = nfdns_config_check(new, &why);
 	if (err) {
-		nfdns_set_reason(info->extack, why);
+		nfdns_nl_set_reason(info->extack, why);
 		goto err_unlock;
 	}
 	err = nfdns_check_ceilings(skb, old, new, tb, info->extack);
@@ -588,7 +489,14 @@ void nfdns_stats_sum(struct nfdns_net *nn, u64 *sum)
 	}
 }
 
-static int nfdns_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_stats_get_doit() - NFDNS_CMD_STATS_GET: the counters
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 or a negative errno.
+ */
+int nfdns_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	struct nlattr *nest;
@@ -683,7 +591,14 @@ void nfdns_resolver_release(struct nfdns_net *nn)
 		sock_put(sk);
 }
 
-static int nfdns_cmd_resolver_register(struct sk_buff *skb,
+/**
+ * nfdns_nl_resolver_register_doit() - NFDNS_CMD_RESOLVER_REGISTER: the sender becomes the resolver
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0, -EPERM, or -EBUSY when another live socket is registered.
+ */
+int nfdns_nl_resolver_register_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
@@ -719,7 +634,16 @@ again:
 	return err;
 }
 
-static int nfdns_cmd_resolver_unregister(struct sk_buff *skb,
+/**
+ * nfdns_nl_resolver_unregister_doit() - NFDNS_CMD_RESOLVER_UNREGISTER: the sender stops being the resolver
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Its pending questions are answered SERVFAIL.
+ *
+ * Return: 0, -EPERM, or -ENOENT when the sender is not the resolver.
+ */
+int nfdns_nl_resolver_unregister_doit(struct sk_buff *skb,
 					 struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
@@ -742,40 +666,110 @@ static int nfdns_cmd_resolver_unregister(struct sk_buff *skb,
 }
 
 /*
- * Read the question of a command into @key, with the name lower-cased
- * into @name.  QTYPE is required unless @need_type is false.
+ * The generator of the spec's policies gives binary attributes no maximum
+ * length (6.12's ynl-gen-c.py has none), so the limits of names and
+ * responses are checked here, and refused as the policy would refuse them:
+ * -ERANGE, the policy's message, and the limit in the extended ack.
  */
-static int nfdns_parse_question(struct genl_info *info, struct nfdns_key *key,
-				u8 *name, bool need_type)
-{
-	struct nlattr **attrs = info->attrs;
-	const struct nlattr *a = attrs[NFDNS_A_QNAME];
+static const struct nla_policy nfdns_name_len_policy = {
+	.type = NLA_BINARY, .len = NFDNS_NAME_MAX,
+};
 
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QNAME is required");
-		return -EINVAL;
-	}
+static const struct nla_policy nfdns_response_len_policy = {
+	.type = NLA_BINARY, .len = NFDNS_ENTRY_RESPONSE_MAX,
+};
+
+static int nfdns_check_len(const struct nlattr *a,
+			   const struct nla_policy *pol,
+			   struct netlink_ext_ack *extack)
+{
+	if (nla_len(a) <= pol->len)
+		return 0;
+	NL_SET_ERR_MSG_ATTR_POL(extack, a, pol,
+				"Attribute failed policy validation");
+	return -ERANGE;
+}
+
+/*
+ * Read a wire-format name attribute, lower-cased, into @name (room for
+ * NFDNS_NAME_MAX bytes).  Return: its length, or a negative errno.
+ */
+static int nfdns_parse_name(const struct nlattr *a, u8 *name,
+			    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = nfdns_check_len(a, &nfdns_name_len_policy, extack);
+	if (err)
+		return err;
 	if (dnswire_name_check(nla_data(a), nla_len(a)) != nla_len(a)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "nfdns: QNAME is not a wire-format name");
-		return -EINVAL;
-	}
-	if (need_type && !attrs[NFDNS_A_QTYPE]) {
-		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QTYPE is required");
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "nfdns: not a wire-format name");
 		return -EINVAL;
 	}
 	dnswire_name_lower(name, nla_data(a), nla_len(a));
+	return nla_len(a);
+}
+
+/*
+ * Read the name of a command, and its type when given, into @key.  Only
+ * the attributes every caller's policy has are read: a per-op policy sizes
+ * info->attrs to its own highest attribute.
+ */
+static int nfdns_parse_name_type(struct genl_info *info,
+				 struct nfdns_key *key, u8 *name)
+{
+	struct nlattr **attrs = info->attrs;
+	int len;
+
+	if (!attrs[NFDNS_A_QNAME]) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QNAME is required");
+		return -EINVAL;
+	}
+	len = nfdns_parse_name(attrs[NFDNS_A_QNAME], name, info->extack);
+	if (len < 0)
+		return len;
+	memset(key, 0, sizeof(*key));
 	key->name = name;
-	key->name_len = nla_len(a);
+	key->name_len = len;
 	key->qtype = attrs[NFDNS_A_QTYPE] ? nla_get_u16(attrs[NFDNS_A_QTYPE]) : 0;
-	key->qclass = attrs[NFDNS_A_QCLASS] ?
-		      nla_get_u16(attrs[NFDNS_A_QCLASS]) : DNSWIRE_CLASS_IN;
+	key->qclass = DNSWIRE_CLASS_IN;
+	return 0;
+}
+
+/*
+ * Read the whole question of a command into @key, with the name
+ * lower-cased into @name: QNAME and QTYPE are required.  For commands
+ * whose policy has every question attribute (up to NFDNS_A_CD).
+ */
+static int nfdns_parse_question(struct genl_info *info, struct nfdns_key *key,
+				u8 *name)
+{
+	struct nlattr **attrs = info->attrs;
+	int err;
+
+	err = nfdns_parse_name_type(info, key, name);
+	if (err)
+		return err;
+	if (!attrs[NFDNS_A_QTYPE]) {
+		NL_SET_ERR_MSG(info->extack, "nfdns: NFDNS_A_QTYPE is required");
+		return -EINVAL;
+	}
+	if (attrs[NFDNS_A_QCLASS])
+		key->qclass = nla_get_u16(attrs[NFDNS_A_QCLASS]);
 	key->do_bit = (nla_get_flag(attrs[NFDNS_A_DO]) ? 1 : 0) |
 		      (nla_get_flag(attrs[NFDNS_A_CD]) ? NFDNS_KEY_CD : 0);
 	return 0;
 }
 
-static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_cache_put_doit() - NFDNS_CMD_CACHE_PUT: store a response and answer its waiters
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 or a negative errno, with the reason in the extended ack.
+ */
+int nfdns_nl_cache_put_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	struct dnswire_resp_info ri;
@@ -789,10 +783,23 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
-	err = nfdns_parse_question(info, &key, name, true);
+	a = info->attrs[NFDNS_A_RESPONSE];
+	if (a) {
+		err = nfdns_check_len(a, &nfdns_response_len_policy,
+				      info->extack);
+		if (err)
+			return err;
+	}
+	flags = info->attrs[NFDNS_A_FLAGS] ?
+		nla_get_u32(info->attrs[NFDNS_A_FLAGS]) : 0;
+	if (flags & ~NFDNS_ENTRY_F_STATIC) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFDNS_A_FLAGS],
+				    "nfdns: only NFDNS_ENTRY_F_STATIC may be set");
+		return -EINVAL;
+	}
+	err = nfdns_parse_question(info, &key, name);
 	if (err)
 		goto reject;
-	a = info->attrs[NFDNS_A_RESPONSE];
 	if (!a || !info->attrs[NFDNS_A_TTL]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nfdns: NFDNS_A_RESPONSE and NFDNS_A_TTL are required");
@@ -807,13 +814,11 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 					ttl_offs, NFDNS_MAX_RRS, &ri, &why);
 	if (err) {
 		NL_SET_BAD_ATTR(info->extack, a);
-		nfdns_set_reason(info->extack, why);
+		nfdns_nl_set_reason(info->extack, why);
 		/* No better answer is coming: do not leave the clients waiting. */
 		nfdns_pending_fail(nn, &key, DNSWIRE_RCODE_SERVFAIL);
 		goto free_offs;
 	}
-	flags = info->attrs[NFDNS_A_FLAGS] ?
-		nla_get_u32(info->attrs[NFDNS_A_FLAGS]) : 0;
 	if (ri.negative)
 		flags |= NFDNS_ENTRY_F_NEGATIVE;
 	ttl = nla_get_u32(info->attrs[NFDNS_A_TTL]);
@@ -827,7 +832,7 @@ static int nfdns_cmd_cache_put(struct sk_buff *skb, struct genl_info *info)
 	err = nfdns_cache_insert(nn, &key, nla_data(a), nla_len(a), ttl_offs,
 				 ri.n_ttl, ttl, flags, &why);
 	if (err)
-		nfdns_set_reason(info->extack, why);
+		nfdns_nl_set_reason(info->extack, why);
 	nfdns_pending_answer(nn, &key, nla_data(a), nla_len(a), ttl_offs,
 			     ri.n_ttl);
 free_offs:
@@ -869,7 +874,14 @@ static void nfdns_store_failure(struct nfdns_net *nn,
 	kfree(buf);
 }
 
-static int nfdns_cmd_cache_fail(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_cache_fail_doit() - NFDNS_CMD_CACHE_FAIL: answer a question's waiters with an error
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0, or -ENOENT when no client waits for the question.
+ */
+int nfdns_nl_cache_fail_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	u8 name[NFDNS_NAME_MAX];
@@ -879,7 +891,7 @@ static int nfdns_cmd_cache_fail(struct sk_buff *skb, struct genl_info *info)
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
-	err = nfdns_parse_question(info, &key, name, true);
+	err = nfdns_parse_question(info, &key, name);
 	if (err)
 		return err;
 	if (!info->attrs[NFDNS_A_RCODE]) {
@@ -932,7 +944,14 @@ static int nfdns_put_entry(struct sk_buff *msg, const struct nfdns_entry *e,
 	return 0;
 }
 
-static int nfdns_cmd_cache_get(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_cache_get_doit() - NFDNS_CMD_CACHE_GET: one entry
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0, or -ENOENT when the cache has no such entry.
+ */
+int nfdns_nl_cache_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	u8 name[NFDNS_NAME_MAX];
@@ -945,7 +964,7 @@ static int nfdns_cmd_cache_get(struct sk_buff *skb, struct genl_info *info)
 	/* The cache holds every name every client asked for. */
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
-	err = nfdns_parse_question(info, &key, name, true);
+	err = nfdns_parse_question(info, &key, name);
 	if (err)
 		return err;
 	msg = genlmsg_new(NFDNS_ENTRY_NEST_MAX, GFP_KERNEL);
@@ -1010,7 +1029,14 @@ static int nfdns_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int nfdns_cmd_cache_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/**
+ * nfdns_nl_cache_get_dumpit() - NFDNS_CMD_CACHE_GET dump: every entry
+ * @skb: the message to fill
+ * @cb: the dump's state; nfdns_dump_start() set up the walk
+ *
+ * Return: the length filled, 0 at the end, or a negative errno.
+ */
+int nfdns_nl_cache_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
 	u64 now = get_jiffies_64();
@@ -1070,7 +1096,14 @@ static int nfdns_reply_count(struct genl_info *info, u8 cmd, u64 count)
 	return genlmsg_reply(msg, info);
 }
 
-static int nfdns_cmd_cache_del(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_cache_del_doit() - NFDNS_CMD_CACHE_DEL: delete the entries of a name, or of a subtree
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 (the reply counts the entries deleted) or a negative errno.
+ */
+int nfdns_nl_cache_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	u8 name[NFDNS_NAME_MAX];
@@ -1080,7 +1113,7 @@ static int nfdns_cmd_cache_del(struct sk_buff *skb, struct genl_info *info)
 
 	if (!nfdns_admin(skb, info))
 		return -EPERM;
-	err = nfdns_parse_question(info, &key, name, false);
+	err = nfdns_parse_name_type(info, &key, name);
 	if (err)
 		return err;
 	count = nfdns_cache_delete(nn, key.name, key.name_len,
@@ -1089,7 +1122,14 @@ static int nfdns_cmd_cache_del(struct sk_buff *skb, struct genl_info *info)
 	return nfdns_reply_count(info, NFDNS_CMD_CACHE_DEL, count);
 }
 
-static int nfdns_cmd_cache_flush(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_cache_flush_doit() - NFDNS_CMD_CACHE_FLUSH: delete every entry
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 (the reply counts the entries deleted) or a negative errno.
+ */
+int nfdns_nl_cache_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 
@@ -1113,7 +1153,7 @@ static int nfdns_local_add_rule(struct nfdns_local_set *set,
 
 	/* The policy validated every nest already; this only indexes one. */
 	err = nla_parse_nested(tb, NFDNS_LOCAL_A_MAX, nest,
-			       nfdns_local_rule_policy, extack);
+			       nfdns_local_nl_policy, extack);
 	if (err)
 		return err;
 	if (!tb[NFDNS_LOCAL_A_NAME] || !tb[NFDNS_LOCAL_A_ACTION]) {
@@ -1121,13 +1161,9 @@ static int nfdns_local_add_rule(struct nfdns_local_set *set,
 				    "nfdns: a local rule needs NAME and ACTION");
 		return -EINVAL;
 	}
-	len = nla_len(tb[NFDNS_LOCAL_A_NAME]);
-	if (dnswire_name_check(nla_data(tb[NFDNS_LOCAL_A_NAME]), len) != len) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFDNS_LOCAL_A_NAME],
-				    "nfdns: local rule NAME is not a wire-format name");
-		return -EINVAL;
-	}
-	dnswire_name_lower(name, nla_data(tb[NFDNS_LOCAL_A_NAME]), len);
+	len = nfdns_parse_name(tb[NFDNS_LOCAL_A_NAME], name, extack);
+	if (len < 0)
+		return len;
 	match = tb[NFDNS_LOCAL_A_MATCH] ?
 		nla_get_u8(tb[NFDNS_LOCAL_A_MATCH]) : NFDNS_LOCAL_EXACT;
 	action = nla_get_u8(tb[NFDNS_LOCAL_A_ACTION]);
@@ -1139,11 +1175,6 @@ static int nfdns_local_add_rule(struct nfdns_local_set *set,
 	}
 	if (tb[NFDNS_LOCAL_A_TTL])
 		ttl = nla_get_u32(tb[NFDNS_LOCAL_A_TTL]);
-	if (ttl > NFDNS_LOCAL_TTL_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFDNS_LOCAL_A_TTL],
-				    "nfdns: local rule TTL is over 604800");
-		return -ERANGE;
-	}
 	if (tb[NFDNS_LOCAL_A_ADDR4])
 		addr4 = nla_get_in_addr(tb[NFDNS_LOCAL_A_ADDR4]);
 	if (tb[NFDNS_LOCAL_A_ADDR6])
@@ -1157,11 +1188,17 @@ static int nfdns_local_add_rule(struct nfdns_local_set *set,
 	return err;
 }
 
-/*
+/**
+ * nfdns_nl_local_add_doit() - NFDNS_CMD_LOCAL_ADD: add rules to the sender's staged set
+ * @skb: the request
+ * @info: its parsed attributes
+ *
  * Any error drops the whole staged set, so that a set missing some of its
  * rules can never be committed by mistake.
+ *
+ * Return: 0 or a negative errno.
  */
-static int nfdns_cmd_local_add(struct sk_buff *skb, struct genl_info *info)
+int nfdns_nl_local_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	struct nfdns_local_set *set;
@@ -1201,7 +1238,14 @@ static int nfdns_cmd_local_add(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int nfdns_cmd_local_commit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_local_commit_doit() - NFDNS_CMD_LOCAL_COMMIT: the staged set becomes the active one
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 (the reply counts the rules active) or a negative errno.
+ */
+int nfdns_nl_local_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 	s64 rules;
@@ -1217,7 +1261,14 @@ static int nfdns_cmd_local_commit(struct sk_buff *skb, struct genl_info *info)
 	return nfdns_reply_count(info, NFDNS_CMD_LOCAL_COMMIT, rules);
 }
 
-static int nfdns_cmd_local_abort(struct sk_buff *skb, struct genl_info *info)
+/**
+ * nfdns_nl_local_abort_doit() - NFDNS_CMD_LOCAL_ABORT: drop the sender's staged set
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: 0 or -EPERM.
+ */
+int nfdns_nl_local_abort_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfdns_net *nn = nfdns_pernet(genl_info_net(info));
 
@@ -1330,89 +1381,25 @@ void nfdns_send_prefetch(struct nfdns_net *nn, const struct nfdns_key *key)
 		       NFDNS_STAT_A_PREFETCHES);
 }
 
-static const struct genl_ops nfdns_genl_ops[] = {
-	{
-		.cmd = NFDNS_CMD_RESOLVER_REGISTER,
-		.doit = nfdns_cmd_resolver_register,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_RESOLVER_UNREGISTER,
-		.doit = nfdns_cmd_resolver_unregister,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CACHE_PUT,
-		.doit = nfdns_cmd_cache_put,
-		.policy = nfdns_put_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CACHE_FAIL,
-		.doit = nfdns_cmd_cache_fail,
-		.policy = nfdns_fail_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CACHE_GET,
-		.doit = nfdns_cmd_cache_get,
-		.start = nfdns_dump_start,
-		.dumpit = nfdns_cmd_cache_dump,
-		.done = nfdns_dump_done,
-		.policy = nfdns_get_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CACHE_DEL,
-		.doit = nfdns_cmd_cache_del,
-		.policy = nfdns_del_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CACHE_FLUSH,
-		.doit = nfdns_cmd_cache_flush,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_STATS_GET,
-		.doit = nfdns_cmd_stats_get,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CONFIG_GET,
-		.doit = nfdns_cmd_config_get,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_CONFIG_SET,
-		.doit = nfdns_cmd_config_set,
-		.policy = nfdns_config_set_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_LOCAL_ADD,
-		.doit = nfdns_cmd_local_add,
-		.policy = nfdns_local_add_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_LOCAL_COMMIT,
-		.doit = nfdns_cmd_local_commit,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-	{
-		.cmd = NFDNS_CMD_LOCAL_ABORT,
-		.doit = nfdns_cmd_local_abort,
-		.policy = nfdns_no_attrs_policy,
-		.maxattr = NFDNS_A_MAX,
-	},
-};
+/*
+ * The op table generated from the spec, with the dump's start and done
+ * callbacks, which a per-op table of the spec cannot name: filled in at
+ * init.
+ */
+static struct genl_ops nfdns_genl_ops[ARRAY_SIZE(nfdns_nl_ops)] __ro_after_init;
+
+static void nfdns_ops_init(void)
+{
+	unsigned int i;
+
+	memcpy(nfdns_genl_ops, nfdns_nl_ops, sizeof(nfdns_genl_ops));
+	for (i = 0; i < ARRAY_SIZE(nfdns_genl_ops); i++) {
+		if (nfdns_genl_ops[i].cmd != NFDNS_CMD_CACHE_GET)
+			continue;
+		nfdns_genl_ops[i].start = nfdns_dump_start;
+		nfdns_genl_ops[i].done = nfdns_dump_done;
+	}
+}
 
 static struct genl_family nfdns_genl_family __ro_after_init = {
 	.name = NFDNS_GENL_NAME,
@@ -1472,6 +1459,11 @@ int nfdns_netlink_init(void)
 	BUILD_BUG_ON(SKB_DATA_ALIGN(NFDNS_ENTRY_MSG_MAX) +
 		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) > SZ_64K);
 
+	/* The nests are parsed into tables sized by the uapi enums. */
+	BUILD_BUG_ON(ARRAY_SIZE(nfdns_config_nl_policy) != NFDNS_CONF_A_MAX + 1);
+	BUILD_BUG_ON(ARRAY_SIZE(nfdns_local_nl_policy) != NFDNS_LOCAL_A_MAX + 1);
+
+	nfdns_ops_init();
 	err = netlink_register_notifier(&nfdns_netlink_notifier);
 	if (err)
 		return err;

@@ -14,13 +14,20 @@ checkpatch() {
 	"$src/scripts/checkpatch.pl" --no-tree --quiet --show-types \
 		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES "$@"
 }
-module_files=$(git ls-files 'kmod/*.c' 'kmod/*.h' | grep -v '^kmod/kunit/')
+# The files generated from the spec are checked by regenerating them (below).
+module_files=$(git ls-files 'kmod/*.c' 'kmod/*.h' | grep -v '^kmod/kunit/' |
+	grep -v '^kmod/nfdns-nl-gen\.[ch]$')
 test_files=$(git ls-files 'kmod/kunit/*.c' 'kmod/kunit/*.h')
 checkpatch -f $module_files || rc=1
 # Test vectors are byte lists built from macros that expand to several
 # initialisers, and a failed expectation returns from its test: both are
 # what those macros are for.
 checkpatch --ignore COMPLEX_MACRO,MACRO_WITH_FLOW_CONTROL -f $test_files || rc=1
+
+echo "spec:"
+# The files generated from kmod/nfdns.yaml are what it generates today, and
+# the uapi header agrees with it.
+NFDNS_KSRC=$src "$NFDNS_TOP/scripts/ynl.sh" check || rc=1
 
 echo "sparse:"
 out=$NFDNS_TOP/build/check

@@ -92,6 +92,8 @@ stage host-install tests/install/host.sh
 kernel_builds() {
 	local k
 	step "debug test kernel builds" scripts/test-kernel.sh || return 1
+	step "the netlink spec generates the committed files, and the uapi header agrees with it" \
+		scripts/ynl.sh check
 	step "kselftest programs build" make -s selftests || return 1
 	for k in debug 6.1 6.12; do
 		step "module builds without warnings for the $k kernel" \

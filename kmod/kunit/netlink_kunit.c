@@ -161,14 +161,81 @@ static void nfdns_parse_addrs_test(struct kunit *test)
 }
 
 /* A reason chosen at run time reaches the ack whole. */
-static void nfdns_set_reason_test(struct kunit *test)
+static void nfdns_nl_set_reason_test(struct kunit *test)
 {
 	struct netlink_ext_ack extack = {};
 	const char *why = "min_ttl must not exceed max_ttl";
 
-	nfdns_set_reason(&extack, why);
+	nfdns_nl_set_reason(&extack, why);
 	KUNIT_EXPECT_STREQ(test, extack._msg, why);
-	nfdns_set_reason(NULL, why);
+	nfdns_nl_set_reason(NULL, why);
+}
+
+/*
+ * The settings' policy, generated from the spec, refuses a value past its
+ * limit with -ERANGE and takes the limit itself.
+ */
+static void nfdns_config_policy_ranges_test(struct kunit *test)
+{
+	static const struct {
+		u16 attr;
+		u64 ok, over;
+	} cases[] = {
+		{ NFDNS_CONF_A_MAX_BYTES, NFDNS_MAX_BYTES_MAX, NFDNS_MAX_BYTES_MAX + 1 },
+		{ NFDNS_CONF_A_MAX_BYTES, NFDNS_MAX_BYTES_MIN, NFDNS_MAX_BYTES_MIN - 1 },
+		{ NFDNS_CONF_A_MAX_ENTRIES, NFDNS_MAX_ENTRIES_MAX, NFDNS_MAX_ENTRIES_MAX + 1 },
+		{ NFDNS_CONF_A_MIN_TTL, NFDNS_TTL_MAX, NFDNS_TTL_MAX + 1 },
+		{ NFDNS_CONF_A_PENDING_TIMEOUT_MS, NFDNS_PENDING_TIMEOUT_MS_MIN,
+		  NFDNS_PENDING_TIMEOUT_MS_MIN - 1 },
+		{ NFDNS_CONF_A_MAX_WAITERS, NFDNS_MAX_WAITERS_MAX, NFDNS_MAX_WAITERS_MAX + 1 },
+		{ NFDNS_CONF_A_PREFETCH_PCT, NFDNS_PREFETCH_PCT_MAX, NFDNS_PREFETCH_PCT_MAX + 1 },
+		{ NFDNS_CONF_A_RRL_PREFIX4, NFDNS_RRL_PREFIX4_MIN, NFDNS_RRL_PREFIX4_MIN - 1 },
+		{ NFDNS_CONF_A_RRL_PREFIX6, 128, 129 },
+	};
+	struct nlattr *tb[NFDNS_CONF_A_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	unsigned int i, round;
+	u64 v;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (round = 0; round < 2; round++) {
+			if (round)
+				v = cases[i].over;
+			else
+				v = cases[i].ok;
+			skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, skb);
+			nest = nla_nest_start(skb, NFDNS_A_CONFIG);
+			KUNIT_ASSERT_NOT_NULL(test, nest);
+			switch (nfdns_config_nl_policy[cases[i].attr].type) {
+			case NLA_U8:
+				err = nla_put_u8(skb, cases[i].attr, v);
+				break;
+			case NLA_U32:
+				err = nla_put_u32(skb, cases[i].attr, v);
+				break;
+			default:
+				err = nla_put_u64_64bit(skb, cases[i].attr, v,
+							NFDNS_CONF_A_PAD);
+				break;
+			}
+			KUNIT_ASSERT_EQ(test, err, 0);
+			nla_nest_end(skb, nest);
+			extack._msg = NULL;
+			err = nla_parse_nested(tb, NFDNS_CONF_A_MAX, nest,
+					       nfdns_config_nl_policy, &extack);
+			KUNIT_EXPECT_EQ_MSG(test, err, round ? -ERANGE : 0,
+					    "attribute %u value %llu",
+					    cases[i].attr, v);
+			if (round)
+				KUNIT_EXPECT_STREQ(test, extack._msg,
+						   "integer out of range");
+			kfree_skb(skb);
+		}
+	}
 }
 
 static struct kunit_case nfdns_netlink_test_cases[] = {
@@ -176,7 +243,8 @@ static struct kunit_case nfdns_netlink_test_cases[] = {
 	KUNIT_CASE(nfdns_dump_message_size_test),
 	KUNIT_CASE(nfdns_parse_ports_test),
 	KUNIT_CASE(nfdns_parse_addrs_test),
-	KUNIT_CASE(nfdns_set_reason_test),
+	KUNIT_CASE(nfdns_nl_set_reason_test),
+	KUNIT_CASE(nfdns_config_policy_ranges_test),
 	{}
 };
 

@@ -30,50 +30,55 @@ enum setting_kind {
  * @key: its name on the command line and in output
  * @attr: %NFDNS_CONF_A_*
  * @kind: how it is typed and shown
+ * @min: the lowest value the kernel's policy takes (numbers only)
+ * @max: the highest, 0 for the type's own limit
  */
 struct setting {
 	const char *key;
 	unsigned int attr;
 	enum setting_kind kind;
+	uint64_t min, max;
 };
 
+/* The limits are the policy's, from the uapi header the spec is checked against. */
 static const struct setting settings[] = {
-	{ "enabled", NFDNS_CONF_A_ENABLED, SETTING_BOOL },
-	{ "max_bytes", NFDNS_CONF_A_MAX_BYTES, SETTING_SIZE },
-	{ "max_entries", NFDNS_CONF_A_MAX_ENTRIES, SETTING_U32 },
-	{ "min_ttl", NFDNS_CONF_A_MIN_TTL, SETTING_U32 },
-	{ "max_ttl", NFDNS_CONF_A_MAX_TTL, SETTING_U32 },
-	{ "neg_max_ttl", NFDNS_CONF_A_NEG_MAX_TTL, SETTING_U32 },
-	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, SETTING_U32 },
-	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, SETTING_U32 },
+	{ "enabled", NFDNS_CONF_A_ENABLED, SETTING_BOOL, 0, 0 },
+	{ "max_bytes", NFDNS_CONF_A_MAX_BYTES, SETTING_SIZE,
+	  NFDNS_MAX_BYTES_MIN, NFDNS_MAX_BYTES_MAX },
+	{ "max_entries", NFDNS_CONF_A_MAX_ENTRIES, SETTING_U32,
+	  1, NFDNS_MAX_ENTRIES_MAX },
+	{ "min_ttl", NFDNS_CONF_A_MIN_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "max_ttl", NFDNS_CONF_A_MAX_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "neg_max_ttl", NFDNS_CONF_A_NEG_MAX_TTL, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "serve_stale", NFDNS_CONF_A_SERVE_STALE, SETTING_U32, 0, NFDNS_TTL_MAX },
+	{ "stale_answer_ms", NFDNS_CONF_A_STALE_ANSWER_MS, SETTING_U32,
+	  0, NFDNS_STALE_ANSWER_MS_MAX },
 	{ "stale_without_resolver", NFDNS_CONF_A_STALE_WITHOUT_RESOLVER,
-	  SETTING_BOOL },
-	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, SETTING_U32 },
-	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, SETTING_BOOL },
-	{ "pending_timeout_ms", NFDNS_CONF_A_PENDING_TIMEOUT_MS, SETTING_U32 },
-	{ "max_pending", NFDNS_CONF_A_MAX_PENDING, SETTING_U32 },
-	{ "max_waiters", NFDNS_CONF_A_MAX_WAITERS, SETTING_U32 },
-	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, SETTING_BOOL },
-	{ "mark", NFDNS_CONF_A_MARK, SETTING_MARK },
-	{ "ports", NFDNS_CONF_A_PORTS, SETTING_PORTS },
-	{ "addrs", NFDNS_CONF_A_ADDRS, SETTING_ADDRS },
-	{ "clients", NFDNS_CONF_A_CLIENTS, SETTING_CLIENTS },
-	{ "ifaces", NFDNS_CONF_A_IFACES, SETTING_IFACES },
-	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, SETTING_U32 },
-	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, SETTING_U32 },
-	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, SETTING_U8 },
-	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, SETTING_U8 },
+	  SETTING_BOOL, 0, 0 },
+	{ "prefetch_pct", NFDNS_CONF_A_PREFETCH_PCT, SETTING_U32,
+	  0, NFDNS_PREFETCH_PCT_MAX },
+	{ "prefetch_adaptive", NFDNS_CONF_A_PREFETCH_ADAPTIVE, SETTING_BOOL, 0, 0 },
+	{ "pending_timeout_ms", NFDNS_CONF_A_PENDING_TIMEOUT_MS, SETTING_U32,
+	  NFDNS_PENDING_TIMEOUT_MS_MIN, NFDNS_PENDING_TIMEOUT_MS_MAX },
+	{ "max_pending", NFDNS_CONF_A_MAX_PENDING, SETTING_U32,
+	  1, NFDNS_MAX_PENDING_MAX },
+	{ "max_waiters", NFDNS_CONF_A_MAX_WAITERS, SETTING_U32,
+	  1, NFDNS_MAX_WAITERS_MAX },
+	{ "norecurse_pass", NFDNS_CONF_A_NORECURSE_PASS, SETTING_BOOL, 0, 0 },
+	{ "mark", NFDNS_CONF_A_MARK, SETTING_MARK, 0, 0 },
+	{ "ports", NFDNS_CONF_A_PORTS, SETTING_PORTS, 0, 0 },
+	{ "addrs", NFDNS_CONF_A_ADDRS, SETTING_ADDRS, 0, 0 },
+	{ "clients", NFDNS_CONF_A_CLIENTS, SETTING_CLIENTS, 0, 0 },
+	{ "ifaces", NFDNS_CONF_A_IFACES, SETTING_IFACES, 0, 0 },
+	{ "rrl_rate", NFDNS_CONF_A_RRL_RATE, SETTING_U32, 0, NFDNS_RRL_RATE_MAX },
+	{ "rrl_slip", NFDNS_CONF_A_RRL_SLIP, SETTING_U32, 0, NFDNS_RRL_SLIP_MAX },
+	{ "rrl_prefix4", NFDNS_CONF_A_RRL_PREFIX4, SETTING_U8,
+	  NFDNS_RRL_PREFIX4_MIN, 32 },
+	{ "rrl_prefix6", NFDNS_CONF_A_RRL_PREFIX6, SETTING_U8,
+	  NFDNS_RRL_PREFIX6_MIN, 128 },
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
-#define MAX_PORTS 8
-/* Per family; the kernel keeps up to 16 IPv4 and 16 IPv6 addresses. */
-#define MAX_ADDRS 16
-/* Per family, as the kernel keeps them. */
-#define MAX_CLIENTS 32
-#define MAX_IFACES 8
-/* IFNAMSIZ, without the kernel headers that define it. */
-#define IFNAMSIZ_ 16
 
 static const struct setting *find_setting(const char *key, size_t len)
 {
@@ -93,7 +98,7 @@ static void get_client(struct nfdnsctl_config *conf, const struct nlattr *a)
 	char addr[INET6_ADDRSTRLEN];
 	int family, alen;
 
-	if (conf->n_clients >= 2 * MAX_CLIENTS)
+	if (conf->n_clients >= 2 * NFDNS_MAX_CLIENTS)
 		return;
 	if (nla_type(a) == NFDNS_CONF_A_CLIENT4 && nla_len(a) == 5)
 		family = AF_INET, alen = 4;
@@ -135,7 +140,7 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 		case SETTING_IFACES:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_IFACES], rem)
 				if (nla_type(a) == NFDNS_CONF_A_IFNAME &&
-				    conf->n_ifaces < MAX_IFACES)
+				    conf->n_ifaces < NFDNS_MAX_IFACES)
 					nla_strlcpy(conf->ifaces[conf->n_ifaces++],
 						    a, sizeof(conf->ifaces[0]));
 			break;
@@ -151,13 +156,13 @@ static int on_config(struct nfdnsctl *ctl, struct nlattr **tb, void *arg)
 		case SETTING_PORTS:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_PORTS], rem)
 				if (nla_type(a) == NFDNS_CONF_A_PORT &&
-				    nla_len(a) >= 2 && conf->n_ports < MAX_PORTS)
+				    nla_len(a) >= 2 && conf->n_ports < NFDNS_MAX_PORTS)
 					conf->ports[conf->n_ports++] =
 						nla_get_u16(a);
 			break;
 		case SETTING_ADDRS:
 			nla_for_each_nested(a, ct[NFDNS_CONF_A_ADDRS], rem) {
-				if (conf->n_addrs >= 2 * MAX_ADDRS)
+				if (conf->n_addrs >= 2 * NFDNS_MAX_ADDRS)
 					break;
 				if (nla_type(a) == NFDNS_CONF_A_ADDR4 &&
 				    nla_len(a) == 4)
@@ -320,7 +325,7 @@ static int put_ports(struct nl_msg *msg, const char *value)
 	for (tok = strtok_r(copy, ",", &save); tok && !err;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (nfdnsctl_parse_u64(tok, 65535, &port) || !port ||
-		    ++n > MAX_PORTS)
+		    ++n > NFDNS_MAX_PORTS)
 			err = -EINVAL;
 		else if (nla_put_u16(msg, NFDNS_CONF_A_PORT, (uint16_t)port))
 			err = -ENOMEM;
@@ -348,10 +353,10 @@ static int put_addrs(struct nl_msg *msg, const char *value)
 		for (tok = strtok_r(copy, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (inet_pton(AF_INET, tok, addr) == 1)
-				err = ++n4 > MAX_ADDRS ? -EINVAL :
+				err = ++n4 > NFDNS_MAX_ADDRS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_ADDR4, 4, addr);
 			else if (inet_pton(AF_INET6, tok, addr) == 1)
-				err = ++n6 > MAX_ADDRS ? -EINVAL :
+				err = ++n6 > NFDNS_MAX_ADDRS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_ADDR6, 16, addr);
 			else
 				err = -EINVAL;
@@ -415,11 +420,11 @@ static int put_clients(struct nl_msg *msg, const char *value)
 				err = -EINVAL;
 			} else if (family == AF_INET) {
 				buf[4] = (unsigned char)len;
-				err = ++n4 > MAX_CLIENTS ? -EINVAL :
+				err = ++n4 > NFDNS_MAX_CLIENTS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_CLIENT4, 5, buf);
 			} else {
 				buf[16] = (unsigned char)len;
-				err = ++n6 > MAX_CLIENTS ? -EINVAL :
+				err = ++n6 > NFDNS_MAX_CLIENTS ? -EINVAL :
 				      nla_put(msg, NFDNS_CONF_A_CLIENT6, 17, buf);
 			}
 		}
@@ -445,7 +450,7 @@ static int put_ifaces(struct nl_msg *msg, const char *value)
 	if (strcmp(copy, "any")) {
 		for (tok = strtok_r(copy, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (strlen(tok) >= IFNAMSIZ_ || ++n > MAX_IFACES)
+			if (strlen(tok) > NFDNS_IFNAME_MAX || ++n > NFDNS_MAX_IFACES)
 				err = -EINVAL;
 			else if (nla_put_string(msg, NFDNS_CONF_A_IFNAME, tok))
 				err = -ENOMEM;
@@ -456,6 +461,20 @@ static int put_ifaces(struct nl_msg *msg, const char *value)
 	nla_nest_end_keep_empty(msg, nest);
 	free(copy);
 	return err;
+}
+
+/*
+ * A value out of range is refused here, with the limits, before anything
+ * is sent: the kernel's refusal would only say "integer out of range".
+ */
+static int check_range(struct nfdnsctl *ctl, const struct setting *s,
+		       uint64_t v)
+{
+	if (!s->max || (v >= s->min && v <= s->max))
+		return 0;
+	return nfdnsctl_error(ctl, -ERANGE, "%s must be between %llu and %llu",
+			      s->key, (unsigned long long)s->min,
+			      (unsigned long long)s->max);
 }
 
 static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
@@ -476,40 +495,49 @@ static int put_setting(struct nfdnsctl *ctl, struct nl_msg *msg,
 		if (nfdnsctl_parse_u64(value, UINT32_MAX, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
 					      s->key, UINT32_MAX, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u32(msg, s->attr, (uint32_t)v) ? -ENOMEM : 0;
 	case SETTING_SIZE:
 		if (parse_size(value, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number of bytes (suffix K, M, G or T allowed), not '%s'",
 					      s->key, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u64(msg, s->attr, v) ? -ENOMEM : 0;
 	case SETTING_PORTS:
 		err = put_ports(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "ports takes 1 to %d ports, comma-separated, not '%s'",
-					      MAX_PORTS, value);
+					      NFDNS_MAX_PORTS, value);
 		return err;
 	case SETTING_ADDRS:
 		err = put_addrs(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "addrs takes 'any' or up to %d IPv4 and %d IPv6 addresses, comma-separated, not '%s'",
-					      MAX_ADDRS, MAX_ADDRS, value);
+					      NFDNS_MAX_ADDRS, NFDNS_MAX_ADDRS, value);
 		return err;
 	case SETTING_U8:
 		if (nfdnsctl_parse_u64(value, UINT8_MAX, &v))
 			return nfdnsctl_usage(ctl, "%s takes a number up to %u, not '%s'",
 					      s->key, UINT8_MAX, value);
+		err = check_range(ctl, s, v);
+		if (err)
+			return err;
 		return nla_put_u8(msg, s->attr, (uint8_t)v) ? -ENOMEM : 0;
 	case SETTING_CLIENTS:
 		err = put_clients(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "clients takes 'any', 'none' or up to %d IPv4 and %d IPv6 prefixes (ADDR/LEN), comma-separated, not '%s'",
-					      MAX_CLIENTS, MAX_CLIENTS, value);
+					      NFDNS_MAX_CLIENTS, NFDNS_MAX_CLIENTS, value);
 		return err;
 	case SETTING_IFACES:
 		err = put_ifaces(msg, value);
 		if (err == -EINVAL)
 			return nfdnsctl_usage(ctl, "ifaces takes 'any' or up to %d interface names, comma-separated, not '%s'",
-					      MAX_IFACES, value);
+					      NFDNS_MAX_IFACES, value);
 		return err;
 	}
 	return -EINVAL;

@@ -129,13 +129,13 @@ int nfdnsctl_cmd_status(struct nfdnsctl *ctl, int argc, char **argv);
  */
 struct nfdnsctl_config {
 	uint64_t vals[NFDNS_CONF_A_MAX + 1];
-	uint16_t ports[8];
+	uint16_t ports[NFDNS_MAX_PORTS];
 	unsigned int n_ports;
-	char addrs[32][46];
+	char addrs[2 * NFDNS_MAX_ADDRS][46];
 	unsigned int n_addrs;
-	char clients[64][NFDNSCTL_ITEM_LEN];
+	char clients[2 * NFDNS_MAX_CLIENTS][NFDNSCTL_ITEM_LEN];
 	unsigned int n_clients;
-	char ifaces[8][NFDNSCTL_ITEM_LEN];
+	char ifaces[NFDNS_MAX_IFACES][NFDNSCTL_ITEM_LEN];
 	unsigned int n_ifaces;
 	uint32_t resolver_port;
 };

@@ -461,7 +461,7 @@ static int local_push_rrset(void *arg, const struct local_rrset *set)
 
 		m.dnssec_ok = variant & 1;
 		m.checking_disabled = variant & 2;
-		err = response_for_kernel(m.qname, m.qname_len, m.qtype, m.qclass, &res, m.dnssec_ok, 0, 604800,
+		err = response_for_kernel(m.qname, m.qname_len, m.qtype, m.qclass, &res, m.dnssec_ok, 0, NFDNS_TTL_MAX,
 					  &wire, &len, &ttl);
 		if (err) {
 			stats.local_push_errors++;

@@ -506,7 +506,7 @@ static int redirect_rule(struct localdata *ld, const struct local_zone *z)
 		return -EINVAL;
 	}
 	return rule_put(ld, z->name, z->len, NFDNS_LOCAL_SUBTREE, NFDNS_LOCAL_REDIRECT, a4, a6,
-			ttl > 604800 ? 604800 : ttl);
+			ttl > NFDNS_TTL_MAX ? NFDNS_TTL_MAX : ttl);
 }
 
 int localdata_finish(struct localdata *ld)

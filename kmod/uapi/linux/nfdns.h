@@ -48,6 +48,33 @@
  */
 #define NFDNS_DEFAULT_MARK	0x6e66
 
+/*
+ * The limits of the settings (enum nfdns_config_attr) and of local rules.
+ * The module's attribute policies refuse a value outside them with
+ * -ERANGE; nfdnsctl and nfdnsd check against the same values.
+ */
+#define NFDNS_TTL_MAX			604800	/* TTLs, TTL limits, serve_stale */
+#define NFDNS_MAX_BYTES_MIN		4096
+#define NFDNS_MAX_BYTES_MAX		(1ULL << 40)
+#define NFDNS_MAX_ENTRIES_MAX		(1U << 24)
+#define NFDNS_PENDING_TIMEOUT_MS_MIN	100
+#define NFDNS_PENDING_TIMEOUT_MS_MAX	60000
+#define NFDNS_MAX_PENDING_MAX		65536
+#define NFDNS_MAX_WAITERS_MAX		4096
+#define NFDNS_STALE_ANSWER_MS_MAX	60000
+#define NFDNS_PREFETCH_PCT_MAX		90
+#define NFDNS_RRL_RATE_MAX		1000000
+#define NFDNS_RRL_SLIP_MAX		10
+#define NFDNS_RRL_PREFIX4_MIN		8
+#define NFDNS_RRL_PREFIX6_MIN		16
+/* How many ports, addresses and client prefixes per family, interfaces. */
+#define NFDNS_MAX_PORTS			8
+#define NFDNS_MAX_ADDRS			16
+#define NFDNS_MAX_CLIENTS		32
+#define NFDNS_MAX_IFACES		8
+/* The longest interface name, IFNAMSIZ - 1. */
+#define NFDNS_IFNAME_MAX		15
+
 /**
  * enum nfdns_cmd - commands of the nfdns family
  * @NFDNS_CMD_UNSPEC: unused
