@@ -134,7 +134,7 @@ int cachedb_value_decode(const uint8_t *value, size_t len, const uint8_t *qname,
 	out->flags = value[5];
 	out->wire = value + CACHEDB_HEADER_LEN;
 	out->wire_len = len - CACHEDB_HEADER_LEN;
-	if (out->ttl == 0 || out->ttl > 604800) {
+	if (out->ttl == 0 || out->ttl > NFDNS_TTL_MAX) {
 		*why = "TTL out of range";
 		return -EBADMSG;
 	}

@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <sys/un.h>
 
+#include <linux/nfdns.h>
+
 #include "localdata.h"
 #include "log.h"
 #include "zones.h"
@@ -224,11 +226,11 @@ struct u32_setting {
 #define U32(k, field, lo, hi) { k, offsetof(struct options, field), lo, hi }
 static const struct u32_setting u32_settings[] = {
 	U32("mark", mark, 0, UINT32_MAX),
-	U32("max-ttl", max_ttl, 1, 604800),
-	U32("neg-max-ttl", neg_max_ttl, 1, 604800),
-	U32("kernel-min-ttl", kernel_min_ttl, 0, 604800),
-	U32("kernel-max-ttl", kernel_max_ttl, 1, 604800),
-	U32("serve-stale", serve_stale, 0, 604800),
+	U32("max-ttl", max_ttl, 1, NFDNS_TTL_MAX),
+	U32("neg-max-ttl", neg_max_ttl, 1, NFDNS_TTL_MAX),
+	U32("kernel-min-ttl", kernel_min_ttl, 0, NFDNS_TTL_MAX),
+	U32("kernel-max-ttl", kernel_max_ttl, 1, NFDNS_TTL_MAX),
+	U32("serve-stale", serve_stale, 0, NFDNS_TTL_MAX),
 	U32("kernel-retry", kernel_retry, 1, 3600),
 	U32("max-queries", max_queries, 4, 1000),
 	U32("max-referrals", max_referrals, 1, 64),
