@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-kernels: 6.12.*
+# vm-kernels: 6.12.*-amd64
 # End to end: the steps of `make demo` (scripts/demo-guest.sh), each one
 # asserted in TAP instead of shown: a small internet of NSD servers in
 # their own namespaces, a miss resolved by nfdnsd from the root down, the

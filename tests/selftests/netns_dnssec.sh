@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-kernels: 6.12.*
+# vm-kernels: 6.12.*-amd64
 # End to end: DNSSEC through the module.  This namespace (the VM's main
 # one) holds the module, the signed hierarchy of tests/zones/signed.sh
 # served by NSD on loopback addresses, and nfdnsd registered as the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-kernels: 6.12.*
+# vm-kernels: debug
 # End to end: prefetch and serve-stale (RFC 8767).  This namespace holds
 # the module, nfdnsd registered as its resolver and one NSD, on loopback,
 # authoritative for a root zone that holds short-TTL names; a client

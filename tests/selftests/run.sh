@@ -99,14 +99,19 @@ for prog in nfdns_genl nfdns_cache; do
 	"$here/$prog" || rc=1
 done
 
-# Scripts that test nfdnsd rather than the module say "# vm-kernels: GLOB..."
-# in their header and run only in the VMs whose uname -r matches a GLOB
-# ("6.12.*-amd64": the stock 6.12 kernel; the debug kernel has no suffix).
+# Scripts that need not run on every kernel say "# vm-kernels: WHICH..." in
+# their header and run only in the VMs that match one: "debug", the debug
+# test kernel (scripts/vm.sh sets NFDNS_VM_KERNEL), or a GLOB on uname -r
+# ("6.12.*-amd64": the stock 6.12 kernel).
 runs_here() {
 	local kernels k
 	kernels=$(sed -n 's/^# vm-kernels: //p' "$1" | head -1)
 	[ -z "$kernels" ] && return 0
 	for k in $kernels; do
+		if [ "$k" = debug ]; then
+			[ "${NFDNS_VM_KERNEL:-}" = debug ] && return 0
+			continue
+		fi
 		# shellcheck disable=SC2254
 		case $(uname -r) in $k) return 0 ;; esac
 	done
